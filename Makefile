@@ -1,0 +1,59 @@
+# Stabil: `make run` to serve the app, `make test` to check everything.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+SOURCES := src tests bench
+
+.PHONY: run test lint fmt bench lock docs clean
+
+run: $(VENV)/.run-deps
+	$(BIN)/stabil db upgrade
+	$(BIN)/stabil service load declarations/*.yaml
+	@$(BIN)/stabil assets fetch || echo "note: the pages will use plain styling until 'stabil assets fetch' succeeds"
+	$(BIN)/stabil serve
+
+test: lint
+	$(BIN)/pytest -n auto
+
+lint: $(VENV)/.dev-deps
+	$(BIN)/ruff check $(SOURCES)
+	$(BIN)/ruff format --check $(SOURCES)
+	$(BIN)/mypy --strict src
+
+fmt: $(VENV)/.dev-deps
+	$(BIN)/ruff check --fix $(SOURCES)
+	$(BIN)/ruff format $(SOURCES)
+
+bench: $(VENV)/.dev-deps
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+docs: $(VENV)/.dev-deps
+	$(BIN)/python -m stabil.docgen
+
+# Re-resolve the locked dependencies after changing pyproject.toml.
+lock: $(VENV)/.dev-deps
+	$(PIP) install uv
+	cd requirements && ../$(BIN)/uv pip compile ../pyproject.toml --python-version 3.11 \
+		--generate-hashes --quiet -o run.txt
+	cd requirements && ../$(BIN)/uv pip compile ../pyproject.toml --python-version 3.11 \
+		--extra dev --generate-hashes --quiet -o dev.txt
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+		echo "Stabil needs Python 3.11 or newer; run e.g. 'make PYTHON=python3.12 $(MAKECMDGOALS)'"; \
+		exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run-deps: requirements/run.txt pyproject.toml | $(BIN)/python
+	$(PIP) install --require-hashes -r requirements/run.txt
+	$(PIP) install --no-deps -e .
+	@touch $@
+
+$(VENV)/.dev-deps: requirements/dev.txt pyproject.toml | $(BIN)/python
+	$(PIP) install --require-hashes -r requirements/dev.txt
+	$(PIP) install --no-deps -e .
+	@touch $@ $(VENV)/.run-deps
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from stabil.cli.main import app
+
+app(prog_name="stabil")

@@ -1,0 +1,1 @@
+"""The service catalogue: services and the declaration versions that govern them."""

@@ -1,0 +1,67 @@
+"""JSON routes of the service catalogue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel
+
+from stabil.catalog.service import declaration_of, list_services, version_in_force
+from stabil.web.deps import SessionDep
+
+router = APIRouter(prefix="/services", tags=["services"])
+
+
+class VersionOut(BaseModel):
+    version: str
+    effective: dt.date
+    loaded_at: dt.datetime
+
+
+class ServiceOut(BaseModel):
+    key: str
+    name_da: str
+    name_en: str | None
+    version_in_force: str | None
+    versions: list[VersionOut]
+
+
+@router.get("", summary="List services and their declaration versions")
+def get_services(session: SessionDep) -> list[ServiceOut]:
+    today = dt.datetime.now(dt.UTC).date()
+    result = []
+    for service in list_services(session):
+        current = version_in_force(session, service.key, today)
+        result.append(
+            ServiceOut(
+                key=service.key,
+                name_da=service.name_da,
+                name_en=service.name_en,
+                version_in_force=current.version if current else None,
+                versions=[
+                    VersionOut(version=v.version, effective=v.effective, loaded_at=v.loaded_at)
+                    for v in service.versions
+                ],
+            )
+        )
+    return result
+
+
+@router.get(
+    "/{key}/declaration",
+    summary="The declaration of a service: the version in force, or a given version",
+)
+def get_declaration(key: str, session: SessionDep, version: str | None = None) -> dict[str, Any]:
+    today = dt.datetime.now(dt.UTC).date()
+    stored = version_in_force(session, key, today)
+    if stored is None:
+        raise HTTPException(404, f"no service is named {key!r}")
+    if version is not None:
+        matches = [v for v in stored.service.versions if v.version == version]
+        if not matches:
+            known = ", ".join(v.version for v in stored.service.versions)
+            raise HTTPException(404, f"{key} has no version {version!r} (known: {known})")
+        stored = matches[0]
+    return declaration_of(stored).model_dump(mode="json")

@@ -1,0 +1,107 @@
+"""Loading declarations into the catalogue and finding the version in force."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from stabil.catalog.models import DeclarationVersion, Service
+from stabil.declaration import Declaration, parse_declaration
+
+
+class LoadOutcome(StrEnum):
+    created = "created"  # a new service with its first version
+    added = "added"  # a new version of a known service
+    unchanged = "unchanged"  # this exact version was loaded before
+
+
+class VersionConflict(Exception):
+    """The same version number was loaded before with different content."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    service: str
+    version: str
+    outcome: LoadOutcome
+
+
+def load_declaration_text(session: Session, text: str, filename: str) -> LoadResult:
+    """Store a declaration as the service its metadata names; versions are never rewritten.
+
+    Raises DeclarationInvalid for a broken file and VersionConflict when the version exists
+    with other content (a changed declaration needs a new version and history entry, R1.3).
+    """
+    declaration = parse_declaration(text, filename)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    service = session.scalar(select(Service).where(Service.key == declaration.key))
+    outcome = LoadOutcome.added
+    if service is None:
+        service = Service(key=declaration.key, name_da="", name_en=None)
+        session.add(service)
+        outcome = LoadOutcome.created
+    existing = (
+        session.scalar(
+            select(DeclarationVersion).where(
+                DeclarationVersion.service_id == service.id,
+                DeclarationVersion.version == declaration.version,
+            )
+        )
+        if service.id is not None
+        else None
+    )
+    if existing is not None:
+        if existing.digest != digest:
+            raise VersionConflict(
+                f"{filename}: version {declaration.version} of {declaration.key} is already "
+                "loaded with other content (raise metadata.version and add a history entry)"
+            )
+        return LoadResult(declaration.key, declaration.version, LoadOutcome.unchanged)
+    service.name_da = declaration.metadata.name.da
+    service.name_en = declaration.metadata.name.en
+    session.add(
+        DeclarationVersion(
+            service=service,
+            version=declaration.version,
+            effective=declaration.metadata.effective,
+            digest=digest,
+            source_text=text,
+            content=declaration.model_dump(mode="json"),
+        )
+    )
+    session.flush()
+    return LoadResult(declaration.key, declaration.version, outcome)
+
+
+def list_services(session: Session) -> list[Service]:
+    return list(session.scalars(select(Service).order_by(Service.key)))
+
+
+def version_in_force(session: Session, service_key: str, on: dt.date) -> DeclarationVersion | None:
+    """The version with the latest effective date on or before `on`, else the earliest one."""
+    versions = session.scalars(
+        select(DeclarationVersion)
+        .join(Service)
+        .where(Service.key == service_key)
+        .order_by(DeclarationVersion.effective, DeclarationVersion.id)
+    ).all()
+    in_force = [version for version in versions if version.effective <= on]
+    if in_force:
+        return in_force[-1]
+    return versions[0] if versions else None
+
+
+def declaration_of(version: DeclarationVersion) -> Declaration:
+    """The parsed declaration of a stored version (cached: versions never change)."""
+    return _parse_cached(version.digest, version.source_text)
+
+
+@lru_cache(maxsize=64)
+def _parse_cached(digest: str, text: str) -> Declaration:
+    return parse_declaration(text, f"<stored {digest[:12]}>")

@@ -1,0 +1,1 @@
+"""The `stabil` command line."""

@@ -1,0 +1,35 @@
+"""The `stabil` command: one entry point with a sub-command per domain."""
+
+from __future__ import annotations
+
+import typer
+
+from stabil import __version__
+from stabil.cli import assets, database, declaration, serve, service
+
+app = typer.Typer(
+    name="stabil",
+    help="Stabil keeps the promises of a public digital service's service declaration.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(declaration.app, name="declaration")
+app.add_typer(database.app, name="db")
+app.add_typer(service.app, name="service")
+app.add_typer(assets.app, name="assets")
+app.command(name="serve")(serve.serve)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"stabil {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Stabil keeps the promises of a public digital service's service declaration."""

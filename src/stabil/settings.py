@@ -1,0 +1,46 @@
+"""Configuration: environment variables with the STABIL_ prefix, read once into one object.
+
+Every field here is documented in docs/settings.md; a test fails when one is not.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STABIL_", extra="ignore")
+
+    var_dir: Path = Field(
+        default=Path("var"),
+        description="Directory for local state: the SQLite database, the mailbox, assets.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the database; default: SQLite in var_dir/stabil.db.",
+    )
+    declarations_dir: Path = Field(
+        default=Path("declarations"),
+        description="Directory whose *.yaml declarations `make run` loads.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `stabil serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `stabil serve` uses.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="Level of the log written to standard error."
+    )
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.var_dir / 'stabil.db'}"
+
+
+@cache
+def get_settings() -> Settings:
+    """The settings, read from the environment on first use."""
+    return Settings()

@@ -1,0 +1,42 @@
+"""Every error answered as a clear message: JSON for the API, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("stabil.web")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+async def _http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    return JSONResponse(
+        {"detail": error.detail}, status_code=error.status_code, headers=error.headers
+    )
+
+
+async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+    problems = [
+        {
+            "field": ".".join(str(part) for part in item["loc"] if part != "body") or "body",
+            "problem": str(item["msg"]).removeprefix("Value error, "),
+        }
+        for item in error.errors()
+    ]
+    return JSONResponse({"detail": "invalid request", "errors": problems}, status_code=422)
+
+
+async def _unexpected_error(_request: Request, error: Exception) -> JSONResponse:
+    log.exception("unexpected error", exc_info=error)
+    return JSONResponse(
+        {"detail": "an unexpected error occurred; it has been logged"}, status_code=500
+    )
