@@ -9,9 +9,9 @@ ignore holidays, close on them, or give them weekend hours, with one representat
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 MINUTES_PER_DAY = 24 * 60
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
