@@ -29,7 +29,7 @@ bench: $(VENV)/.dev-deps
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 docs: $(VENV)/.dev-deps
-	$(BIN)/python -m stabil.docgen
+	$(BIN)/python -m stabil.cli.reference docs/cli.md
 
 # Re-resolve the locked dependencies after changing pyproject.toml.
 lock: $(VENV)/.dev-deps

@@ -12,6 +12,7 @@ app = typer.Typer(
     help="Stabil keeps the promises of a public digital service's service declaration.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
 app.add_typer(declaration.app, name="declaration")
 app.add_typer(database.app, name="db")

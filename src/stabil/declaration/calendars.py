@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from stabil.declaration.hours import (
     DAY_KINDS,
     MinuteRange,
     WeekPattern,
     complement,
     day_kind_label,
-    first_overlap,
     normalise,
 )
 from stabil.declaration.problems import Problem
@@ -121,19 +122,19 @@ def check_service_periods(time: TimeRules, patterns: dict[str, WeekPattern]) -> 
     if problems or any(name not in patterns for name in names):
         return problems
     for kind in range(DAY_KINDS):
-        labelled = [(item, name) for name in names for item in patterns[name].days[kind]]
-        overlap = first_overlap([item for item, _ in labelled])
-        if overlap:
-            first, second = (next(n for r, n in labelled if r == item) for item in overlap)
-            span = MinuteRange(overlap[1].start, min(overlap[0].end, overlap[1].end))
-            problems.append(
-                Problem(
-                    path,
-                    f"{first} and {second} overlap on {day_kind_label(kind)} {span} "
-                    "(every instant belongs to one service period)",
+        labelled = sorted((item, name) for name in names for item in patterns[name].days[kind])
+        for (before, first), (after, second) in pairwise(labelled):
+            if after.start < before.end:
+                span = MinuteRange(after.start, min(before.end, after.end))
+                first, second = sorted((first, second), key=names.index)
+                problems.append(
+                    Problem(
+                        path,
+                        f"{first} and {second} overlap on {day_kind_label(kind)} {span} "
+                        "(every instant belongs to one service period)",
+                    )
                 )
-            )
-            return problems
+                return problems
         if time.service_periods.cover_all_time:
             gaps = complement(normalise(item for item, _ in labelled))
             if gaps:

@@ -1,0 +1,135 @@
+"""Fixtures every test may use: the shipped declarations and databases of both kinds.
+
+Database tests run against SQLite and PostgreSQL. Each xdist worker gets its own database,
+migrated once; each test runs inside a transaction that is rolled back, so tests stay fast and
+independent. Without a reachable PostgreSQL the PostgreSQL tests are not run, and the summary
+says so plainly; with PYTEST_REQUIRE_POSTGRES=1 (as in CI) that is an error instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from stabil.db.engine import make_engine
+from stabil.db.migrate import upgrade
+from stabil.declaration import Declaration, load_declaration
+
+ROOT = Path(__file__).resolve().parent.parent
+DECLARATIONS = ROOT / "declarations"
+BORGER_DK = DECLARATIONS / "borger-dk.yaml"
+EXAMPLE = DECLARATIONS / "example-webservice.yaml"
+POSTGRES_URL = os.environ.get(
+    "PYTEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+_postgres_problem: str | None = None
+
+
+@pytest.fixture(scope="session")
+def borger_dk() -> Declaration:
+    return load_declaration(BORGER_DK)
+
+
+@pytest.fixture(scope="session")
+def example_declaration() -> Declaration:
+    return load_declaration(EXAMPLE)
+
+
+def _postgres_reachable() -> str | None:
+    """None when PostgreSQL answers, else why not."""
+    try:
+        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except OperationalError as error:
+        return str(error.orig).strip().splitlines()[0]
+    return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgresql: needs the PostgreSQL server")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    global _postgres_problem
+    if not any(item.get_closest_marker("postgresql") for item in items):
+        return
+    _postgres_problem = _postgres_reachable()
+    if _postgres_problem is None:
+        return
+    if os.environ.get("PYTEST_REQUIRE_POSTGRES") == "1":
+        raise pytest.UsageError(
+            f"PostgreSQL at {make_url(POSTGRES_URL).render_as_string()} is required "
+            f"(PYTEST_REQUIRE_POSTGRES=1) but cannot be reached: {_postgres_problem}"
+        )
+    kept = [item for item in items if not item.get_closest_marker("postgresql")]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _postgres_problem is not None:
+        terminalreporter.write_sep(
+            "!", "THE POSTGRESQL SUITE DID NOT RUN: " + _postgres_problem, red=True, bold=True
+        )
+
+
+def _worker_suffix(worker_id: str) -> str:
+    return "main" if worker_id == "master" else worker_id
+
+
+@pytest.fixture(scope="session")
+def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'stabil.db'}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgresql_engine(worker_id: str) -> Iterator[Engine]:
+    name = f"stabil_test_{_worker_suffix(worker_id)}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """A migrated database of each kind; tests using it run once per kind."""
+    result: Engine = request.getfixturevalue(f"{request.param}_engine")
+    return result
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test.
+
+    Code under test may commit: with `create_savepoint` its commits end savepoints, never the
+    outer transaction, so nothing a test writes outlives it.
+    """
+    with engine.connect() as connection:
+        outer = connection.begin()
+        db = Session(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            yield db
+        finally:
+            db.close()
+            outer.rollback()
