@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from stabil import __version__
-from stabil.cli import assets, database, declaration, serve, service
+from stabil.cli import assets, clock, database, declaration, serve, service
 
 app = typer.Typer(
     name="stabil",
@@ -15,6 +15,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(declaration.app, name="declaration")
+app.add_typer(clock.app, name="clock")
 app.add_typer(database.app, name="db")
 app.add_typer(service.app, name="service")
 app.add_typer(assets.app, name="assets")
