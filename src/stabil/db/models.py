@@ -1,5 +1,6 @@
 """Imports every domain's tables, so that the metadata knows them all."""
 
+from stabil.accounts import models as accounts_models
 from stabil.catalog import models as catalog_models
 
-__all__ = ["catalog_models"]
+__all__ = ["accounts_models", "catalog_models"]

@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from stabil import __version__
+from stabil.accounts import api as accounts_api
 from stabil.catalog import api as catalog_api
 from stabil.catalog import pages as catalog_pages
 from stabil.settings import get_settings
@@ -24,6 +25,7 @@ def create_app() -> FastAPI:
     )
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(catalog_api.router)
+    api.include_router(accounts_api.router)
     app.include_router(api)
     app.include_router(catalog_pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

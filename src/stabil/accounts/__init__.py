@@ -1,0 +1,1 @@
+"""Accounts: organisations, users with roles, passwords and API tokens."""
