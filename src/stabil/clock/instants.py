@@ -56,14 +56,23 @@ def wall_to_micros(zone: zoneinfo.ZoneInfo, day: dt.date, minute: int) -> int:
     instant, and no range can end before it starts.
     """
     naive = dt.datetime.combine(day, _MIDNIGHT) + dt.timedelta(minutes=minute)
-    # fold=0 is the first occurrence of a repeated reading.
-    first = to_micros(naive.replace(tzinfo=zone))
-    if from_micros(first).astimezone(zone).replace(tzinfo=None) == naive:
-        return first
-    # The reading falls in the spring gap. With fold=0 zoneinfo applies the offset from before
-    # the jump, which lands after it; with fold=1 the offset from after it, which lands before.
-    before = to_micros(naive.replace(tzinfo=zone, fold=1))
-    return _offset_change(zone, before, first)
+    wall = naive.replace(tzinfo=zone)
+    # zoneinfo gives a reading two offsets: fold=0 the one in force before a change, fold=1
+    # the one after. They differ only near a change: for a repeated reading the earlier is the
+    # larger (clocks go back), for a skipped one the smaller (clocks jump forward).
+    before, after = _offset_micros(wall), _offset_micros(wall.replace(fold=1))
+    reading = to_micros(naive.replace(tzinfo=UTC))  # the wall reading counted as if in UTC
+    if before >= after:
+        return reading - before
+    # Skipped: with the offset from before the jump the reading lands after it, with the one
+    # from after it lands before; the jump lies in between.
+    return _offset_change(zone, reading - after, reading - before)
+
+
+def _offset_micros(local: dt.datetime) -> int:
+    offset = local.utcoffset()
+    assert offset is not None  # a ZoneInfo always knows its offset
+    return offset // MICROSECOND
 
 
 def _offset_change(zone: zoneinfo.ZoneInfo, before: int, after: int) -> int:

@@ -120,7 +120,7 @@ class IntervalTable:
         chunk = self._chunks.get(year)
         if chunk is None:
             chunk = self._chunks[year] = year_intervals(
-                self.pattern, year, self.zone, self.days_off
+                self.pattern, year, self.years, self.days_off
             )
         return chunk
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from itertools import pairwise
 
 from stabil.clock.days_off import DaysOff
 from stabil.clock.instants import MICROS_PER_DAY, MICROS_PER_MINUTE, wall_to_micros
+from stabil.clock.years import YearBounds
 from stabil.declaration.hours import HOLIDAY_OFFSET, MINUTES_PER_DAY, WeekPattern
 
 Interval = tuple[int, int]
@@ -19,22 +21,19 @@ def day_kind(day: dt.date, days_off: DaysOff) -> int:
 
 
 def year_intervals(
-    pattern: WeekPattern, year: int, zone: zoneinfo.ZoneInfo, days_off: DaysOff
+    pattern: WeekPattern, year: int, years: YearBounds, days_off: DaysOff
 ) -> list[Interval]:
     """The calendar's open intervals in local year `year`, in order, touching ones merged."""
     intervals: list[Interval] = []
+    midnights = years.midnights(year)
     day = dt.date(year, 1, 1)
-    midnight = wall_to_micros(zone, day, 0)
-    while day.year == year:
-        ranges = pattern.days[day_kind(day, days_off)]
-        next_midnight = wall_to_micros(zone, day + _DAY, 0)
-        for item in ranges:
-            start = _instant(zone, day, item.start, midnight, next_midnight)
-            end = _instant(zone, day, item.end, midnight, next_midnight)
+    for midnight, next_midnight in pairwise(midnights):
+        for item in pattern.days[day_kind(day, days_off)]:
+            start = _instant(years.zone, day, item.start, midnight, next_midnight)
+            end = _instant(years.zone, day, item.end, midnight, next_midnight)
             if start < end:
                 _append(intervals, start, end)
         day += _DAY
-        midnight = next_midnight
     return intervals
 
 

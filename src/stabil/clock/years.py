@@ -20,10 +20,20 @@ class YearBounds:
     def __init__(self, zone: zoneinfo.ZoneInfo) -> None:
         self.zone = zone
         self.start = cache(self._start)
+        self.midnights = cache(self._midnights)
 
     def _start(self, year: int) -> int:
         """Local midnight of 1 January `year`, as an instant."""
         return wall_to_micros(self.zone, dt.date(year, 1, 1), 0)
+
+    def _midnights(self, year: int) -> list[int]:
+        """Every local midnight of `year` as an instant, and the first of the next year.
+
+        Shared by all calendars of a zone: converting midnights is most of a table's cost.
+        """
+        first = dt.date(year, 1, 1)
+        days = (dt.date(year + 1, 1, 1) - first).days
+        return [wall_to_micros(self.zone, first + dt.timedelta(n), 0) for n in range(days + 1)]
 
     def year_of(self, micros: int) -> int:
         """The local year an instant falls in; outside the covered years is a ClockError."""
