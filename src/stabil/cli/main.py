@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from stabil import __version__
-from stabil.cli import assets, clock, database, declaration, serve, service
+from stabil.cli import accounts, assets, clock, database, declaration, serve, service
 
 app = typer.Typer(
     name="stabil",
@@ -19,6 +19,9 @@ app.add_typer(clock.app, name="clock")
 app.add_typer(database.app, name="db")
 app.add_typer(service.app, name="service")
 app.add_typer(assets.app, name="assets")
+app.add_typer(accounts.organisation_app, name="organisation")
+app.add_typer(accounts.user_app, name="user")
+app.add_typer(accounts.token_app, name="token")
 app.command(name="serve")(serve.serve)
 
 
