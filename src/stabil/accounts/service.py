@@ -73,8 +73,10 @@ def add_user(
     display_name: str | None = None,
     password: str | None = None,
 ) -> tuple[User, str | None]:
-    """Create a user; `organisation` is a key. Returns the user and a generated password
-    when none was given (to show once), else None."""
+    """Create a user, acting for the organisation with key `organisation` if one is given.
+
+    Returns the user and, when no password was given, the generated one (to show once).
+    """
     address = normalise_email(email)
     parsed_role = parse_role(role)
     if find_user(session, address) is not None:
