@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 
 from stabil.clock import FIRST_YEAR, LAST_YEAR, Clock, ClockError
+from stabil.clock.instants import from_micros, to_micros
+from stabil.declaration import Declaration
 from tests.clock.conftest import local
 
 
@@ -47,3 +49,22 @@ def test_instants_outside_the_covered_years_are_errors(borger: Clock) -> None:
         borger.elapsed("primary", local(2026, 1, 1), local(2400, 1, 1, 12))
     with pytest.raises(ClockError, match="the last year the clock covers"):
         borger.deadline("primary", local(2399, 12, 31, 12), 3600)
+
+
+def test_growing_forward_keeps_the_year_counts_start_in(borger_dk: Declaration) -> None:
+    # A deadline counts open time from its span's first year. If another query grows the table
+    # backwards while a deadline is growing it forwards, the deadline's count must still hold.
+    clock = Clock(borger_dk)
+    table = clock.table("primary")
+    start = to_micros(local(2027, 12, 20, 8, 30))  # a Monday
+    span = table.covering(start, start)  # 2027 and 2028
+    table.covering(to_micros(local(2000, 6, 1)), start)  # another query: now from 2000
+    # 30 working days: 20-23 and 27-30 December (24 and 31 are extra days off), then
+    # 3-28 January 2028 (20), 31 January and 1 February: due at closing time, 1 February.
+    count = span.counted(start) + 30 * 480 * 60 * 10**6
+    grown = table.reaching(span, count + span.total)  # beyond 2028, to force growth
+    assert grown.first_year == span.first_year
+    assert from_micros(grown.instant_at(count)) == local(2028, 2, 1, 16, 30)
+    assert clock.target_deadline(4, "resolution", local(2027, 12, 20, 8, 30)) == local(
+        2028, 2, 1, 16, 30
+    )

@@ -54,7 +54,7 @@ def deadlines(table: IntervalTable, starts: Micros, amounts: Micros) -> Micros:
         raise ClockError("a duration is at least 0 seconds")
     span = table.covering(int(starts.min()), int(starts.max()))
     counts = counted(span.arrays(), starts) + amounts
-    # Growing forward keeps the span's start, so the counts stay valid.
+    # Growing forward keeps the span's first year, where the counts start.
     span = table.reaching(span, int(counts.max()))
     arrays = span.arrays()
     found = counts + arrays.shift[np.searchsorted(arrays.cum_end, counts, side="left")]

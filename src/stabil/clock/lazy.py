@@ -54,15 +54,21 @@ class LazyYears(Generic[SpanT]):
             return self.span
 
     def grown_forward(self, span: SpanT) -> SpanT:
-        """A span that reaches further into the future than `span` (twice as many years)."""
+        """A span with `span`'s first year that reaches further into the future (twice as many
+        years). Counts of open time start at the first year, so a caller that counted in `span`
+        can go on counting in the result even if another thread has grown the table backwards.
+        """
         with self._lock:
             current = self.span
-            if current.last_year > span.last_year:
+            if current.first_year == span.first_year and current.last_year > span.last_year:
                 return current
-            if current.last_year >= LAST_YEAR:
+            if span.last_year >= LAST_YEAR:
                 raise ClockError(
                     f"the answer lies after {LAST_YEAR}, the last year the clock covers"
                 )
-            years = current.last_year - current.first_year + 1
-            self.span = self._build(current.first_year, min(LAST_YEAR, current.last_year + years))
-            return self.span
+            years = span.last_year - span.first_year + 1
+            last_year = min(LAST_YEAR, max(current.last_year, span.last_year + years))
+            grown = self._build(span.first_year, last_year)
+            if span.first_year <= current.first_year:  # it holds every year `current` holds
+                self.span = grown
+            return grown
