@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -21,6 +22,9 @@ from sqlalchemy.orm import Session
 from stabil.db.engine import make_engine
 from stabil.db.migrate import upgrade
 from stabil.declaration import Declaration, load_declaration
+from stabil.web.app import create_app
+from stabil.web.deps import get_session
+from tests.cast import Cast, cheap_hashing, make_cast
 
 ROOT = Path(__file__).resolve().parent.parent
 DECLARATIONS = ROOT / "declarations"
@@ -95,8 +99,9 @@ def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
-def postgresql_engine(worker_id: str) -> Iterator[Engine]:
-    name = f"stabil_test_{_worker_suffix(worker_id)}"
+def postgresql_engine(worker_id: str, testrun_uid: str) -> Iterator[Engine]:
+    # Unique per run and worker: runs on one server at the same time never share a database.
+    name = f"stabil_test_{testrun_uid[:8]}_{_worker_suffix(worker_id)}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -133,3 +138,30 @@ def session(engine: Engine) -> Iterator[Session]:
         finally:
             db.close()
             outer.rollback()
+
+
+@pytest.fixture
+def cast(session: Session) -> Iterator[Cast]:
+    """The named cast (see tests/cast.py) in the test's database, with cheap hashing."""
+    with cheap_hashing():
+        yield make_cast(session)
+
+
+@pytest.fixture
+def client(session: Session) -> Iterator[TestClient]:
+    """The app, its requests using the test's session so that all they write is rolled back."""
+    app = create_app()
+
+    def request_session() -> Iterator[Session]:
+        # Like the real unit of work: commit at the end of the request, roll back on error;
+        # here both act on a savepoint inside the test's transaction.
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    app.dependency_overrides[get_session] = request_session
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client

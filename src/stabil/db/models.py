@@ -2,5 +2,6 @@
 
 from stabil.accounts import models as accounts_models
 from stabil.catalog import models as catalog_models
+from stabil.desk import models as desk_models
 
-__all__ = ["accounts_models", "catalog_models"]
+__all__ = ["accounts_models", "catalog_models", "desk_models"]

@@ -9,12 +9,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from stabil.errors import Refusal
+
 log = logging.getLogger("stabil.web")
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Refusal, _refusal)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
 
 
@@ -22,6 +25,10 @@ async def _http_error(_request: Request, error: StarletteHTTPException) -> JSONR
     return JSONResponse(
         {"detail": error.detail}, status_code=error.status_code, headers=error.headers
     )
+
+
+async def _refusal(_request: Request, error: Refusal) -> JSONResponse:
+    return JSONResponse(error.payload(), status_code=error.status_code)
 
 
 async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:

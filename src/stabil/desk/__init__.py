@@ -1,0 +1,1 @@
+"""The incident desk: incidents, their priorities, states, timers and immutable history."""

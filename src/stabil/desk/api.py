@@ -1,0 +1,183 @@
+"""JSON routes of the incident desk. Each parses, calls one service function, and answers."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Response
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from stabil.accounts.auth import CurrentUser
+from stabil.accounts.models import User
+from stabil.db.types import utcnow
+from stabil.desk import transitions
+from stabil.desk.errors import Conflict, Invalid
+from stabil.desk.models import IdempotencyRecord, IncidentEvent
+from stabil.desk.present import event_out, incident_out
+from stabil.desk.schemas import (
+    EventOut,
+    IncidentIn,
+    IncidentOut,
+    IncidentPage,
+    IncidentPatch,
+    Text,
+    TransitionIn,
+)
+from stabil.desk.service import (
+    IncidentFilter,
+    NewIncident,
+    change_priority,
+    edit_incident,
+    get_incident,
+    list_incidents,
+    open_incident,
+)
+from stabil.desk.states import Action, State
+from stabil.desk.suggestion import Impact
+from stabil.web.deps import SessionDep
+
+router = APIRouter(prefix="/incidents", tags=["incidents"])
+IdempotencyKey = Annotated[
+    str | None,
+    Header(max_length=200, description="Retries with the same key and body create nothing new."),
+]
+
+
+@router.post("", status_code=201, summary="Report an incident")
+def create(
+    body: IncidentIn,
+    user: CurrentUser,
+    session: SessionDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> IncidentOut:
+    if idempotency_key is None:
+        return _create(session, user, body)
+    digest = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+    replay = _replay(session, user, idempotency_key, digest)
+    if replay is not None:
+        response.headers["Idempotent-Replayed"] = "true"
+        return replay
+    record = IdempotencyRecord(
+        user_id=user.id, key=idempotency_key, request_hash=digest, status_code=201, response={}
+    )
+    try:
+        # The record goes in first: a concurrent retry waits on its key, then replays.
+        with session.begin_nested():
+            session.add(record)
+            session.flush()
+    except IntegrityError:
+        replay = _replay(session, user, idempotency_key, digest)
+        if replay is None:
+            raise Conflict("a request with this Idempotency-Key is still in progress") from None
+        response.headers["Idempotent-Replayed"] = "true"
+        return replay
+    result = _create(session, user, body)
+    record.response = result.model_dump(mode="json")
+    return result
+
+
+def _create(session: Session, user: User, body: IncidentIn) -> IncidentOut:
+    incident = open_incident(
+        session,
+        user,
+        NewIncident(
+            service=body.service,
+            title=body.title,
+            description=body.description,
+            impact=Impact(**body.impact.model_dump()),
+            detected_at=body.detected_at,
+            priority=body.priority,
+            priority_reason=body.priority_reason,
+            channel=body.channel,
+            reporter_name=body.reporter,
+            responsible=body.responsible,
+        ),
+    )
+    return incident_out(incident, utcnow())
+
+
+def _replay(session: Session, user: User, key: str, digest: str) -> IncidentOut | None:
+    record = session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key
+        )
+    )
+    if record is None:
+        return None
+    if record.request_hash != digest:
+        raise Conflict("this Idempotency-Key was used with a different body (use a new key)")
+    return IncidentOut.model_validate(record.response)
+
+
+@router.get("", summary="List incidents")
+def index(
+    user: CurrentUser,
+    session: SessionDep,
+    service: Annotated[Text | None, Query(max_length=64)] = None,
+    state: State | None = None,
+    priority: Annotated[int | None, Query(ge=1, le=9)] = None,
+    breached: bool | None = None,
+    text: Annotated[Text | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> IncidentPage:
+    now = utcnow()
+    filters = IncidentFilter(service, state, priority, breached, text)
+    items, total = list_incidents(session, user, filters, limit=limit, offset=offset, now=now)
+    return IncidentPage(
+        items=[incident_out(item, now) for item in items], total=total, limit=limit, offset=offset
+    )
+
+
+@router.get("/{key}", summary="One incident")
+def show(key: str, user: CurrentUser, session: SessionDep) -> IncidentOut:
+    return incident_out(get_incident(session, user, key), utcnow())
+
+
+@router.patch("/{key}", summary="Edit an incident or change its priority")
+def patch(key: str, body: IncidentPatch, user: CurrentUser, session: SessionDep) -> IncidentOut:
+    incident = get_incident(session, user, key, for_update=True)
+    changes: dict[str, Any] = body.model_dump(
+        exclude_unset=True, exclude={"priority", "priority_reason"}, mode="json"
+    )
+    if not changes and body.priority is None:
+        raise Invalid("body", "give at least one of title, description, responsible, priority")
+    now = utcnow()
+    if changes:
+        edit_incident(session, user, incident, changes, now)
+    if body.priority is not None:
+        change_priority(session, user, incident, body.priority, body.priority_reason, now)
+    return incident_out(incident, now)
+
+
+@router.post("/{key}/transitions", summary="Move an incident to another state")
+def transition(key: str, body: TransitionIn, user: CurrentUser, session: SessionDep) -> IncidentOut:
+    incident = get_incident(session, user, key, for_update=True)
+    now = utcnow()
+    common: dict[str, Any] = {"at": body.at, "note": body.note, "now": now}
+    if body.to is Action.handed_over:
+        transitions.hand_over(session, user, incident, party=body.party, **common)
+    elif body.to is Action.resolved:
+        transitions.resolve(session, user, incident, **common)
+    elif body.to is Action.closed:
+        transitions.close(session, user, incident, **common)
+    elif body.to is Action.reopened:
+        transitions.reopen(session, user, incident, party=body.party, **common)
+    else:
+        transitions.cancel(session, user, incident, reason=body.reason, **common)
+    return incident_out(incident, now)
+
+
+@router.get("/{key}/events", summary="The incident's history, oldest first")
+def events(key: str, user: CurrentUser, session: SessionDep) -> list[EventOut]:
+    incident = get_incident(session, user, key)
+    rows = session.scalars(
+        select(IncidentEvent)
+        .where(IncidentEvent.incident_id == incident.id)
+        .order_by(IncidentEvent.seq)
+    )
+    return [event_out(row) for row in rows]

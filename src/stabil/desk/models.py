@@ -1,0 +1,163 @@
+"""Tables of the incident desk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
+
+from stabil.accounts.models import Organisation, User
+from stabil.catalog.models import DeclarationVersion, Service
+from stabil.db.base import Base
+from stabil.db.types import utcnow
+
+
+class Incident(Base):
+    """An incident's current facts; every change to them is also an IncidentEvent."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (UniqueConstraint("service_id", "year", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    declaration_version_id: Mapped[int] = mapped_column(ForeignKey("declaration_versions.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(16))
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reporter_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    reporter_name: Mapped[str | None] = mapped_column(String(200))
+    detected_at: Mapped[dt.datetime]
+    registered_at: Mapped[dt.datetime]
+    users_affected_percent: Mapped[float] = mapped_column(Float)
+    security_breach: Mapped[bool] = mapped_column(Boolean)
+    legal_breach: Mapped[bool] = mapped_column(Boolean)
+    workaround: Mapped[bool] = mapped_column(Boolean)
+    central_function: Mapped[bool] = mapped_column(Boolean)
+    suggested_priority: Mapped[int] = mapped_column(Integer)
+    suggestion_reason: Mapped[str] = mapped_column(Text)
+    suggestion_reason_da: Mapped[str] = mapped_column(Text)
+    priority: Mapped[int] = mapped_column(Integer, index=True)
+    priority_reason: Mapped[str | None] = mapped_column(Text)
+    responsible: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    state_since: Mapped[dt.datetime] = mapped_column(
+        comment="Effective time of the latest transition; a later one may not be earlier."
+    )
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    service: Mapped[Service] = relationship()
+    declaration_version: Mapped[DeclarationVersion] = relationship()
+    reporter_organisation: Mapped[Organisation | None] = relationship(
+        foreign_keys=[reporter_organisation_id]
+    )
+    party: Mapped[Organisation | None] = relationship(foreign_keys=[party_id])
+    timers: Mapped[list[IncidentTimer]] = relationship(
+        back_populates="incident", order_by="IncidentTimer.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[IncidentEvent]] = relationship(
+        back_populates="incident", order_by="IncidentEvent.seq", viewonly=True
+    )
+
+
+class IncidentEvent(Base):
+    """One change of an incident, never updated or deleted: who, when, what, before and after."""
+
+    __tablename__ = "incident_events"
+    __table_args__ = (UniqueConstraint("incident_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    effective_at: Mapped[dt.datetime]
+    before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    incident: Mapped[Incident] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+@event.listens_for(IncidentEvent, "before_update")
+@event.listens_for(IncidentEvent, "before_delete")
+def _events_are_immutable(_mapper: Mapper[Any], _connection: Any, target: IncidentEvent) -> None:
+    raise PermissionError(f"incident event {target.id} is immutable")
+
+
+class IncidentTimer(Base):
+    """A timer's state as last computed, kept so that lists and the worker can query due times.
+
+    The truth is the incident's history; this row is refreshed from it on every change.
+    """
+
+    __tablename__ = "incident_timers"
+    __table_args__ = (
+        UniqueConstraint("incident_id", "kind"),
+        Index("ix_incident_timers_running_due", "running", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    calendar: Mapped[str] = mapped_column(String(64))
+    target_seconds: Mapped[float] = mapped_column(Float)
+    started_at: Mapped[dt.datetime]
+    running: Mapped[bool] = mapped_column(Boolean)
+    run_started_at: Mapped[dt.datetime | None] = mapped_column(
+        comment="Start of the current run; with completed_seconds it gives the time used now."
+    )
+    completed_seconds: Mapped[float] = mapped_column(
+        Float, comment="Service time of the runs that have ended."
+    )
+    due_at: Mapped[dt.datetime]
+    stopped_at: Mapped[dt.datetime | None]
+    met: Mapped[bool | None] = mapped_column(Boolean)
+    excluded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    incident: Mapped[Incident] = relationship(back_populates="timers")
+
+
+class IncidentSequence(Base):
+    """The last incident number used per service and year, for keys like BDK-2026-0042."""
+
+    __tablename__ = "incident_sequences"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class IdempotencyRecord(Base):
+    """The first answer to a request with an Idempotency-Key, replayed to its retries."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

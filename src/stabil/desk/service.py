@@ -1,0 +1,302 @@
+"""Opening, editing and finding incidents. Functions take a session and never commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, selectinload
+
+from stabil.accounts.models import User
+from stabil.catalog.models import Service
+from stabil.catalog.service import declaration_of, list_services, version_in_force
+from stabil.db.types import utcnow
+from stabil.declaration import Declaration
+from stabil.desk.access import check_can_edit, check_can_report, check_can_see, visible
+from stabil.desk.errors import Invalid, NotFound
+from stabil.desk.history import declaration_for, record_event, refresh_timers
+from stabil.desk.models import Incident, IncidentSequence, IncidentTimer
+from stabil.desk.states import State
+from stabil.desk.suggestion import Impact, suggest_priority
+
+
+class Channel(StrEnum):
+    phone = "phone"
+    mail = "mail"
+    web = "web"
+    api = "api"
+    monitor = "monitor"
+
+
+class Responsible(StrEnum):
+    """Who must have the fault fixed (R15.1)."""
+
+    agency = "agency"
+    authority = "authority"
+    supplier = "supplier"
+
+
+@dataclass(frozen=True, slots=True)
+class NewIncident:
+    service: str
+    title: str
+    description: str
+    impact: Impact = field(default_factory=Impact)
+    detected_at: dt.datetime | None = None
+    priority: int | None = None
+    priority_reason: str | None = None
+    channel: Channel = Channel.api
+    reporter_name: str | None = None
+    responsible: Responsible = Responsible.agency
+
+
+def open_incident(
+    session: Session, actor: User, new: NewIncident, now: dt.datetime | None = None
+) -> Incident:
+    """Register an incident under the declaration version in force when it was detected."""
+    check_can_report(actor)
+    now = now or utcnow()
+    detected = new.detected_at or now
+    if detected > now:
+        raise Invalid("detected_at", "lies in the future (give when it was detected, up to now)")
+    stored = version_in_force(session, new.service, detected.date())
+    if stored is None:
+        known = ", ".join(service.key for service in list_services(session)) or "none"
+        raise Invalid("service", f"no service is named {new.service!r} (known: {known})")
+    declaration = declaration_of(stored)
+    suggestion = suggest_priority(declaration, new.impact)
+    priority = new.priority or suggestion.priority
+    _check_priority(declaration, priority, suggestion.priority, new.priority_reason)
+    year = now.astimezone(declaration.time.zone).year
+    number = _next_number(session, stored.service_id, year)
+    incident = Incident(
+        key=f"{declaration.metadata.incident_prefix}-{year}-{number:04d}",
+        service_id=stored.service_id,
+        declaration_version_id=stored.id,
+        year=year,
+        number=number,
+        title=new.title,
+        description=new.description,
+        channel=new.channel.value,
+        reported_by_id=actor.id,
+        reporter_organisation_id=actor.organisation_id,
+        reporter_name=new.reporter_name,
+        detected_at=detected,
+        registered_at=now,
+        users_affected_percent=new.impact.users_affected_percent,
+        security_breach=new.impact.security_breach,
+        legal_breach=new.impact.legal_breach,
+        workaround=new.impact.workaround,
+        central_function=new.impact.central_function,
+        suggested_priority=suggestion.priority,
+        suggestion_reason=suggestion.reason_en,
+        suggestion_reason_da=suggestion.reason_da,
+        priority=priority,
+        priority_reason=new.priority_reason if priority != suggestion.priority else None,
+        responsible=new.responsible.value,
+        state=State.registered.value,
+        state_since=detected,
+        revision=0,
+        updated_at=now,
+    )
+    session.add(incident)
+    session.flush()
+    record_event(
+        session, incident, kind="opened", actor=actor, effective_at=detected,
+        recorded_at=now, before={}, after=snapshot(incident),
+    )  # fmt: skip
+    refresh_timers(session, incident, now)
+    return incident
+
+
+def _check_priority(
+    declaration: Declaration, priority: int, suggested: int, reason: str | None
+) -> None:
+    levels = sorted(item.level for item in declaration.priorities)
+    if priority not in levels:
+        raise Invalid("priority", f"{priority} is not a priority of this service (use {levels})")
+    rules = declaration.priority_suggestion
+    needs_reason = rules.override_requires_reason if rules else True
+    if priority != suggested and needs_reason and not (reason and reason.strip()):
+        raise Invalid(
+            "priority_reason",
+            f"is required when the priority ({priority}) differs from the suggested "
+            f"priority ({suggested}) (R6.5)",
+        )
+
+
+def _next_number(session: Session, service_id: int, year: int) -> int:
+    """The next number of the year, atomically: concurrent requests never share one."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(IncidentSequence)
+        .values(service_id=service_id, year=year, last_number=1)
+        .on_conflict_do_update(
+            index_elements=[IncidentSequence.service_id, IncidentSequence.year],
+            set_={"last_number": IncidentSequence.last_number + 1},
+        )
+        .returning(IncidentSequence.last_number)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def snapshot(incident: Incident) -> dict[str, Any]:
+    """The facts of an incident as recorded in an `opened` event."""
+    return {
+        "key": incident.key,
+        "title": incident.title,
+        "description": incident.description,
+        "channel": incident.channel,
+        "reporter_name": incident.reporter_name,
+        "detected_at": incident.detected_at.isoformat(),
+        "impact": {
+            "users_affected_percent": incident.users_affected_percent,
+            "security_breach": incident.security_breach,
+            "legal_breach": incident.legal_breach,
+            "workaround": incident.workaround,
+            "central_function": incident.central_function,
+        },
+        "suggested_priority": incident.suggested_priority,
+        "priority": incident.priority,
+        "priority_reason": incident.priority_reason,
+        "responsible": incident.responsible,
+        "state": incident.state,
+        "declaration_version_id": incident.declaration_version_id,
+    }
+
+
+def change_priority(
+    session: Session,
+    actor: User,
+    incident: Incident,
+    priority: int,
+    reason: str | None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Set another priority; the timers are recomputed from detection with its targets."""
+    check_can_edit(actor, incident)
+    now = now or utcnow()
+    if priority == incident.priority:
+        return
+    declaration = declaration_for(incident)
+    if not (reason and reason.strip()):
+        raise Invalid("priority_reason", "is required when the priority changes (R6.5)")
+    _check_priority(declaration, priority, priority, reason)
+    before = {"priority": incident.priority, "priority_reason": incident.priority_reason}
+    incident.priority = priority
+    incident.priority_reason = reason
+    after = {"priority": priority, "priority_reason": reason}
+    record_event(
+        session, incident, kind="priority_changed", actor=actor, effective_at=now,
+        recorded_at=now, before=before, after=after,
+    )  # fmt: skip
+    refresh_timers(session, incident, now)
+
+
+EDITABLE = ("title", "description", "responsible")
+
+
+def edit_incident(
+    session: Session,
+    actor: User,
+    incident: Incident,
+    changes: dict[str, str],
+    now: dt.datetime | None = None,
+) -> None:
+    """Change descriptive fields; one event holds every field that really changed."""
+    check_can_edit(actor, incident)
+    now = now or utcnow()
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name not in EDITABLE:
+            raise Invalid(name, f"cannot be edited (editable: {', '.join(EDITABLE)})")
+        if getattr(incident, name) != value:
+            before[name] = getattr(incident, name)
+            after[name] = value
+            setattr(incident, name, value)
+    if after:
+        record_event(
+            session, incident, kind="edited", actor=actor, effective_at=now,
+            recorded_at=now, before=before, after=after,
+        )  # fmt: skip
+
+
+def get_incident(session: Session, actor: User, key: str, *, for_update: bool = False) -> Incident:
+    """The incident with `key` if the actor may see it; locked for a change when asked."""
+    if len(key) > 32 or "\x00" in key:  # no such key can exist; PostgreSQL refuses NUL
+        raise NotFound(f"no incident is named {key!r}")
+    statement = select(Incident).where(Incident.key == key)
+    if for_update:
+        statement = statement.with_for_update()
+    incident = session.scalar(statement)
+    if incident is None:
+        raise NotFound(f"no incident is named {key!r}")
+    check_can_see(actor, incident)
+    return incident
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentFilter:
+    service: str | None = None
+    state: State | None = None
+    priority: int | None = None
+    breached: bool | None = None
+    text: str | None = None
+
+
+def list_incidents(
+    session: Session,
+    actor: User,
+    filters: IncidentFilter,
+    *,
+    limit: int,
+    offset: int,
+    now: dt.datetime | None = None,
+) -> tuple[list[Incident], int]:
+    """A page of the incidents the actor may see, newest first, and how many match in all."""
+    now = now or utcnow()
+    conditions = [visible(actor), *_conditions(filters, now)]
+    matching = select(Incident).where(and_(*conditions))
+    total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
+    page = session.scalars(
+        matching.options(
+            selectinload(Incident.timers),
+            selectinload(Incident.service),
+            selectinload(Incident.declaration_version),
+        )
+        .order_by(Incident.registered_at.desc(), Incident.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(page), total
+
+
+def _conditions(filters: IncidentFilter, now: dt.datetime) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.service:
+        conditions.append(Incident.service.has(Service.key == filters.service))
+    if filters.state:
+        conditions.append(Incident.state == filters.state.value)
+    if filters.priority:
+        conditions.append(Incident.priority == filters.priority)
+    if filters.breached is not None:
+        overdue = Incident.timers.any(and_(IncidentTimer.running, IncidentTimer.due_at < now))
+        conditions.append(overdue if filters.breached else ~overdue)
+    if filters.text:
+        # Escape LIKE's wildcards so that a search for "50%" finds "50%", not "50 anything".
+        escaped = filters.text.lower().replace("\\", "\\\\").replace("%", "\\%")
+        pattern = "%" + escaped.replace("_", "\\_") + "%"
+        conditions.append(
+            or_(
+                *(
+                    func.lower(column).like(pattern, escape="\\")
+                    for column in (Incident.title, Incident.description, Incident.key)
+                )
+            )
+        )
+    return conditions

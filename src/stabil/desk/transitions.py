@@ -1,0 +1,166 @@
+"""Moving an incident through its states: one function per transition (R7.2, R7.4).
+
+Each records an immutable event with who, when it was recorded and when it really happened
+(`at`, for an entry made afterwards), and recomputes the timers from the history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from stabil.accounts.models import Organisation, User
+from stabil.db.types import utcnow
+from stabil.desk.access import check_can_act
+from stabil.desk.errors import Invalid, TransitionNotAllowed
+from stabil.desk.history import record_event, refresh_timers
+from stabil.desk.models import Incident
+from stabil.desk.states import TARGET_STATE, Action, State, allowed_actions
+
+
+def hand_over(
+    session: Session,
+    actor: User,
+    incident: Incident,
+    *,
+    party: str | None,
+    at: dt.datetime | None = None,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Work starts: the incident goes to a party for resolution; the reaction clock stops."""
+    _guard(actor, incident, Action.handed_over)
+    if party is None and incident.party_id is None:
+        raise Invalid("party", "name the organisation the incident is handed over to")
+    organisation = _organisation(session, party) if party else None
+    extra = {"party": organisation.key} if organisation else {}
+    _transition(session, actor, incident, Action.handed_over, at, note, extra, now)
+    if organisation:
+        incident.party_id = organisation.id
+
+
+def resolve(
+    session: Session,
+    actor: User,
+    incident: Incident,
+    *,
+    at: dt.datetime | None = None,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Service is restored, by a fix or a work-around; the resolution clock stops."""
+    _transition(session, actor, incident, Action.resolved, at, note, {}, now)
+
+
+def close(
+    session: Session,
+    actor: User,
+    incident: Incident,
+    *,
+    at: dt.datetime | None = None,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    _transition(session, actor, incident, Action.closed, at, note, {}, now)
+
+
+def reopen(
+    session: Session,
+    actor: User,
+    incident: Incident,
+    *,
+    party: str | None = None,
+    at: dt.datetime | None = None,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """The fix did not hold: back to the party; the resolution clock continues (R7.4)."""
+    _guard(actor, incident, Action.reopened)
+    organisation = _organisation(session, party) if party else None
+    extra: dict[str, Any] = {"reopen": True}
+    if organisation:
+        extra["party"] = organisation.key
+    _transition(session, actor, incident, Action.reopened, at, note, extra, now)
+    if organisation:
+        incident.party_id = organisation.id
+
+
+def cancel(
+    session: Session,
+    actor: User,
+    incident: Incident,
+    *,
+    reason: str | None,
+    at: dt.datetime | None = None,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Withdraw the incident (e.g. a duplicate); it stays in history, outside the KPIs."""
+    if not (reason and reason.strip()):
+        raise Invalid("reason", "say why the incident is cancelled")
+    _transition(session, actor, incident, Action.cancelled, at, note, {"reason": reason}, now)
+
+
+def _transition(
+    session: Session,
+    actor: User,
+    incident: Incident,
+    action: Action,
+    at: dt.datetime | None,
+    note: str | None,
+    extra: dict[str, Any],
+    now: dt.datetime | None,
+) -> None:
+    now = now or utcnow()
+    _guard(actor, incident, action)
+    current = State(incident.state)
+    effective = _effective_time(incident, at, now)
+    target = TARGET_STATE[action]
+    before = {"state": current.value}
+    after = {"state": target.value, "action": action.value, **extra}
+    incident.state = target.value
+    incident.state_since = effective
+    record_event(
+        session, incident, kind="transition", actor=actor, effective_at=effective,
+        recorded_at=now, before=before, after=after, note=note,
+    )  # fmt: skip
+    refresh_timers(session, incident, now)
+
+
+def _guard(actor: User, incident: Incident, action: Action) -> None:
+    """Refuse a transition the state does not allow (409) or the actor may not make (403)."""
+    current = State(incident.state)
+    allowed = allowed_actions(current)
+    if action not in allowed:
+        names = [item.value for item in allowed]
+        raise TransitionNotAllowed(
+            f"{incident.key} is {current.value}; it cannot be {action.value} "
+            f"(allowed: {', '.join(names) or 'none'})",
+            names,
+        )
+    check_can_act(actor, incident, action)
+
+
+def _effective_time(incident: Incident, at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    if at is None:
+        return now
+    if at > now:
+        raise Invalid("at", "lies in the future (give when it really happened, up to now)")
+    if at < incident.state_since:
+        raise Invalid(
+            "at",
+            f"is before the previous step of {incident.key} "
+            f"({incident.state_since.isoformat()}); give a time on or after it",
+        )
+    return at
+
+
+def _organisation(session: Session, key: str) -> Organisation:
+    organisation = session.scalar(select(Organisation).where(Organisation.key == key))
+    if organisation is None:
+        known = session.scalars(select(Organisation.key).order_by(Organisation.key)).all()
+        raise Invalid("party", f"no organisation is named {key!r} (known: {', '.join(known)})")
+    return organisation
