@@ -179,3 +179,20 @@ def test_a_calendar_with_too_few_hours_has_no_deadline_before_the_last_year(
     # The night calendar has one hour a day: 500 years hold fewer than 200,000 hours.
     with pytest.raises(ClockError, match="after 2399"):
         dst_hours.deadline("night", local(2026, 1, 1), 200_000 * 3600)
+
+
+def test_a_calendar_without_hours_never_runs() -> None:
+    from stabil.declaration import parse_declaration
+    from tests.clock.conftest import DST_DECLARATION
+
+    # `never` is the rest of a calendar open all day, every day: it has no hours at all.
+    text = DST_DECLARATION.replace(
+        'night: {hours: {all: "02:30-03:30"}}', 'night: {hours: {all: "00:00-24:00"}}'
+    ).replace("day: {rest_of: [night]}", "never: {rest_of: [night]}")
+    text = text.replace("periods: [night, day]", "periods: [night]")
+    clock = Clock(parse_declaration(text))
+    with pytest.raises(ClockError, match="the calendar 'never' has no hours, so it never runs"):
+        clock.deadline("never", local(2026, 4, 7), 60)
+    with pytest.raises(ClockError, match="the calendar 'never' has no hours"):
+        clock.next_open("never", local(2026, 4, 7))
+    assert clock.elapsed("never", local(2026, 4, 7), local(2026, 4, 9)) == 0

@@ -154,7 +154,7 @@ class Clock:
             if rule is None:
                 raise ClockError("the declaration does not say what a working day is")
             pattern = self.table(rule.calendar).pattern
-            self._working_days = WorkingDays(pattern, self.days_off, rule.day_minutes)
+            self._working_days = WorkingDays(pattern, self.days_off)
         return self._working_days
 
     # Orientation of major incidents (R14.5)

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stabil.clock.days_off import DaysOff
+from stabil.clock.errors import ClockError
 from stabil.clock.lazy import LazyYears
 from stabil.clock.weekly import Interval, merged, year_intervals
 from stabil.clock.years import YearBounds
@@ -135,8 +136,13 @@ class IntervalTable:
     def reaching(self, span: Span, count: int) -> Span:
         """A span whose open time reaches `count`, grown into later years as needed."""
         while span.total < count:
-            span = self.lazy.grown_forward(span)
+            span = self._grown_forward(span)
         return span
+
+    def _grown_forward(self, span: Span) -> Span:
+        if self.pattern.is_empty():  # no need to search the centuries up to the last year
+            raise ClockError(f"the calendar {self.name!r} has no hours, so it never runs")
+        return self.lazy.grown_forward(span)
 
     # elapsed and deadline inline Span.counted and Span.instant_at: they are the hot path of
     # every report, and a Python call costs a tenth of a query.
@@ -178,5 +184,5 @@ class IntervalTable:
         if instant < span.ends[index]:
             return instant
         while index + 1 == len(span.starts):
-            span = self.lazy.grown_forward(span)
+            span = self._grown_forward(span)
         return span.starts[index + 1]

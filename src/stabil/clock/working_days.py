@@ -14,10 +14,9 @@ _DAY = dt.timedelta(days=1)
 
 
 class WorkingDays:
-    def __init__(self, pattern: WeekPattern, days_off: DaysOff, day_minutes: int) -> None:
+    def __init__(self, pattern: WeekPattern, days_off: DaysOff) -> None:
         self.pattern = pattern
         self.days_off = days_off
-        self.day_minutes = day_minutes
 
     def includes(self, day: dt.date) -> bool:
         _check_year(day)
