@@ -357,6 +357,17 @@ def test_a_bad_batch_line_gives_an_error_in_place_and_status_1() -> None:
     ]
 
 
+def test_a_batch_line_that_is_not_utf_8_fails_alone() -> None:
+    text = _lines(BATCH_IN[:1]).encode() + b"\xff\xfe\n" + _lines(BATCH_IN[2:3]).encode()
+    result = runner.invoke(app, ["clock", "batch", *BORGER], input=text)
+    assert result.exit_code == 1
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+        BATCH_OUT[0],
+        {"error": "the line is not UTF-8 text"},
+        BATCH_OUT[2],
+    ]
+
+
 def test_batch_with_an_invalid_declaration_is_status_2() -> None:
     result = runner.invoke(app, ["clock", "batch", "--declaration", "missing.yaml"], input="")
     assert result.exit_code == 2

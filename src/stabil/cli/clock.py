@@ -140,8 +140,12 @@ def batch(declaration: DeclarationFile) -> None:
     """
     clock = _clock(declaration)
     failed = False
-    for line in sys.stdin:
-        answer = answer_line(clock, line)
+    for raw in typer.get_binary_stream("stdin"):
+        # Decoded line by line, so that one line that is not UTF-8 fails alone.
+        try:
+            answer = answer_line(clock, raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            answer = {"error": "the line is not UTF-8 text"}
         failed = failed or "error" in answer
         sys.stdout.write(_json(answer) + "\n")
     if failed:
