@@ -10,6 +10,7 @@ SOURCES := src tests bench
 run: $(VENV)/.run-deps
 	$(BIN)/stabil db upgrade
 	$(BIN)/stabil service load declarations/*.yaml
+	$(BIN)/stabil user init-admin
 	@$(BIN)/stabil assets fetch || echo "note: the pages will use plain styling until 'stabil assets fetch' succeeds"
 	$(BIN)/stabil serve
 

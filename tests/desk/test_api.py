@@ -364,3 +364,32 @@ def test_hostile_bodies_never_cause_a_500(client: TestClient, cast: Cast, sessio
     weird_key = client.get("/api/v1/incidents/%00%27%22", headers=auth)
     assert weird_key.status_code == 404
     assert count(session, Incident) == before[0]
+
+
+@pytest.mark.parametrize(
+    ("registered", "reaction_due"),
+    [
+        # R2.5: 08:30 is primary time, 16:30 is not; P1 reaction is 15 minutes of it.
+        ((2026, 4, 13, 8, 29, 59), (2026, 4, 13, 8, 45)),  # Monday before opening
+        ((2026, 4, 13, 8, 30, 0), (2026, 4, 13, 8, 45)),
+        ((2026, 4, 13, 16, 29, 59), (2026, 4, 14, 8, 44, 59)),  # 1 s today, 899 s tomorrow
+        ((2026, 4, 13, 16, 15, 0), (2026, 4, 13, 16, 30)),  # ends exactly at closing time
+        ((2026, 4, 17, 16, 30, 0), (2026, 4, 20, 8, 45)),  # Friday closing: Monday
+        ((2026, 4, 2, 12, 0, 0), (2026, 4, 7, 8, 45)),  # Maundy Thursday: Easter Tuesday
+        ((2026, 3, 29, 2, 30, 0), (2026, 3, 30, 8, 45)),  # DST Sunday (an instant, in UTC)
+    ],
+)
+def test_reaction_due_at_the_edges_of_service_time(
+    client: TestClient,
+    cast: Cast,
+    frozen: time_machine.Coordinates,
+    registered: tuple[int, ...],
+    reaction_due: tuple[int, ...],
+) -> None:
+    if registered[:3] == (2026, 3, 29):
+        frozen.move_to(dt.datetime(*registered, tzinfo=dt.UTC))  # 04:30 CEST
+    else:
+        frozen.move_to(dt.datetime(*registered, tzinfo=CPH))
+    incident = create(client, cast.operator)
+    due = dt.datetime.fromisoformat(incident["timers"]["reaction"]["due_at"])
+    assert due == dt.datetime(*reaction_due, tzinfo=CPH)

@@ -199,6 +199,7 @@ def test_edit_records_only_what_changed(session: Session, cast: Cast) -> None:
 
 def test_events_are_immutable(session: Session, cast: Cast) -> None:
     incident = report(session, cast, local(2026, 4, 14, 10))
+    session.flush()
     event = session.scalars(
         select(IncidentEvent).where(IncidentEvent.incident_id == incident.id)
     ).one()

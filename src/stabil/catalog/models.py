@@ -37,8 +37,9 @@ class DeclarationVersion(Base):
     version: Mapped[str] = mapped_column(String(40))
     effective: Mapped[dt.date]
     digest: Mapped[str] = mapped_column(String(64))
-    source_text: Mapped[str] = mapped_column(Text)
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Large and rarely needed: loaded only when read.
+    source_text: Mapped[str] = mapped_column(Text, deferred=True)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     loaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     service: Mapped[Service] = relationship(back_populates="versions")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from stabil.catalog.models import DeclarationVersion, Service
 from stabil.declaration import Declaration, parse_declaration
@@ -88,6 +88,7 @@ def version_in_force(session: Session, service_key: str, on: dt.date) -> Declara
     versions = session.scalars(
         select(DeclarationVersion)
         .join(Service)
+        .options(contains_eager(DeclarationVersion.service))
         .where(Service.key == service_key)
         .order_by(DeclarationVersion.effective, DeclarationVersion.id)
     ).all()
@@ -97,11 +98,19 @@ def version_in_force(session: Session, service_key: str, on: dt.date) -> Declara
     return versions[0] if versions else None
 
 
+_PARSED: dict[str, Declaration] = {}
+_PARSED_LOCK = threading.Lock()
+
+
 def declaration_of(version: DeclarationVersion) -> Declaration:
-    """The parsed declaration of a stored version (cached: versions never change)."""
-    return _parse_cached(version.digest, version.source_text)
+    """The parsed declaration of a stored version.
 
-
-@lru_cache(maxsize=64)
-def _parse_cached(digest: str, text: str) -> Declaration:
-    return parse_declaration(text, f"<stored {digest[:12]}>")
+    Versions never change, so each is parsed once per process, keyed by its digest; the
+    source text (a deferred column) is read from the database only on that first use.
+    """
+    parsed = _PARSED.get(version.digest)
+    if parsed is None:
+        parsed = parse_declaration(version.source_text, f"<stored {version.digest[:12]}>")
+        with _PARSED_LOCK:
+            parsed = _PARSED.setdefault(version.digest, parsed)
+    return parsed

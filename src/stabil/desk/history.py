@@ -38,7 +38,7 @@ def record_event(
     incident.revision += 1
     incident.updated_at = recorded_at
     event = IncidentEvent(
-        incident_id=incident.id,
+        incident=incident,
         seq=incident.revision,
         kind=kind,
         actor_id=actor.id if actor else None,
@@ -68,10 +68,12 @@ def steps_of(session: Session, incident: Incident) -> list[Step]:
     return steps
 
 
-def compute_timers(session: Session, incident: Incident, now: dt.datetime) -> list[TimerState]:
+def compute_timers(
+    session: Session, incident: Incident, now: dt.datetime, steps: list[Step] | None = None
+) -> list[TimerState]:
     declaration = declaration_for(incident)
     clock = clock_for(declaration)
-    steps = steps_of(session, incident)
+    steps = steps if steps is not None else steps_of(session, incident)
     return [
         compute_timer(
             clock=clock,
@@ -88,10 +90,15 @@ def compute_timers(session: Session, incident: Incident, now: dt.datetime) -> li
     ]
 
 
-def refresh_timers(session: Session, incident: Incident, now: dt.datetime) -> None:
-    """Recompute every timer of the incident from its history and store the result."""
+def refresh_timers(
+    session: Session, incident: Incident, now: dt.datetime, steps: list[Step] | None = None
+) -> None:
+    """Recompute every timer of the incident from its history and store the result.
+
+    `steps` spares the query when the caller knows the history (a new incident has none).
+    """
     rows = {row.kind: row for row in incident.timers}
-    for state in compute_timers(session, incident, now):
+    for state in compute_timers(session, incident, now, steps):
         row = rows.get(state.kind)
         if row is None:
             row = IncidentTimer(kind=state.kind)

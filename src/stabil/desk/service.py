@@ -22,6 +22,7 @@ from stabil.desk.history import declaration_for, record_event, refresh_timers
 from stabil.desk.models import Incident, IncidentSequence, IncidentTimer
 from stabil.desk.states import State
 from stabil.desk.suggestion import Impact, suggest_priority
+from stabil.desk.timers import Step
 
 
 class Channel(StrEnum):
@@ -103,13 +104,18 @@ def open_incident(
         revision=0,
         updated_at=now,
     )
+    # Set, not loaded: the caller shows the incident, and each would otherwise be a query.
+    incident.service = stored.service
+    incident.declaration_version = stored
+    incident.reporter_organisation = actor.organisation
+    incident.party = None
+    incident.timers = []
     session.add(incident)
-    session.flush()
     record_event(
         session, incident, kind="opened", actor=actor, effective_at=detected,
         recorded_at=now, before={}, after=snapshot(incident),
     )  # fmt: skip
-    refresh_timers(session, incident, now)
+    refresh_timers(session, incident, now, steps=[Step(detected, State.registered)])
     return incident
 
 

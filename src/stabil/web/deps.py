@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from stabil.db.engine import unit_of_work
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-def get_session() -> Iterator[Session]:
-    with unit_of_work() as session:
+
+def get_session(request: Request) -> Iterator[Session]:
+    with unit_of_work(writes=request.method not in READ_METHODS) as session:
         yield session
 
 

@@ -1,0 +1,177 @@
+"""Benchmark of incident creation through HTTP against a running server (`make bench`).
+
+Starts `stabil serve` on a fresh SQLite database and on a fresh PostgreSQL database, creates
+incidents with POST /api/v1/incidents from 4 and from 8 concurrent client threads (each sends
+its next request when the last is answered), and prints creates per second with the p50 and
+p99 latency. It times; it does not fail on time. PostgreSQL is skipped
+with a note when the server at PYTEST_POSTGRES_URL cannot be reached.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from stabil.accounts.service import add_organisation, add_user, create_token
+from stabil.catalog.service import load_declaration_text
+from stabil.db.engine import make_engine
+from stabil.db.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get(
+    "PYTEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+CONCURRENCY = (4, 8)
+WARM_UP = 100
+CREATES = 2_000
+TARGET_RATE, TARGET_P99_MS = 200.0, 50.0
+BODY = {
+    "service": "borger-dk",
+    "title": "Log-in fejler",
+    "description": "Borgerne kan ikke logge ind på selvbetjeningen",
+    "impact": {"users_affected_percent": 30},
+}
+
+
+def prepare(url: str) -> str:
+    """Migrate, load Borger.dk and make an operator; return the operator's API token."""
+    engine = make_engine(url)
+    upgrade(engine)
+    with Session(engine) as session:
+        declaration = (ROOT / "declarations" / "borger-dk.yaml").read_text(encoding="utf-8")
+        load_declaration_text(session, declaration, "borger-dk.yaml")
+        add_organisation(session, "digst", "Digitaliseringsstyrelsen", "agency")
+        user, _ = add_user(session, "bench@example.org", "operator", "digst")
+        _, token = create_token(session, user, "bench")
+        session.commit()
+    engine.dispose()
+    return token
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "STABIL_DATABASE_URL": url, "STABIL_LOG_LEVEL": "warning"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "stabil", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("the server did not start")
+
+
+def load(port: int, token: str, count: int, clients: int) -> tuple[float, list[float], int]:
+    """Create `count` incidents from `clients` threads: wall seconds, latencies, failures."""
+    latencies: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    per_client = count // clients
+
+    def client() -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as http:
+            for _ in range(per_client):
+                began = time.perf_counter()
+                response = http.post("/api/v1/incidents", json=BODY)
+                took = time.perf_counter() - began
+                with lock:
+                    latencies.append(took)
+                    failures[0] += response.status_code != 201
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - began, latencies, failures[0]
+
+
+def measure(name: str, url: str) -> None:
+    token = prepare(url)
+    port = free_port()
+    server = start_server(url, port)
+    try:
+        load(port, token, WARM_UP, 2)
+        for clients in CONCURRENCY:
+            report(f"{name} ×{clients}", *load(port, token, CREATES, clients))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def report(name: str, wall: float, latencies: list[float], failures: int) -> None:
+    latencies.sort()
+    rate = len(latencies) / wall
+    p50 = statistics.median(latencies) * 1000
+    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
+    verdict = "meets" if rate >= TARGET_RATE and p99 <= TARGET_P99_MS else "misses"
+    print(
+        f"{name:<14} {len(latencies):>6} creates  {rate:7.0f} /s  p50 {p50:6.1f} ms  "
+        f"p99 {p99:6.1f} ms  failures {failures}  ({verdict} ≥{TARGET_RATE:.0f}/s, "
+        f"p99 ≤{TARGET_P99_MS:.0f} ms)"
+    )
+
+
+def postgres_database() -> str | None:
+    """A fresh database on the PostgreSQL server, or None when there is none."""
+    name = f"stabil_bench_{os.getpid()}"
+    try:
+        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    except OperationalError as error:
+        print(f"postgresql     not measured: {str(error.orig).strip().splitlines()[0]}")
+        return None
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres(url: str) -> None:
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def main() -> None:
+    print("POST /api/v1/incidents, one server process; ×N: N concurrent clients")
+    with tempfile.TemporaryDirectory() as directory:
+        measure("sqlite", f"sqlite:///{directory}/bench.db")
+    url = postgres_database()
+    if url:
+        try:
+            measure("postgresql", url)
+        finally:
+            drop_postgres(url)
+
+
+if __name__ == "__main__":
+    main()
