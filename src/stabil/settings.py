@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,6 +33,23 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Level of the log written to standard error."
     )
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server for outgoing mail; unset: the local mailbox."
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP server port.")
+    smtp_user: str | None = Field(default=None, description="SMTP user name, if it needs one.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
+        default="none", description="Plain SMTP, STARTTLS, or SMTP over TLS."
+    )
+    mail_from: str = Field(
+        default="stabil@localhost", description="Sender address of every e-mail Stabil sends."
+    )
+
+    @property
+    def mail_domain(self) -> str:
+        """The domain of Message-IDs: the sender's."""
+        return self.mail_from.rpartition("@")[2] or "localhost"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

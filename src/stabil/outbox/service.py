@@ -1,0 +1,100 @@
+"""Writing notifications into the outbox, in the caller's transaction.
+
+A notification is written in the same transaction as the change that causes it: if the change
+is rolled back, so is the notification, and once committed it is never lost. A `dedupe_key`
+makes writing idempotent: a second write with the same key is ignored, so concurrent or
+repeated work notifies once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from stabil.db.types import utcnow
+from stabil.outbox.models import Channel, DeliveryState, OutboxItem
+from stabil.settings import get_settings
+
+
+def new_message_id() -> str:
+    """A globally unique Message-ID, fixed before the first attempt to send."""
+    return f"<{uuid.uuid4().hex}@{get_settings().mail_domain}>"
+
+
+def enqueue_email(
+    session: Session,
+    *,
+    recipient: str,
+    subject: str,
+    body: str,
+    subject_kind: str,
+    subject_key: str,
+    deliver_after: dt.datetime | None = None,
+    dedupe_key: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> int | None:
+    """Queue an e-mail; the id of the new row, or None if `dedupe_key` was queued before."""
+    return _insert(
+        session,
+        channel=Channel.email.value,
+        recipient=recipient,
+        subject=subject[:300],
+        body=body,
+        payload=extra or {},
+        signing_key=None,
+        subject_kind=subject_kind,
+        subject_key=subject_key,
+        deliver_after=deliver_after,
+        dedupe_key=dedupe_key,
+    )
+
+
+def enqueue_webhook(
+    session: Session,
+    *,
+    url: str,
+    secret: str,
+    event: str,
+    payload: dict[str, Any],
+    subject_kind: str,
+    subject_key: str,
+    deliver_after: dt.datetime | None = None,
+    dedupe_key: str | None = None,
+) -> int | None:
+    """Queue a JSON POST to `url`, to be signed with `secret`; None if deduplicated."""
+    return _insert(
+        session,
+        channel=Channel.webhook.value,
+        recipient=url,
+        subject=event,
+        body="",
+        payload=payload,
+        signing_key=secret,
+        subject_kind=subject_kind,
+        subject_key=subject_key,
+        deliver_after=deliver_after,
+        dedupe_key=dedupe_key,
+    )
+
+
+def _insert(session: Session, *, deliver_after: dt.datetime | None, **values: Any) -> int | None:
+    now = utcnow()
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(OutboxItem)
+        .values(
+            **values,
+            message_id=new_message_id(),
+            state=DeliveryState.pending.value,
+            deliver_after=deliver_after or now,
+            attempts=0,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=[OutboxItem.dedupe_key])
+        .returning(OutboxItem.id)
+    )
+    return session.execute(statement).scalar_one_or_none()

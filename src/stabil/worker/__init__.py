@@ -1,0 +1,1 @@
+"""Background work from the database: scheduled jobs and outbox delivery."""

@@ -1,0 +1,118 @@
+"""Scheduling jobs, and running the due ones exactly once.
+
+A job's effects and its `done` mark are written in one transaction. On PostgreSQL the due
+jobs are claimed with `FOR UPDATE SKIP LOCKED`, so several workers share the work and never
+run one job twice; on SQLite a writing transaction holds the only write lock. A worker that
+dies mid-job leaves nothing half-done: its transaction is rolled back and the job stays due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from stabil.worker.models import Job, JobState
+
+log = logging.getLogger("stabil.worker")
+
+Handler = Callable[[Session, Job, dt.datetime], None]
+_HANDLERS: dict[str, Handler] = {}
+MAX_ATTEMPTS = 8
+
+
+def handles(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that does jobs of `kind`."""
+
+    def register(handler: Handler) -> Handler:
+        _HANDLERS[kind] = handler
+        return handler
+
+    return register
+
+
+def schedule(
+    session: Session,
+    *,
+    kind: str,
+    subject_key: str,
+    dedupe_key: str,
+    run_at: dt.datetime,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """Schedule a job, or move a pending one with the same key to the new instant.
+
+    A job already done or cancelled stays so: work that happened is not done again.
+    """
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(Job).values(
+        kind=kind,
+        subject_key=subject_key,
+        dedupe_key=dedupe_key,
+        run_at=run_at,
+        payload=payload or {},
+        state=JobState.pending.value,
+        attempts=0,
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[Job.dedupe_key],
+        set_={"run_at": statement.excluded.run_at, "payload": statement.excluded.payload},
+        where=Job.state == JobState.pending.value,
+    )
+    session.execute(statement)
+
+
+def cancel_pending(session: Session, subject_key: str, *, prefix: str = "") -> None:
+    """Cancel the pending jobs about a subject (whose dedupe key starts with `prefix`)."""
+    session.execute(
+        update(Job)
+        .where(
+            Job.subject_key == subject_key,
+            Job.state == JobState.pending.value,
+            Job.dedupe_key.startswith(prefix, autoescape=True),
+        )
+        .values(state=JobState.cancelled.value)
+    )
+
+
+def run_due_jobs(session: Session, now: dt.datetime, *, limit: int = 200) -> int:
+    """Run up to `limit` due jobs in the caller's transaction; how many were run.
+
+    The caller commits. Each job runs in a savepoint: a job that raises is rolled back alone,
+    counted, retried later with backoff, and marked failed after MAX_ATTEMPTS.
+    """
+    due = session.scalars(
+        select(Job)
+        .where(Job.state == JobState.pending.value, Job.run_at <= now)
+        .order_by(Job.run_at, Job.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for job in due:
+        _run_one(session, job, now)
+    return len(due)
+
+
+def _run_one(session: Session, job: Job, now: dt.datetime) -> None:
+    handler = _HANDLERS.get(job.kind)
+    try:
+        with session.begin_nested():
+            if handler is None:
+                raise LookupError(f"no handler for jobs of kind {job.kind!r}")
+            handler(session, job, now)
+    except Exception as error:
+        log.exception("job %s (%s) failed", job.id, job.kind)
+        job.attempts += 1
+        job.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if job.attempts >= MAX_ATTEMPTS:
+            job.state = JobState.failed.value
+        else:
+            job.run_at = now + dt.timedelta(seconds=30 * 2 ** (job.attempts - 1))
+        return
+    job.state = JobState.done.value
+    job.done_at = now
