@@ -28,6 +28,10 @@ class Settings(BaseSettings):
         default=Path("declarations"),
         description="Directory whose *.yaml declarations `make run` loads.",
     )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Address at which people reach the app; links in e-mails start with it.",
+    )
     host: str = Field(default="127.0.0.1", description="Address `stabil serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `stabil serve` uses.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
