@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from stabil import __version__
-from stabil.cli import accounts, assets, clock, database, declaration, serve, service
+from stabil.cli import accounts, assets, clock, database, declaration, majors, serve, service
 
 app = typer.Typer(
     name="stabil",
@@ -22,6 +22,7 @@ app.add_typer(assets.app, name="assets")
 app.add_typer(accounts.organisation_app, name="organisation")
 app.add_typer(accounts.user_app, name="user")
 app.add_typer(accounts.token_app, name="token")
+app.add_typer(majors.app, name="majors")
 app.command(name="serve")(serve.serve)
 
 

@@ -70,6 +70,15 @@ class Orientation(Sourced):
     first_message: FirstMessage
     outside: OutsideRule
     updates: UpdateRule
+    remind_minutes_before: Annotated[int, Field(ge=0, le=1440)] = Field(
+        default=15, description="Remind this long before a message is due (0: no reminder)."
+    )
+    notify: list[Key] = Field(
+        default_factory=list, description="Contacts reminded before a message is due."
+    )
+    escalate_to: list[Key] = Field(
+        default_factory=list, description="Contacts told when a message is overdue."
+    )
 
 
 class FirstMessage(Sourced):
@@ -104,8 +113,16 @@ class DowntimeStep(Sourced):
 
 
 class RestoredMessage(Sourced):
+    """When service is back, a "service restored" message is due (R9.6)."""
+
     required: bool = True
     channels: list[str] = Field(default_factory=lambda: ["status"])
+    within_minutes: Annotated[int, Field(gt=0, le=7 * 1440)] = Field(
+        default=60, description="Due this long after the incident is resolved."
+    )
+    notify: list[Key] = Field(
+        default_factory=list, description="Contacts reminded when it is due and not posted."
+    )
 
 
 class PostReview(Sourced):
@@ -113,7 +130,12 @@ class PostReview(Sourced):
 
     due_days: Annotated[int, Field(gt=0, le=365)] = Field(description="Calendar days.")
     remind_days_before: Annotated[int, Field(ge=0, le=365)] = 3
-    recipients: Annotated[list[Key], Field(min_length=1)]
+    recipients: Annotated[list[Key], Field(min_length=1)] = Field(
+        description="Contacts the finished report is sent to."
+    )
+    notify: list[Key] = Field(
+        default_factory=list, description="Contacts reminded while the report is not sent."
+    )
     sections: list[Text] = Field(default_factory=list)
 
 

@@ -201,8 +201,13 @@ def _majors(c: _Checker) -> None:
         c.contact_list((*path, "downtime_step", "notify"), majors.downtime_step.notify)
     if majors.post_review:
         c.contact_list((*path, "post_review", "recipients"), majors.post_review.recipients)
+        c.contact_list((*path, "post_review", "notify"), majors.post_review.notify)
+    if majors.restored_message:
+        c.contact_list((*path, "restored_message", "notify"), majors.restored_message.notify)
     if majors.orientation:
         orientation = majors.orientation
+        c.contact_list((*path, "orientation", "notify"), orientation.notify)
+        c.contact_list((*path, "orientation", "escalate_to"), orientation.escalate_to)
         c.calendar(
             (*path, "orientation", "first_message", "in_calendar"),
             orientation.first_message.in_calendar,

@@ -1,55 +1,19 @@
-"""The incident's immutable events, and the timers derived from them."""
+"""The timers derived from an incident's history, and the work they plan for later."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from stabil.accounts.models import User
-from stabil.catalog.service import declaration_of
 from stabil.clock import clock_for
-from stabil.declaration import Declaration
+from stabil.desk.escalation import plan_escalations
+from stabil.desk.events import declaration_for
+from stabil.desk.majors import plan_major
 from stabil.desk.models import Incident, IncidentEvent, IncidentTimer
 from stabil.desk.states import State
 from stabil.desk.timers import Step, TimerState, compute_timer
-
-
-def declaration_for(incident: Incident) -> Declaration:
-    """The declaration version the incident was opened under; later versions never apply."""
-    return declaration_of(incident.declaration_version)
-
-
-def record_event(
-    session: Session,
-    incident: Incident,
-    *,
-    kind: str,
-    actor: User | None,
-    effective_at: dt.datetime,
-    recorded_at: dt.datetime,
-    before: dict[str, Any],
-    after: dict[str, Any],
-    note: str | None = None,
-) -> IncidentEvent:
-    """Append one event. The (incident, seq) key makes a concurrent second writer fail."""
-    incident.revision += 1
-    incident.updated_at = recorded_at
-    event = IncidentEvent(
-        incident=incident,
-        seq=incident.revision,
-        kind=kind,
-        actor_id=actor.id if actor else None,
-        recorded_at=recorded_at,
-        effective_at=effective_at,
-        before=before,
-        after=after,
-        note=note,
-    )
-    session.add(event)
-    return event
 
 
 def steps_of(session: Session, incident: Incident) -> list[Step]:
@@ -93,12 +57,14 @@ def compute_timers(
 def refresh_timers(
     session: Session, incident: Incident, now: dt.datetime, steps: list[Step] | None = None
 ) -> None:
-    """Recompute every timer of the incident from its history and store the result.
+    """Recompute every timer of the incident from its history, store it, and plan what it
+    calls for: escalations (R8) and, for a major incident, its reminders and reviews (R9, R14).
 
     `steps` spares the query when the caller knows the history (a new incident has none).
     """
     rows = {row.kind: row for row in incident.timers}
-    for state in compute_timers(session, incident, now, steps):
+    states = compute_timers(session, incident, now, steps)
+    for state in states:
         row = rows.get(state.kind)
         if row is None:
             row = IncidentTimer(kind=state.kind)
@@ -113,3 +79,7 @@ def refresh_timers(
         row.stopped_at = state.stopped_at
         row.met = state.met
         row.excluded = state.excluded
+    declaration = declaration_for(incident)
+    clock = clock_for(declaration)
+    plan_escalations(session, incident, declaration, clock, states, now)
+    plan_major(session, incident, declaration, clock, now)

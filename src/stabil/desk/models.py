@@ -161,3 +161,43 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Escalation(Base):
+    """A warning or breach of one timer under one escalation rule: recorded once (R8)."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (UniqueConstraint("incident_id", "timer", "rule", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    timer: Mapped[str] = mapped_column(String(32))
+    rule: Mapped[str] = mapped_column(String(64))
+    stage: Mapped[str] = mapped_column(String(16), comment="warning or breach")
+    kind: Mapped[str] = mapped_column(String(16), comment="functional or hierarchical")
+    reached_at: Mapped[dt.datetime] = mapped_column(comment="When the threshold was reached.")
+    recorded_at: Mapped[dt.datetime]
+    deliver_after: Mapped[dt.datetime] = mapped_column(
+        comment="Its notifications wait for the rule's hours."
+    )
+    recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class MajorReview(Base):
+    """The post-review report of a major incident, due some days after resolution (R9.7)."""
+
+    __tablename__ = "major_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), unique=True)
+    due_at: Mapped[dt.datetime]
+    report: Mapped[str] = mapped_column(Text, default="", comment="Markdown.")
+    actions: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=list, comment="[{text, owner, done}]: what is to change after it."
+    )
+    submitted_at: Mapped[dt.datetime | None]
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    incident: Mapped[Incident] = relationship()

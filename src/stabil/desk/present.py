@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from stabil.clock import Clock, clock_for
-from stabil.desk.history import declaration_for
+from stabil.desk.events import declaration_for
 from stabil.desk.models import Incident, IncidentEvent, IncidentTimer
 from stabil.desk.schemas import EventOut, ImpactOut, IncidentOut, TimerOut
 from stabil.desk.service import Channel, Responsible

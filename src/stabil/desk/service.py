@@ -18,7 +18,8 @@ from stabil.db.types import utcnow
 from stabil.declaration import Declaration
 from stabil.desk.access import check_can_edit, check_can_report, check_can_see, visible
 from stabil.desk.errors import Invalid, NotFound
-from stabil.desk.history import declaration_for, record_event, refresh_timers
+from stabil.desk.events import declaration_for, record_event
+from stabil.desk.history import refresh_timers
 from stabil.desk.models import Incident, IncidentSequence, IncidentTimer
 from stabil.desk.states import State
 from stabil.desk.suggestion import Impact, suggest_priority
@@ -112,9 +113,15 @@ def open_incident(
     incident.timers = []
     session.add(incident)
     record_event(
-        session, incident, kind="opened", actor=actor, effective_at=detected,
-        recorded_at=now, before={}, after=snapshot(incident),
-    )  # fmt: skip
+        session,
+        incident,
+        kind="opened",
+        actor=actor,
+        effective_at=detected,
+        recorded_at=now,
+        before={},
+        after=snapshot(incident),
+    )
     refresh_timers(session, incident, now, steps=[Step(detected, State.registered)])
     return incident
 
@@ -197,9 +204,15 @@ def change_priority(
     incident.priority_reason = reason
     after = {"priority": priority, "priority_reason": reason}
     record_event(
-        session, incident, kind="priority_changed", actor=actor, effective_at=now,
-        recorded_at=now, before=before, after=after,
-    )  # fmt: skip
+        session,
+        incident,
+        kind="priority_changed",
+        actor=actor,
+        effective_at=now,
+        recorded_at=now,
+        before=before,
+        after=after,
+    )
     refresh_timers(session, incident, now)
 
 
@@ -227,9 +240,15 @@ def edit_incident(
             setattr(incident, name, value)
     if after:
         record_event(
-            session, incident, kind="edited", actor=actor, effective_at=now,
-            recorded_at=now, before=before, after=after,
-        )  # fmt: skip
+            session,
+            incident,
+            kind="edited",
+            actor=actor,
+            effective_at=now,
+            recorded_at=now,
+            before=before,
+            after=after,
+        )
 
 
 def get_incident(session: Session, actor: User, key: str, *, for_update: bool = False) -> Incident:

@@ -105,9 +105,20 @@ def compute_timer(
         elapsed = before + clock.elapsed(calendar, current.begin, max(now, current.begin))
         due = clock.deadline(calendar, current.begin, max(0.0, target_seconds - before))
         return TimerState(
-            kind, calendar, target_seconds, start, True, current.begin, before, due, None,
-            elapsed, met=None, breached=now > due, excluded=False,
-        )  # fmt: skip
+            kind,
+            calendar,
+            target_seconds,
+            start,
+            True,
+            current.begin,
+            before,
+            due,
+            None,
+            elapsed,
+            met=None,
+            breached=now > due,
+            excluded=False,
+        )
     last_start = closed[-1][0] if closed else start
     before_last = sum(spent[:-1])
     due = clock.deadline(calendar, last_start, max(0.0, target_seconds - before_last))
@@ -115,6 +126,17 @@ def compute_timer(
     stopped_at = closed[-1][1] if closed else start
     cancelled = any(step.state is State.cancelled for step in steps)
     return TimerState(
-        kind, calendar, target_seconds, start, False, None, elapsed, due, stopped_at, elapsed,
-        met=elapsed <= target_seconds + TOLERANCE_SECONDS, breached=False, excluded=cancelled,
-    )  # fmt: skip
+        kind,
+        calendar,
+        target_seconds,
+        start,
+        False,
+        None,
+        elapsed,
+        due,
+        stopped_at,
+        elapsed,
+        met=elapsed <= target_seconds + TOLERANCE_SECONDS,
+        breached=False,
+        excluded=cancelled,
+    )

@@ -16,7 +16,8 @@ from stabil.accounts.models import Organisation, User
 from stabil.db.types import utcnow
 from stabil.desk.access import check_can_act
 from stabil.desk.errors import Invalid, TransitionNotAllowed
-from stabil.desk.history import record_event, refresh_timers
+from stabil.desk.events import record_event
+from stabil.desk.history import refresh_timers
 from stabil.desk.models import Incident
 from stabil.desk.states import TARGET_STATE, Action, State, allowed_actions
 
@@ -124,9 +125,16 @@ def _transition(
     incident.state = target.value
     incident.state_since = effective
     record_event(
-        session, incident, kind="transition", actor=actor, effective_at=effective,
-        recorded_at=now, before=before, after=after, note=note,
-    )  # fmt: skip
+        session,
+        incident,
+        kind="transition",
+        actor=actor,
+        effective_at=effective,
+        recorded_at=now,
+        before=before,
+        after=after,
+        note=note,
+    )
     refresh_timers(session, incident, now)
 
 

@@ -12,6 +12,7 @@ from stabil.accounts import api as accounts_api
 from stabil.catalog import api as catalog_api
 from stabil.catalog import pages as catalog_pages
 from stabil.desk import api as desk_api
+from stabil.desk import major_api
 from stabil.settings import get_settings
 from stabil.web.errors import install_error_handlers
 
@@ -28,6 +29,7 @@ def create_app() -> FastAPI:
     api.include_router(catalog_api.router)
     api.include_router(accounts_api.router)
     api.include_router(desk_api.router)
+    api.include_router(major_api.router)
     app.include_router(api)
     app.include_router(catalog_pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

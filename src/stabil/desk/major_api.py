@@ -1,0 +1,131 @@
+"""JSON routes of the major-incident process and of the start-time goal (R4, R9, R14)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field, StringConstraints
+
+from stabil.accounts.auth import CurrentUser
+from stabil.clock import clock_for
+from stabil.db.types import utcnow
+from stabil.desk.errors import NotFound
+from stabil.desk.events import declaration_for
+from stabil.desk.kpi import StartTime, start_time
+from stabil.desk.majors import OPEN, is_major
+from stabil.desk.messages import posts_about
+from stabil.desk.review import draft_report, review_of, save_review, submit_review
+from stabil.desk.schemas import Strict, Text
+from stabil.desk.service import get_incident
+from stabil.web.deps import SessionDep
+
+router = APIRouter(tags=["major incidents"])
+
+
+class Orientation(BaseModel):
+    last_message_at: dt.datetime | None
+    next_message_due: dt.datetime | None = Field(description="None once the incident is resolved.")
+    overdue: bool
+
+
+class ReviewOut(BaseModel):
+    due_at: dt.datetime
+    overdue: bool
+    submitted_at: dt.datetime | None
+    report: str = Field(description="The saved report, or a draft from the history.")
+    saved: bool
+    actions: list[dict[str, Any]]
+
+
+class MajorOut(BaseModel):
+    key: str
+    major: bool
+    orientation: Orientation | None
+    review: ReviewOut | None
+
+
+class Action(Strict):
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    owner: Annotated[str, StringConstraints(max_length=200)] | None = None
+    done: bool = False
+
+
+class ReviewIn(Strict):
+    report: Annotated[Text, StringConstraints(max_length=100_000)]
+    actions: list[Action] = Field(default_factory=list, max_length=200)
+
+
+@router.get("/incidents/{key}/major", summary="The major-incident process of an incident")
+def major(key: str, user: CurrentUser, session: SessionDep) -> MajorOut:
+    incident = get_incident(session, user, key)
+    declaration = declaration_for(incident)
+    if not is_major(incident, declaration):
+        return MajorOut(key=key, major=False, orientation=None, review=None)
+    now = utcnow()
+    clock = clock_for(declaration)
+    times = [post.at for post in posts_about(session, incident) if post.at >= incident.detected_at]
+    last = max(times, default=None)
+    due = None
+    if (
+        incident.state in OPEN
+        and declaration.major_incidents
+        and declaration.major_incidents.orientation
+    ):
+        due = (
+            clock.orientation_next_due(last)
+            if last
+            else clock.orientation_first_due(incident.detected_at)
+        )
+    orientation = Orientation(
+        last_message_at=last, next_message_due=due, overdue=bool(due and now > due)
+    )
+    try:
+        review: ReviewOut | None = _review_out(session, user, key, now)
+    except NotFound:
+        review = None
+    return MajorOut(key=key, major=True, orientation=orientation, review=review)
+
+
+def _review_out(session: SessionDep, user: CurrentUser, key: str, now: dt.datetime) -> ReviewOut:
+    incident = get_incident(session, user, key)
+    review = review_of(session, incident)
+    return ReviewOut(
+        due_at=review.due_at,
+        overdue=review.submitted_at is None and now > review.due_at,
+        submitted_at=review.submitted_at,
+        report=review.report or draft_report(session, incident),
+        saved=bool(review.report),
+        actions=review.actions,
+    )
+
+
+@router.get("/incidents/{key}/review", summary="The post-review report (R9.7)")
+def get_review(key: str, user: CurrentUser, session: SessionDep) -> ReviewOut:
+    return _review_out(session, user, key, utcnow())
+
+
+@router.put("/incidents/{key}/review", summary="Save the post-review report")
+def put_review(key: str, body: ReviewIn, user: CurrentUser, session: SessionDep) -> ReviewOut:
+    incident = get_incident(session, user, key, for_update=True)
+    actions = [action.model_dump() for action in body.actions]
+    save_review(session, user, incident, report=body.report, actions=actions)
+    return _review_out(session, user, key, utcnow())
+
+
+@router.post("/incidents/{key}/review/submit", summary="Send the report to the authorities")
+def post_review(key: str, user: CurrentUser, session: SessionDep) -> ReviewOut:
+    incident = get_incident(session, user, key, for_update=True)
+    submit_review(session, user, incident)
+    return _review_out(session, user, key, utcnow())
+
+
+@router.get("/services/{service}/start-time", summary="Average start time of a month (R4)")
+def get_start_time(
+    service: Annotated[Text, StringConstraints(max_length=64)],
+    user: CurrentUser,
+    session: SessionDep,
+    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", examples=["2026-04"])],
+) -> StartTime:
+    return start_time(session, service, month)
