@@ -14,6 +14,8 @@ from stabil.catalog import pages as catalog_pages
 from stabil.desk import api as desk_api
 from stabil.desk import major_api
 from stabil.settings import get_settings
+from stabil.status import api as status_api
+from stabil.status import pages as status_pages
 from stabil.web.errors import install_error_handlers
 
 API_PREFIX = "/api/v1"
@@ -29,9 +31,11 @@ def create_app() -> FastAPI:
     api.include_router(catalog_api.router)
     api.include_router(accounts_api.router)
     api.include_router(desk_api.router)
+    api.include_router(status_api.router)
     api.include_router(major_api.router)
     app.include_router(api)
     app.include_router(catalog_pages.router)
+    app.include_router(status_pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     assets = get_settings().var_dir / "assets"
     if assets.is_dir():

@@ -1,0 +1,1 @@
+"""Problems: the root cause behind incidents, and the known error with its work-around."""

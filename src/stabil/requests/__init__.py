@@ -1,0 +1,1 @@
+"""Service requests: information, advice or access, kept apart from incidents and their KPIs."""

@@ -1,0 +1,468 @@
+"""Posting, updating, resolving and finding operational messages (R10.3, R14.1).
+
+Functions take a session and never commit. Each change appends an immutable event; each text
+told to the users (the posting, an update, the resolution) is also an entry of the message's
+timeline, and puts its notifications in the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy.orm import Session, selectinload
+
+from stabil.accounts.models import Role, User
+from stabil.catalog.models import Service
+from stabil.catalog.service import declaration_of, list_services, version_in_force
+from stabil.db.types import utcnow
+from stabil.declaration import Declaration
+from stabil.declaration.communication import MessageType
+from stabil.desk.access import can_see
+from stabil.desk.errors import Forbidden, Invalid, NotFound, TransitionNotAllowed
+from stabil.desk.models import Incident
+from stabil.status.models import Message, MessageEntry, MessageEvent, MessageIncident
+from stabil.status.notify import active_subscribers, notify_message
+from stabil.status.states import (
+    EntryKind,
+    MessageAction,
+    MessageState,
+    WebhookEvent,
+    allowed_actions,
+)
+
+WRITERS = {Role.admin, Role.operator}
+RESOLVED_TEXT = ("Løst.", "Resolved.")
+
+# Facts of a message an update may change; the first three can never be empty.
+FACTS = (
+    "type",
+    "affected",
+    "title",
+    "title_en",
+    "affected_users",
+    "cause",
+    "horizon",
+    "horizon_at",
+)
+REQUIRED_FACTS = frozenset({"type", "affected", "title"})
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    service: str
+    type: MessageType
+    affected: Sequence[str]
+    title: str
+    body: str
+    title_en: str | None = None
+    body_en: str | None = None
+    affected_users: str | None = None
+    cause: str | None = None
+    horizon: str | None = None
+    horizon_at: dt.datetime | None = None
+    incidents: Sequence[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MessageUpdate:
+    """New text for the timeline, with the facts that change (a key set to None clears it)."""
+
+    body: str
+    body_en: str | None = None
+    changes: Mapping[str, Any] = field(default_factory=dict)
+    incidents: Sequence[str] = ()
+
+
+class MessageTime(NamedTuple):
+    """Users were told about an incident at `at` (a posting, update or resolution) in a
+    message of `type`."""
+
+    at: dt.datetime
+    type: MessageType
+
+
+def check_can_write(actor: User) -> None:
+    if actor.role not in WRITERS:
+        raise Forbidden("only admins and operators may post or change operational messages")
+
+
+def post_message(
+    session: Session, actor: User, new: NewMessage, now: dt.datetime | None = None
+) -> Message:
+    """Publish a message under the declaration in force, and notify its recipients."""
+    check_can_write(actor)
+    now = now or utcnow()
+    declaration, service = _declaration(session, new.service, now)
+    _check_type(declaration, new.type)
+    incidents = _incidents(session, actor, service, new.incidents)
+    message = Message(
+        service_id=service.id,
+        type=new.type.value,
+        state=MessageState.open.value,
+        title=new.title,
+        title_en=new.title_en,
+        body=new.body,
+        body_en=new.body_en,
+        affected=_parts(new.affected),
+        affected_users=new.affected_users,
+        cause=new.cause,
+        horizon=new.horizon,
+        horizon_at=new.horizon_at,
+        posted_at=now,
+        posted_by_id=actor.id,
+        revision=0,
+        updated_at=now,
+    )
+    message.service = service
+    message.links = [MessageIncident(incident=item, linked_at=now) for item in incidents]
+    session.add(message)
+    session.flush()  # the id names the message in events, notifications and dedupe keys
+    entry = _add_entry(message, EntryKind.posted, now, new.body, new.body_en, actor)
+    after = {**snapshot(message), "body": new.body, "body_en": new.body_en}
+    seq = _record(session, message, "posted", actor, now, before={}, after=after)
+    notify_message(
+        session, message, declaration, event=WebhookEvent.posted, seq=seq, entry=entry,
+        types=[message.type], now=now,
+    )  # fmt: skip
+    return message
+
+
+def update_message(
+    session: Session,
+    actor: User,
+    message: Message,
+    update: MessageUpdate,
+    now: dt.datetime | None = None,
+) -> None:
+    """Tell more: a new entry of the timeline, and the facts that changed with it."""
+    check_can_write(actor)
+    _guard(message, MessageAction.update)
+    now = now or utcnow()
+    declaration, service = _declaration(session, message.service.key, now)
+    before, after = _apply_changes(message, declaration, update.changes)
+    linked = {link.incident_id for link in message.links}
+    added = [
+        item
+        for item in _incidents(session, actor, service, update.incidents)
+        if item.id not in linked
+    ]
+    message.links.extend(MessageIncident(incident=item, linked_at=now) for item in added)
+    if added:
+        after["incidents_linked"] = [item.key for item in added]
+    entry = _add_entry(message, EntryKind.updated, now, update.body, update.body_en, actor)
+    after.update(entry=entry.seq, body=update.body, body_en=update.body_en)
+    seq = _record(session, message, "updated", actor, now, before=before, after=after)
+    notify_message(
+        session, message, declaration, event=WebhookEvent.updated, seq=seq, entry=entry,
+        types=[message.type], now=now,
+    )  # fmt: skip
+
+
+def resolve_message(
+    session: Session,
+    actor: User,
+    message: Message,
+    *,
+    body: str | None = None,
+    body_en: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """The situation is over (R9.6): told to the recipients of its type and of `restored`."""
+    check_can_write(actor)
+    _guard(message, MessageAction.resolve)
+    now = now or utcnow()
+    declaration, _service = _declaration(session, message.service.key, now)
+    if body is None:
+        body, body_en = RESOLVED_TEXT[0], body_en or RESOLVED_TEXT[1]
+    message.state = MessageState.resolved.value
+    message.resolved_at = now
+    entry = _add_entry(message, EntryKind.resolved, now, body, body_en, actor)
+    after = {"state": message.state, "entry": entry.seq, "body": body, "body_en": body_en}
+    seq = _record(
+        session, message, "resolved", actor, now, before={"state": MessageState.open.value},
+        after=after,
+    )  # fmt: skip
+    notify_message(
+        session, message, declaration, event=WebhookEvent.resolved, seq=seq, entry=entry,
+        types=[message.type, MessageType.restored.value], now=now,
+    )  # fmt: skip
+
+
+def close_message(
+    session: Session, actor: User, message: Message, now: dt.datetime | None = None
+) -> None:
+    """Archive a resolved message: no e-mail, but webhooks learn it is no longer current."""
+    check_can_write(actor)
+    _guard(message, MessageAction.close)
+    now = now or utcnow()
+    declaration, _service = _declaration(session, message.service.key, now)
+    before = {"state": message.state}
+    message.state = MessageState.closed.value
+    message.closed_at = now
+    seq = _record(session, message, "closed", actor, now, before=before, after={"state": "closed"})
+    notify_message(
+        session, message, declaration, event=WebhookEvent.closed, seq=seq, entry=None,
+        types=[], now=now,
+    )  # fmt: skip
+
+
+def snapshot(message: Message) -> dict[str, Any]:
+    """The facts of a message as recorded in its `posted` event."""
+    return {
+        "service": message.service.key,
+        "type": message.type,
+        "state": message.state,
+        "title": message.title,
+        "title_en": message.title_en,
+        "affected": list(message.affected),
+        "affected_users": message.affected_users,
+        "cause": message.cause,
+        "horizon": message.horizon,
+        "horizon_at": _json(message.horizon_at),
+        "incidents": sorted(link.incident.key for link in message.links),
+    }
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.datetime) else value
+
+
+def _declaration(session: Session, key: str, now: dt.datetime) -> tuple[Declaration, Service]:
+    stored = version_in_force(session, key, now.date())
+    if stored is None:
+        known = ", ".join(service.key for service in list_services(session)) or "none"
+        raise Invalid("service", f"no service is named {key!r} (known: {known})")
+    return declaration_of(stored), stored.service
+
+
+def _check_type(declaration: Declaration, type_: MessageType | str) -> None:
+    communication = declaration.communication
+    if communication is None:
+        raise Invalid(
+            "service",
+            f"the declaration of {declaration.key} has no status channel (communication), "
+            "so it has no operational messages",
+        )
+    declared = [rule.type.value for rule in communication.message_types]
+    if MessageType(type_).value not in declared:
+        raise Invalid(
+            "type",
+            f"{MessageType(type_).value} is not a message type of {declaration.key} "
+            f"(declared: {', '.join(declared)})",
+        )
+
+
+def _parts(parts: Iterable[str]) -> list[str]:
+    """The affected parts in the order given, each once."""
+    unique = list(dict.fromkeys(part.strip() for part in parts if part.strip()))
+    if not unique:
+        raise Invalid("affected", "name at least one affected part of the service")
+    return unique
+
+
+def _incidents(
+    session: Session, actor: User, service: Service, keys: Sequence[str]
+) -> list[Incident]:
+    """The incidents named, each once; a key the actor cannot see counts as unknown."""
+    wanted = list(dict.fromkeys(keys))
+    if not wanted:
+        return []
+    rows = session.scalars(select(Incident).where(Incident.key.in_(wanted)))
+    found = {item.key: item for item in rows if can_see(actor, item)}
+    unknown = [key for key in wanted if key not in found]
+    if unknown:
+        raise Invalid("incidents", f"no incident is named {', '.join(unknown)}")
+    elsewhere = [key for key in wanted if found[key].service_id != service.id]
+    if elsewhere:
+        raise Invalid(
+            "incidents", f"{', '.join(elsewhere)} belong to another service than {service.key}"
+        )
+    return [found[key] for key in wanted]
+
+
+def _apply_changes(
+    message: Message, declaration: Declaration, changes: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for name, raw in changes.items():
+        if name not in FACTS:
+            raise Invalid(name, f"cannot be changed (changeable: {', '.join(FACTS)})")
+        if raw is None and name in REQUIRED_FACTS:
+            raise Invalid(name, "cannot be cleared (give a new value or leave it out)")
+        value = raw
+        if name == "type":
+            _check_type(declaration, raw)
+            value = MessageType(raw).value
+        elif name == "affected":
+            value = _parts(raw)
+        if getattr(message, name) != value:
+            before[name] = _json(getattr(message, name))
+            after[name] = _json(value)
+            setattr(message, name, value)
+    return before, after
+
+
+def _add_entry(
+    message: Message,
+    kind: EntryKind,
+    at: dt.datetime,
+    body: str,
+    body_en: str | None,
+    actor: User,
+) -> MessageEntry:
+    entry = MessageEntry(
+        seq=len(message.entries) + 1,
+        kind=kind.value,
+        at=at,
+        type=message.type,
+        body=body,
+        body_en=body_en,
+        author_id=actor.id,
+    )
+    message.entries.append(entry)
+    return entry
+
+
+def _record(
+    session: Session,
+    message: Message,
+    kind: str,
+    actor: User | None,
+    now: dt.datetime,
+    *,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> int:
+    """Append one event; the (message, seq) key makes a concurrent second writer fail."""
+    message.revision += 1
+    message.updated_at = now
+    session.add(
+        MessageEvent(
+            message_id=message.id,
+            seq=message.revision,
+            kind=kind,
+            actor_id=actor.id if actor else None,
+            recorded_at=now,
+            before=before,
+            after=after,
+        )
+    )
+    return message.revision
+
+
+def _guard(message: Message, action: MessageAction) -> None:
+    """Refuse what the state does not allow with 409 and the actions it does allow."""
+    state = MessageState(message.state)
+    allowed = [item.value for item in allowed_actions(state)]
+    if action.value not in allowed:
+        raise TransitionNotAllowed(
+            f"message {message.id} is {state.value}; it cannot take the action "
+            f"{action.value} (allowed: {', '.join(allowed) or 'none'})",
+            allowed,
+        )
+
+
+def get_message(session: Session, message_id: int, *, for_update: bool = False) -> Message:
+    """The message with `message_id`; every user may read messages (they are public)."""
+    statement = select(Message).where(Message.id == message_id)
+    if for_update:
+        statement = statement.with_for_update()
+    message = session.scalar(statement)
+    if message is None:
+        raise NotFound(f"no operational message has id {message_id}")
+    return message
+
+
+@dataclass(frozen=True, slots=True)
+class MessageFilter:
+    service: str | None = None
+    state: MessageState | None = None
+    type: MessageType | None = None
+    incident: str | None = None
+
+
+def list_messages(
+    session: Session, filters: MessageFilter, *, limit: int, offset: int
+) -> tuple[list[Message], int]:
+    """A page of messages, newest first, and how many match in all."""
+    matching = select(Message).where(and_(true(), *_conditions(filters)))
+    total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
+    page = session.scalars(
+        matching.options(*LOAD_FOR_DISPLAY)
+        .order_by(Message.posted_at.desc(), Message.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(page), total
+
+
+LOAD_FOR_DISPLAY = (
+    selectinload(Message.service),
+    selectinload(Message.links).selectinload(MessageIncident.incident),
+    selectinload(Message.entries),
+)
+
+
+def _conditions(filters: MessageFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.service:
+        conditions.append(Message.service.has(Service.key == filters.service))
+    if filters.state:
+        conditions.append(Message.state == filters.state.value)
+    if filters.type:
+        conditions.append(Message.type == filters.type.value)
+    if filters.incident:
+        conditions.append(
+            Message.links.any(MessageIncident.incident.has(Incident.key == filters.incident))
+        )
+    return conditions
+
+
+def message_times_for_incident(session: Session, incident_id: int) -> list[MessageTime]:
+    """When messages about the incident were posted or updated, oldest first, with their type.
+
+    These are the entries (the posting, each update, the resolution) of every message linked
+    to the incident, whenever the link was made. Orientation deadlines (R14.4) are computed
+    from them.
+    """
+    return message_times_for_incidents(session, [incident_id]).get(incident_id, [])
+
+
+def message_times_for_incidents(
+    session: Session, incident_ids: Iterable[int]
+) -> dict[int, list[MessageTime]]:
+    """`message_times_for_incident` for many incidents in one query; absent ids had none."""
+    ids = list(set(incident_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(MessageIncident.incident_id, MessageEntry.at, MessageEntry.type)
+        .join(MessageEntry, MessageEntry.message_id == MessageIncident.message_id)
+        .where(MessageIncident.incident_id.in_(ids))
+        .order_by(MessageEntry.at, MessageEntry.message_id, MessageEntry.seq)
+    )
+    result: dict[int, list[MessageTime]] = {}
+    for incident_id, at, type_ in rows:
+        result.setdefault(incident_id, []).append(MessageTime(at, MessageType(type_)))
+    return result
+
+
+def subscriber_emails(session: Session, service_id: int) -> list[str]:
+    """The confirmed subscribers' addresses of a service, lower-cased, sorted."""
+    return [item.email for item in active_subscribers(session, service_id)]
+
+
+def events_of(session: Session, message: Message) -> list[MessageEvent]:
+    return list(
+        session.scalars(
+            select(MessageEvent)
+            .where(MessageEvent.message_id == message.id)
+            .options(selectinload(MessageEvent.actor))
+            .order_by(MessageEvent.seq)
+        )
+    )

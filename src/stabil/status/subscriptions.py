@@ -1,0 +1,172 @@
+"""Subscribers and webhook registrations: who, besides the declaration's contacts, is told.
+
+Admins manage both (through the API or `stabil subscriber` and `stabil webhook`); the functions
+take a session and never commit. Removing a subscriber deletes the address: nothing personal is
+kept once someone stops listening.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from stabil.accounts.models import User
+from stabil.accounts.validation import AccountInvalid, normalise_email
+from stabil.catalog.models import Service
+from stabil.catalog.service import list_services
+from stabil.db.types import utcnow
+from stabil.desk.errors import Conflict, Invalid, NotFound
+from stabil.status.models import Subscriber, WebhookRegistration
+from stabil.status.states import WebhookEvent
+
+SECRET_PREFIX = "whsec_"
+
+
+def find_service(session: Session, key: str) -> Service:
+    service = session.scalar(select(Service).where(Service.key == key))
+    if service is None:
+        known = ", ".join(item.key for item in list_services(session)) or "none"
+        raise Invalid("service", f"no service is named {key!r} (known: {known})")
+    return service
+
+
+def check_email(raw: str) -> str:
+    """The address as stored: checked and lower-cased."""
+    try:
+        return normalise_email(raw)
+    except AccountInvalid as error:
+        raise Invalid("email", str(error)) from None
+
+
+def add_subscriber(
+    session: Session,
+    service_key: str,
+    email: str,
+    *,
+    actor: User | None = None,
+    now: dt.datetime | None = None,
+) -> Subscriber:
+    """Subscribe `email` to the service's messages; added by an admin, so already confirmed."""
+    now = now or utcnow()
+    service = find_service(session, service_key)
+    address = check_email(email)
+    subscriber = Subscriber(
+        service_id=service.id,
+        email=address,
+        confirmed=True,
+        confirm_token=None,
+        unsubscribe_token=secrets.token_urlsafe(32),
+        created_at=now,
+        confirmed_at=now,
+        created_by_id=actor.id if actor else None,
+    )
+    subscriber.service = service
+    try:
+        # A savepoint: a concurrent duplicate fails here alone, not the caller's transaction.
+        with session.begin_nested():
+            session.add(subscriber)
+    except IntegrityError:
+        raise Conflict(f"{address} subscribes to {service.key} already") from None
+    return subscriber
+
+
+def list_subscribers(session: Session, service_key: str | None = None) -> list[Subscriber]:
+    statement = select(Subscriber).options(selectinload(Subscriber.service))
+    if service_key is not None:
+        statement = statement.where(Subscriber.service_id == find_service(session, service_key).id)
+    return list(session.scalars(statement.order_by(Subscriber.service_id, Subscriber.email)))
+
+
+def remove_subscriber(session: Session, subscriber_id: int) -> Subscriber:
+    subscriber = session.get(Subscriber, subscriber_id)
+    if subscriber is None:
+        raise NotFound(f"no subscriber has id {subscriber_id}")
+    session.delete(subscriber)
+    return subscriber
+
+
+def unsubscribe(session: Session, token: str) -> Subscriber | None:
+    """End the subscription the token belongs to; None when there is none (any more)."""
+    if len(token) > 64 or "\x00" in token:  # no such token exists; PostgreSQL refuses NUL
+        return None
+    subscriber = session.scalar(select(Subscriber).where(Subscriber.unsubscribe_token == token))
+    if subscriber is not None:
+        session.delete(subscriber)
+    return subscriber
+
+
+def subscription_for_token(session: Session, token: str) -> Subscriber | None:
+    if len(token) > 64 or "\x00" in token:
+        return None
+    return session.scalar(select(Subscriber).where(Subscriber.unsubscribe_token == token))
+
+
+def check_webhook_url(url: str) -> str:
+    """An absolute http(s) address with a host, or a 422 that says what is wrong with it."""
+    url = url.strip()
+    if any(character.isspace() for character in url):
+        raise Invalid("url", "contains white space (encode it, e.g. as %20)")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        _port = parts.port  # a port that is not a number raises here
+    except ValueError as error:
+        raise Invalid("url", f"is not a valid address: {error}") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        shown = f"{parts.scheme}:" if parts.scheme else "no scheme"
+        raise Invalid(
+            "url", f"must be an http:// or https:// address, not {shown} (e.g. https://host/path)"
+        )
+    if not host:
+        raise Invalid("url", "has no host (e.g. https://hooks.example.org/stabil)")
+    return url
+
+
+def add_webhook(
+    session: Session,
+    service_key: str,
+    url: str,
+    *,
+    events: Sequence[WebhookEvent] | None = None,
+    secret: str | None = None,
+    actor: User | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[WebhookRegistration, str]:
+    """Register `url` for the service's `events` (default all); the secret is returned once."""
+    service = find_service(session, service_key)
+    chosen = list(dict.fromkeys(events)) if events else list(WebhookEvent)
+    secret = secret or SECRET_PREFIX + secrets.token_urlsafe(32)
+    hook = WebhookRegistration(
+        service_id=service.id,
+        url=check_webhook_url(url),
+        secret=secret,
+        events=[event.value for event in chosen],
+        created_at=now or utcnow(),
+        created_by_id=actor.id if actor else None,
+    )
+    hook.service = service
+    session.add(hook)
+    session.flush()
+    return hook, secret
+
+
+def list_webhooks(session: Session, service_key: str | None = None) -> list[WebhookRegistration]:
+    statement = select(WebhookRegistration).options(selectinload(WebhookRegistration.service))
+    if service_key is not None:
+        service = find_service(session, service_key)
+        statement = statement.where(WebhookRegistration.service_id == service.id)
+    return list(session.scalars(statement.order_by(WebhookRegistration.id)))
+
+
+def remove_webhook(session: Session, hook_id: int) -> WebhookRegistration:
+    hook = session.get(WebhookRegistration, hook_id)
+    if hook is None:
+        raise NotFound(f"no webhook has id {hook_id}")
+    session.delete(hook)
+    return hook
