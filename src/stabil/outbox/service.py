@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, cast
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -53,6 +55,52 @@ def enqueue_email(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Email:
+    """One e-mail to queue with `enqueue_emails`."""
+
+    recipient: str
+    subject: str
+    body: str
+    subject_kind: str
+    subject_key: str
+    deliver_after: dt.datetime | None = None
+    dedupe_key: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def enqueue_emails(session: Session, emails: list[Email]) -> None:
+    """Queue many e-mails in a few statements; those whose dedupe key exists are skipped."""
+    now = utcnow()
+    rows = [
+        {
+            "channel": Channel.email.value,
+            "recipient": email.recipient,
+            "subject": email.subject[:300],
+            "body": email.body,
+            "payload": email.extra,
+            "signing_key": None,
+            "message_id": new_message_id(),
+            "dedupe_key": email.dedupe_key,
+            "subject_kind": email.subject_kind,
+            "subject_key": email.subject_key,
+            "state": DeliveryState.pending.value,
+            "deliver_after": email.deliver_after or now,
+            "attempts": 0,
+            "created_at": now,
+        }
+        for email in emails
+    ]
+    if not rows:
+        return
+    table = cast(Table, OutboxItem.__table__)
+    # One statement executed for many rows: compiled once, sent in batches.
+    statement = _dialect_insert(session)(table).on_conflict_do_nothing(
+        index_elements=[table.c.dedupe_key]
+    )
+    session.execute(statement, rows)
+
+
 def enqueue_webhook(
     session: Session,
     *,
@@ -83,7 +131,7 @@ def enqueue_webhook(
 
 def _insert(session: Session, *, deliver_after: dt.datetime | None, **values: Any) -> int | None:
     now = utcnow()
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = _dialect_insert(session)
     statement = (
         insert(OutboxItem)
         .values(
@@ -98,3 +146,8 @@ def _insert(session: Session, *, deliver_after: dt.datetime | None, **values: An
         .returning(OutboxItem.id)
     )
     return session.execute(statement).scalar_one_or_none()
+
+
+def _dialect_insert(session: Session) -> Any:
+    """INSERT with ON CONFLICT, which SQLAlchemy offers per dialect."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
