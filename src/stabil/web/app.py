@@ -13,6 +13,8 @@ from stabil.catalog import api as catalog_api
 from stabil.catalog import pages as catalog_pages
 from stabil.desk import api as desk_api
 from stabil.desk import major_api
+from stabil.problems import api as problems_api
+from stabil.requests import api as requests_api
 from stabil.settings import get_settings
 from stabil.status import api as status_api
 from stabil.status import pages as status_pages
@@ -32,6 +34,8 @@ def create_app() -> FastAPI:
     api.include_router(accounts_api.router)
     api.include_router(desk_api.router)
     api.include_router(status_api.router)
+    api.include_router(problems_api.router)
+    api.include_router(requests_api.router)
     api.include_router(major_api.router)
     app.include_router(api)
     app.include_router(catalog_pages.router)

@@ -1,0 +1,73 @@
+"""The JSON shapes of the problem API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field
+
+from stabil.desk.schemas import Key, LongText, Strict, Title
+from stabil.problems.states import ProblemState
+
+IncidentKeys = Annotated[list[Key], Field(max_length=100)]
+
+
+class ProblemIn(Strict):
+    service: Key
+    title: Title
+    description: LongText = ""
+    root_cause: LongText = ""
+    workaround: LongText = ""
+    owner: Key | None = Field(default=None, description="Key of the owning organisation.")
+    incidents: IncidentKeys = Field(default_factory=list, description="Keys of incidents.")
+
+
+class ProblemPatch(Strict):
+    """Fields to change, and optionally a new state; the fields change first."""
+
+    title: Title | None = None
+    description: LongText | None = None
+    root_cause: LongText | None = None
+    workaround: LongText | None = None
+    owner: Key | None = Field(default=None, description="Organisation key; null: no owner.")
+    state: ProblemState | None = None
+    note: LongText | None = Field(default=None, description="Why the state changes.")
+
+
+class LinkIn(Strict):
+    incidents: Annotated[list[Key], Field(min_length=1, max_length=100)]
+
+
+class ProblemOut(BaseModel):
+    key: str
+    service: str
+    title: str
+    description: str
+    root_cause: str
+    workaround: str
+    owner: str | None
+    state: ProblemState
+    state_since: dt.datetime
+    incidents: list[str]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    allowed_states: list[ProblemState]
+    revision: int
+
+
+class ProblemPage(BaseModel):
+    items: list[ProblemOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class ProblemEventOut(BaseModel):
+    seq: int
+    kind: str
+    actor: str | None
+    recorded_at: dt.datetime
+    before: dict[str, Any]
+    after: dict[str, Any]
+    note: str | None

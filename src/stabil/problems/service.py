@@ -1,0 +1,391 @@
+"""Recording problems, linking their incidents, and moving them through their states.
+
+Functions take a session and never commit; every change appends an immutable event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, selectinload
+
+from stabil.accounts.models import Organisation, User
+from stabil.catalog.models import Service
+from stabil.catalog.service import declaration_of, list_services, version_in_force
+from stabil.db.types import utcnow
+from stabil.desk.access import can_see as can_see_incident
+from stabil.desk.errors import Invalid, NotFound, TransitionNotAllowed
+from stabil.desk.models import Incident
+from stabil.problems.access import check_can_see, check_can_work, visible
+from stabil.problems.models import Problem, ProblemEvent, ProblemIncident, ProblemSequence
+from stabil.problems.states import ProblemState, allowed_states
+
+EDITABLE = ("title", "description", "root_cause", "workaround", "owner")
+
+
+@dataclass(frozen=True, slots=True)
+class NewProblem:
+    service: str
+    title: str
+    description: str = ""
+    root_cause: str = ""
+    workaround: str = ""
+    owner: str | None = None
+    incidents: Sequence[str] = ()
+
+
+def open_problem(
+    session: Session, actor: User, new: NewProblem, now: dt.datetime | None = None
+) -> Problem:
+    """Record a problem of a service, keyed PRB-<prefix>-<year>-<number>."""
+    check_can_work(actor)
+    now = now or utcnow()
+    stored = version_in_force(session, new.service, now.date())
+    if stored is None:
+        known = ", ".join(service.key for service in list_services(session)) or "none"
+        raise Invalid("service", f"no service is named {new.service!r} (known: {known})")
+    declaration = declaration_of(stored)
+    owner = _organisation(session, new.owner) if new.owner else None
+    incidents = _incidents(session, actor, stored.service, new.incidents)
+    year = now.astimezone(declaration.time.zone).year
+    number = _next_number(session, stored.service_id, year)
+    problem = Problem(
+        key=f"PRB-{declaration.metadata.incident_prefix}-{year}-{number:04d}",
+        service_id=stored.service_id,
+        year=year,
+        number=number,
+        title=new.title,
+        description=new.description,
+        root_cause=new.root_cause,
+        workaround=new.workaround,
+        owner_id=owner.id if owner else None,
+        state=ProblemState.open.value,
+        state_since=now,
+        created_at=now,
+        created_by_id=actor.id,
+        revision=0,
+        updated_at=now,
+    )
+    problem.service = stored.service
+    problem.owner = owner
+    problem.links = [ProblemIncident(incident=item, linked_at=now) for item in incidents]
+    session.add(problem)
+    session.flush()  # the id names the problem in its events
+    _record(session, problem, "opened", actor, now, before={}, after=snapshot(problem))
+    return problem
+
+
+def snapshot(problem: Problem) -> dict[str, Any]:
+    return {
+        "key": problem.key,
+        "title": problem.title,
+        "description": problem.description,
+        "root_cause": problem.root_cause,
+        "workaround": problem.workaround,
+        "owner": problem.owner.key if problem.owner else None,
+        "state": problem.state,
+        "incidents": [link.incident.key for link in problem.links],
+    }
+
+
+def edit_problem(
+    session: Session,
+    actor: User,
+    problem: Problem,
+    changes: Mapping[str, str | None],
+    now: dt.datetime | None = None,
+) -> None:
+    """Change descriptive fields or the owner; one event holds every field that changed."""
+    check_can_work(actor)
+    now = now or utcnow()
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name not in EDITABLE:
+            raise Invalid(name, f"cannot be edited (editable: {', '.join(EDITABLE)})")
+        if name == "owner":
+            current = problem.owner.key if problem.owner else None
+            if value != current:
+                owner = _organisation(session, value) if value else None
+                problem.owner, problem.owner_id = owner, owner.id if owner else None
+                before[name], after[name] = current, value
+        elif value is None:
+            raise Invalid(name, "cannot be null (give an empty text to clear it)")
+        elif getattr(problem, name) != value:
+            before[name], after[name] = getattr(problem, name), value
+            setattr(problem, name, value)
+    if after:
+        _record(session, problem, "edited", actor, now, before=before, after=after)
+
+
+def mark_known_error(
+    session: Session,
+    actor: User,
+    problem: Problem,
+    *,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """The cause is understood and users can work around it; a work-around must be written."""
+    if not problem.workaround.strip():
+        raise Invalid(
+            "workaround", "a known error needs its work-around written down (give workaround)"
+        )
+    _transition(session, actor, problem, ProblemState.known_error, note, now)
+
+
+def resolve(
+    session: Session,
+    actor: User,
+    problem: Problem,
+    *,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """The root cause is removed for good."""
+    _transition(session, actor, problem, ProblemState.resolved, note, now)
+
+
+def close(
+    session: Session,
+    actor: User,
+    problem: Problem,
+    *,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    _transition(session, actor, problem, ProblemState.closed, note, now)
+
+
+def reopen(
+    session: Session,
+    actor: User,
+    problem: Problem,
+    *,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """The fix did not hold: the problem is open again."""
+    _transition(session, actor, problem, ProblemState.open, note, now)
+
+
+TRANSITIONS = {
+    ProblemState.known_error: mark_known_error,
+    ProblemState.resolved: resolve,
+    ProblemState.closed: close,
+    ProblemState.open: reopen,
+}
+
+
+def _transition(
+    session: Session,
+    actor: User,
+    problem: Problem,
+    target: ProblemState,
+    note: str | None,
+    now: dt.datetime | None,
+) -> None:
+    check_can_work(actor)
+    now = now or utcnow()
+    current = ProblemState(problem.state)
+    allowed = [state.value for state in allowed_states(current)]
+    if target.value not in allowed:
+        raise TransitionNotAllowed(
+            f"{problem.key} is {current.value}; it cannot become {target.value} "
+            f"(allowed: {', '.join(allowed) or 'none'})",
+            allowed,
+        )
+    problem.state = target.value
+    problem.state_since = now
+    _record(
+        session, problem, "transition", actor, now, before={"state": current.value},
+        after={"state": target.value}, note=note,
+    )  # fmt: skip
+
+
+def link_incidents(
+    session: Session,
+    actor: User,
+    problem: Problem,
+    keys: Sequence[str],
+    now: dt.datetime | None = None,
+) -> None:
+    """Link more incidents to the problem; those linked already are left as they are."""
+    check_can_work(actor)
+    _check_open_for_links(problem)
+    now = now or utcnow()
+    linked = {link.incident_id for link in problem.links}
+    added = [
+        item for item in _incidents(session, actor, problem.service, keys) if item.id not in linked
+    ]
+    if not added:
+        return
+    problem.links.extend(ProblemIncident(incident=item, linked_at=now) for item in added)
+    after = {"incidents": [item.key for item in added]}
+    _record(session, problem, "incidents_linked", actor, now, before={}, after=after)
+
+
+def unlink_incident(
+    session: Session, actor: User, problem: Problem, key: str, now: dt.datetime | None = None
+) -> None:
+    check_can_work(actor)
+    _check_open_for_links(problem)
+    now = now or utcnow()
+    link = next((item for item in problem.links if item.incident.key == key), None)
+    if link is None:
+        raise NotFound(f"{key!r} is not linked to {problem.key}")
+    problem.links.remove(link)
+    _record(
+        session, problem, "incident_unlinked", actor, now, before={"incidents": [key]}, after={}
+    )
+
+
+def _check_open_for_links(problem: Problem) -> None:
+    if problem.state == ProblemState.closed:
+        raise TransitionNotAllowed(f"{problem.key} is closed; its incidents are final", [])
+
+
+def _incidents(
+    session: Session, actor: User, service: Service, keys: Sequence[str]
+) -> list[Incident]:
+    """The incidents named, each once; a key the actor cannot see counts as unknown."""
+    wanted = list(dict.fromkeys(keys))
+    if not wanted:
+        return []
+    rows = session.scalars(select(Incident).where(Incident.key.in_(wanted)))
+    found = {item.key: item for item in rows if can_see_incident(actor, item)}
+    unknown = [key for key in wanted if key not in found]
+    if unknown:
+        raise Invalid("incidents", f"no incident is named {', '.join(unknown)}")
+    elsewhere = [key for key in wanted if found[key].service_id != service.id]
+    if elsewhere:
+        raise Invalid(
+            "incidents", f"{', '.join(elsewhere)} belong to another service than {service.key}"
+        )
+    return [found[key] for key in wanted]
+
+
+def _organisation(session: Session, key: str) -> Organisation:
+    organisation = session.scalar(select(Organisation).where(Organisation.key == key))
+    if organisation is None:
+        known = session.scalars(select(Organisation.key).order_by(Organisation.key)).all()
+        raise Invalid("owner", f"no organisation is named {key!r} (known: {', '.join(known)})")
+    return organisation
+
+
+def _next_number(session: Session, service_id: int, year: int) -> int:
+    """The next number of the year, atomically: concurrent requests never share one."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(ProblemSequence)
+        .values(service_id=service_id, year=year, last_number=1)
+        .on_conflict_do_update(
+            index_elements=[ProblemSequence.service_id, ProblemSequence.year],
+            set_={"last_number": ProblemSequence.last_number + 1},
+        )
+        .returning(ProblemSequence.last_number)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def _record(
+    session: Session,
+    problem: Problem,
+    kind: str,
+    actor: User,
+    now: dt.datetime,
+    *,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    note: str | None = None,
+) -> None:
+    """Append one event; the (problem, seq) key makes a concurrent second writer fail."""
+    problem.revision += 1
+    problem.updated_at = now
+    session.add(
+        ProblemEvent(
+            problem_id=problem.id, seq=problem.revision, kind=kind, actor_id=actor.id,
+            recorded_at=now, before=before, after=after, note=note,
+        )
+    )  # fmt: skip
+
+
+def get_problem(session: Session, actor: User, key: str, *, for_update: bool = False) -> Problem:
+    """The problem with `key` if the actor may see it; locked for a change when asked."""
+    if len(key) > 64 or "\x00" in key:  # no such key can exist; PostgreSQL refuses NUL
+        raise NotFound(f"no problem is named {key!r}")
+    statement = select(Problem).where(Problem.key == key)
+    if for_update:
+        statement = statement.with_for_update()
+    problem = session.scalar(statement)
+    if problem is None:
+        raise NotFound(f"no problem is named {key!r}")
+    check_can_see(actor, problem)
+    return problem
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemFilter:
+    service: str | None = None
+    state: ProblemState | None = None
+    owner: str | None = None
+    incident: str | None = None
+    text: str | None = None
+
+
+def list_problems(
+    session: Session, actor: User, filters: ProblemFilter, *, limit: int, offset: int
+) -> tuple[list[Problem], int]:
+    """A page of the problems the actor may see, newest first, and how many match in all."""
+    matching = select(Problem).where(and_(true(), visible(actor), *_conditions(filters)))
+    total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
+    page = session.scalars(
+        matching.options(
+            selectinload(Problem.service),
+            selectinload(Problem.owner),
+            selectinload(Problem.links).selectinload(ProblemIncident.incident),
+        )
+        .order_by(Problem.created_at.desc(), Problem.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(page), total
+
+
+def _conditions(filters: ProblemFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.service:
+        conditions.append(Problem.service.has(Service.key == filters.service))
+    if filters.state:
+        conditions.append(Problem.state == filters.state.value)
+    if filters.owner:
+        conditions.append(Problem.owner.has(Organisation.key == filters.owner))
+    if filters.incident:
+        conditions.append(
+            Problem.links.any(ProblemIncident.incident.has(Incident.key == filters.incident))
+        )
+    if filters.text:
+        # Escape LIKE's wildcards so that a search for "50%" finds "50%", not "50 anything".
+        escaped = filters.text.lower().replace("\\", "\\\\").replace("%", "\\%")
+        pattern = "%" + escaped.replace("_", "\\_") + "%"
+        columns = (Problem.key, Problem.title, Problem.description, Problem.root_cause)
+        conditions.append(
+            or_(*(func.lower(column).like(pattern, escape="\\") for column in columns))
+        )
+    return conditions
+
+
+def events_of(session: Session, problem: Problem) -> list[ProblemEvent]:
+    return list(
+        session.scalars(
+            select(ProblemEvent)
+            .where(ProblemEvent.problem_id == problem.id)
+            .options(selectinload(ProblemEvent.actor))
+            .order_by(ProblemEvent.seq)
+        )
+    )

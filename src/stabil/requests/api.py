@@ -1,0 +1,90 @@
+"""JSON routes of service requests; each parses, calls one service function, and answers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from stabil.accounts.auth import CurrentUser
+from stabil.db.types import utcnow
+from stabil.desk.schemas import Text
+from stabil.requests import service
+from stabil.requests.present import request_event_out, request_out
+from stabil.requests.schemas import (
+    RequestEventOut,
+    RequestIn,
+    RequestOut,
+    RequestPage,
+    RequestTransitionIn,
+)
+from stabil.requests.service import NewRequest, RequestFilter
+from stabil.requests.states import Category, RequestState
+from stabil.web.deps import SessionDep
+
+router = APIRouter(prefix="/requests", tags=["service requests"])
+
+
+@router.post("", status_code=201, summary="Submit a service request")
+def create(body: RequestIn, user: CurrentUser, session: SessionDep) -> RequestOut:
+    new = NewRequest(
+        service=body.service, title=body.title, description=body.description,
+        category=body.category, requester_name=body.requester, priority=body.priority,
+    )  # fmt: skip
+    request = service.submit_request(session, user, new)
+    return request_out(request, service.events_of(session, request), utcnow())
+
+
+@router.get("", summary="List service requests, newest first")
+def index(
+    user: CurrentUser,
+    session: SessionDep,
+    service_key: Annotated[Text | None, Query(alias="service", max_length=64)] = None,
+    state: RequestState | None = None,
+    category: Category | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+) -> RequestPage:
+    filters = RequestFilter(service_key, state, category)
+    items, total = service.list_requests(session, user, filters, limit=limit, offset=offset)
+    now = utcnow()
+    return RequestPage(
+        items=[request_out(item, item.events, now) for item in items],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/{key}", summary="One service request")
+def show(key: str, user: CurrentUser, session: SessionDep) -> RequestOut:
+    request = service.get_request(session, user, key)
+    return request_out(request, service.events_of(session, request), utcnow())
+
+
+@router.post("/{key}/transitions", summary="Move a service request to another state")
+def transition(
+    key: str, body: RequestTransitionIn, user: CurrentUser, session: SessionDep
+) -> RequestOut:
+    request = service.get_request(session, user, key, for_update=True)
+    now = utcnow()
+    common: dict[str, Any] = {"note": body.note, "now": now}
+    if body.to is RequestState.in_progress:
+        service.start(session, user, request, **common)
+    elif body.to is RequestState.fulfilled:
+        service.fulfil(session, user, request, **common)
+    elif body.to is RequestState.rejected:
+        service.reject(session, user, request, reason=body.reason, **common)
+    elif body.to is RequestState.withdrawn:
+        service.withdraw(session, user, request, **common)
+    elif body.to is RequestState.closed:
+        service.close(session, user, request, **common)
+    else:
+        service.check_allowed(request, body.to)  # `submitted` is never a next state
+    return request_out(request, service.events_of(session, request), now)
+
+
+@router.get("/{key}/events", summary="The service request's history, oldest first")
+def events(key: str, user: CurrentUser, session: SessionDep) -> list[RequestEventOut]:
+    request = service.get_request(session, user, key)
+    return [request_event_out(event) for event in service.events_of(session, request)]

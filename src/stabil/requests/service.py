@@ -1,0 +1,277 @@
+"""Submitting, handling and finding service requests. Functions take a session, never commit.
+
+A request is not an incident: it lives in its own table with its own states and events, so no
+incident list, timer or KPI ever counts it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, selectinload
+
+from stabil.accounts.models import User
+from stabil.catalog.models import Service
+from stabil.catalog.service import declaration_of, list_services, version_in_force
+from stabil.db.types import utcnow
+from stabil.desk.errors import Invalid, NotFound, TransitionNotAllowed
+from stabil.requests.access import check_can_move, check_can_see, check_can_submit, visible
+from stabil.requests.models import ServiceRequest, ServiceRequestEvent, ServiceRequestSequence
+from stabil.requests.states import Category, RequestState, allowed_states
+from stabil.requests.timers import request_priorities
+
+
+@dataclass(frozen=True, slots=True)
+class NewRequest:
+    service: str
+    title: str
+    description: str = ""
+    category: Category = Category.information
+    requester_name: str | None = None
+    priority: int | None = None
+
+
+def submit_request(
+    session: Session, actor: User, new: NewRequest, now: dt.datetime | None = None
+) -> ServiceRequest:
+    """Register a request under the declaration version in force, with its priority if any."""
+    check_can_submit(actor)
+    now = now or utcnow()
+    stored = version_in_force(session, new.service, now.date())
+    if stored is None:
+        known = ", ".join(service.key for service in list_services(session)) or "none"
+        raise Invalid("service", f"no service is named {new.service!r} (known: {known})")
+    declaration = declaration_of(stored)
+    levels = [item.level for item in request_priorities(declaration)]
+    if new.priority is not None and new.priority not in levels:
+        offered = f"use one of {levels}" if levels else "it sets no priority for them"
+        raise Invalid(
+            "priority",
+            f"{new.priority} is not a service-request priority of {declaration.key} ({offered})",
+        )
+    year = now.astimezone(declaration.time.zone).year
+    number = _next_number(session, stored.service_id, year)
+    request = ServiceRequest(
+        key=f"SR-{declaration.metadata.incident_prefix}-{year}-{number:04d}",
+        service_id=stored.service_id,
+        declaration_version_id=stored.id,
+        year=year,
+        number=number,
+        category=new.category.value,
+        title=new.title,
+        description=new.description,
+        requester_id=actor.id,
+        organisation_id=actor.organisation_id,
+        requester_name=new.requester_name,
+        priority=new.priority if new.priority is not None else (levels[0] if levels else None),
+        submitted_at=now,
+        state=RequestState.submitted.value,
+        state_since=now,
+        reason=None,
+        revision=0,
+        updated_at=now,
+    )
+    request.service = stored.service
+    request.declaration_version = stored
+    request.organisation = actor.organisation
+    session.add(request)
+    session.flush()  # the id names the request in its events
+    _record(session, request, "submitted", actor, now, before={}, after=snapshot(request))
+    return request
+
+
+def snapshot(request: ServiceRequest) -> dict[str, Any]:
+    return {
+        "key": request.key,
+        "title": request.title,
+        "description": request.description,
+        "category": request.category,
+        "requester_name": request.requester_name,
+        "priority": request.priority,
+        "state": request.state,
+        "declaration_version_id": request.declaration_version_id,
+    }
+
+
+def start(
+    session: Session, actor: User, request: ServiceRequest, *, note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:  # fmt: skip
+    """Someone works on the request: the reaction timer stops."""
+    _transition(session, actor, request, RequestState.in_progress, note, {}, now)
+
+
+def fulfil(
+    session: Session, actor: User, request: ServiceRequest, *, note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:  # fmt: skip
+    """The information, advice or access was given: the resolution timer stops."""
+    _transition(session, actor, request, RequestState.fulfilled, note, {}, now)
+
+
+def reject(
+    session: Session, actor: User, request: ServiceRequest, *, reason: str | None,
+    note: str | None = None, now: dt.datetime | None = None,
+) -> None:  # fmt: skip
+    """Refuse the request, saying why; a refusal is an answer, so the timers stop."""
+    check_allowed(request, RequestState.rejected)
+    check_can_move(actor, request, RequestState.rejected)
+    if not (reason and reason.strip()):
+        raise Invalid("reason", "say why the request is rejected")
+    _transition(session, actor, request, RequestState.rejected, note, {"reason": reason}, now)
+    request.reason = reason
+
+
+def withdraw(
+    session: Session, actor: User, request: ServiceRequest, *, note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:  # fmt: skip
+    """The requester no longer needs it; it stays in history, outside every measure."""
+    _transition(session, actor, request, RequestState.withdrawn, note, {}, now)
+
+
+def close(
+    session: Session, actor: User, request: ServiceRequest, *, note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:  # fmt: skip
+    _transition(session, actor, request, RequestState.closed, note, {}, now)
+
+
+def _transition(
+    session: Session,
+    actor: User,
+    request: ServiceRequest,
+    target: RequestState,
+    note: str | None,
+    extra: dict[str, Any],
+    now: dt.datetime | None,
+) -> None:
+    now = now or utcnow()
+    current = RequestState(request.state)
+    check_allowed(request, target)
+    check_can_move(actor, request, target)
+    request.state = target.value
+    request.state_since = now
+    _record(
+        session, request, "transition", actor, now, before={"state": current.value},
+        after={"state": target.value, **extra}, note=note,
+    )  # fmt: skip
+
+
+def check_allowed(request: ServiceRequest, target: RequestState) -> None:
+    """Refuse a state the current one does not lead to: 409 with the states it leads to."""
+    current = RequestState(request.state)
+    allowed = [state.value for state in allowed_states(current)]
+    if target.value not in allowed:
+        raise TransitionNotAllowed(
+            f"{request.key} is {current.value}; it cannot become {target.value} "
+            f"(allowed: {', '.join(allowed) or 'none'})",
+            allowed,
+        )
+
+
+def _record(
+    session: Session,
+    request: ServiceRequest,
+    kind: str,
+    actor: User,
+    now: dt.datetime,
+    *,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    note: str | None = None,
+) -> None:
+    """Append one event; the (request, seq) key makes a concurrent second writer fail."""
+    request.revision += 1
+    request.updated_at = now
+    session.add(
+        ServiceRequestEvent(
+            request_id=request.id, seq=request.revision, kind=kind, actor_id=actor.id,
+            recorded_at=now, before=before, after=after, note=note,
+        )
+    )  # fmt: skip
+
+
+def _next_number(session: Session, service_id: int, year: int) -> int:
+    """The next number of the year, atomically: concurrent requests never share one."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(ServiceRequestSequence)
+        .values(service_id=service_id, year=year, last_number=1)
+        .on_conflict_do_update(
+            index_elements=[ServiceRequestSequence.service_id, ServiceRequestSequence.year],
+            set_={"last_number": ServiceRequestSequence.last_number + 1},
+        )
+        .returning(ServiceRequestSequence.last_number)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def get_request(
+    session: Session, actor: User, key: str, *, for_update: bool = False
+) -> ServiceRequest:
+    """The request with `key` if the actor may see it; locked for a change when asked."""
+    if len(key) > 64 or "\x00" in key:  # no such key can exist; PostgreSQL refuses NUL
+        raise NotFound(f"no service request is named {key!r}")
+    statement = select(ServiceRequest).where(ServiceRequest.key == key)
+    if for_update:
+        statement = statement.with_for_update()
+    request = session.scalar(statement)
+    if request is None:
+        raise NotFound(f"no service request is named {key!r}")
+    check_can_see(actor, request)
+    return request
+
+
+@dataclass(frozen=True, slots=True)
+class RequestFilter:
+    service: str | None = None
+    state: RequestState | None = None
+    category: Category | None = None
+
+
+def list_requests(
+    session: Session, actor: User, filters: RequestFilter, *, limit: int, offset: int
+) -> tuple[list[ServiceRequest], int]:
+    """A page of the requests the actor may see, newest first, and how many match in all."""
+    matching = select(ServiceRequest).where(and_(true(), visible(actor), *_conditions(filters)))
+    total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
+    page = session.scalars(
+        matching.options(
+            selectinload(ServiceRequest.service),
+            selectinload(ServiceRequest.declaration_version),
+            selectinload(ServiceRequest.organisation),
+            selectinload(ServiceRequest.events),
+        )
+        .order_by(ServiceRequest.submitted_at.desc(), ServiceRequest.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(page), total
+
+
+def _conditions(filters: RequestFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.service:
+        conditions.append(ServiceRequest.service.has(Service.key == filters.service))
+    if filters.state:
+        conditions.append(ServiceRequest.state == filters.state.value)
+    if filters.category:
+        conditions.append(ServiceRequest.category == filters.category.value)
+    return conditions
+
+
+def events_of(session: Session, request: ServiceRequest) -> list[ServiceRequestEvent]:
+    session.flush()
+    return list(
+        session.scalars(
+            select(ServiceRequestEvent)
+            .where(ServiceRequestEvent.request_id == request.id)
+            .options(selectinload(ServiceRequestEvent.actor))
+            .order_by(ServiceRequestEvent.seq)
+        )
+    )
