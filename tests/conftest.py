@@ -9,19 +9,24 @@ says so plainly; with PYTEST_REQUIRE_POSTGRES=1 (as in CI) that is an error inst
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
-from stabil.db.engine import make_engine
+from stabil.cli.main import app as cli_app
+from stabil.db import engine as db_engine
+from stabil.db.engine import get_engine, make_engine
 from stabil.db.migrate import upgrade
 from stabil.declaration import Declaration, load_declaration
+from stabil.settings import get_settings
 from stabil.web.app import create_app
 from stabil.web.deps import get_session
 from tests.cast import Cast, cheap_hashing, make_cast
@@ -165,3 +170,30 @@ def client(session: Session) -> Iterator[TestClient]:
     app.dependency_overrides[get_session] = request_session
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+Stabil = Callable[..., Result]
+
+
+def forget_configuration() -> None:
+    """Let the next use read the settings, and so the database URL, again."""
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    db_engine._session_factory.cache_clear()
+
+
+@pytest.fixture
+def stabil(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stabil]:
+    """Runs `stabil ARGS...` in-process on a migrated SQLite database of its own."""
+    monkeypatch.setenv("STABIL_DATABASE_URL", f"sqlite:///{tmp_path / 'stabil.db'}")
+    forget_configuration()
+    runner = CliRunner()
+
+    def run(*args: str, stdin: str | None = None) -> Result:
+        return runner.invoke(cli_app, list(args), input=stdin, env={"COLUMNS": "200"})
+
+    upgraded = run("db", "upgrade")
+    assert upgraded.exit_code == 0, upgraded.output
+    yield run
+    get_engine().dispose()
+    forget_configuration()

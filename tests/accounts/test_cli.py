@@ -2,45 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
 import pytest
 from click.testing import Result
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
 from stabil.accounts.models import ApiToken, Organisation, User
 from stabil.accounts.service import authenticate_token, verify_password
-from stabil.cli.main import app
-from stabil.db import engine as db_engine
-from stabil.db.engine import get_engine, unit_of_work
-from stabil.settings import get_settings
-
-Stabil = Callable[..., Result]
-runner = CliRunner()
-
-
-def forget_configuration() -> None:
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    db_engine._session_factory.cache_clear()
-
-
-@pytest.fixture
-def stabil(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stabil]:
-    """Runs `stabil ARGS...` on a migrated database of its own."""
-    monkeypatch.setenv("STABIL_DATABASE_URL", f"sqlite:///{tmp_path / 'stabil.db'}")
-    forget_configuration()
-
-    def run(*args: str, stdin: str | None = None) -> Result:
-        return runner.invoke(app, list(args), input=stdin, env={"COLUMNS": "200"})
-
-    upgraded = run("db", "upgrade")
-    assert upgraded.exit_code == 0, upgraded.output
-    yield run
-    get_engine().dispose()
-    forget_configuration()
+from stabil.db.engine import unit_of_work
+from tests.conftest import Stabil
 
 
 @pytest.fixture

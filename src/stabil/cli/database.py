@@ -6,7 +6,7 @@ import typer
 
 from stabil.cli.common import out
 from stabil.db.engine import get_engine
-from stabil.db.migrate import current_revision
+from stabil.db.migrate import current_revisions
 from stabil.db.migrate import upgrade as run_upgrade
 
 app = typer.Typer(help="Prepare and inspect the database.", no_args_is_help=True)
@@ -17,4 +17,5 @@ def upgrade() -> None:
     """Migrate the database (STABIL_DATABASE_URL) to the newest schema."""
     engine = get_engine()
     run_upgrade(engine)
-    out.print(f"database at revision {current_revision(engine)} ({engine.url.get_backend_name()})")
+    revisions = ", ".join(sorted(current_revisions(engine)))
+    out.print(f"database at revision {revisions} ({engine.url.get_backend_name()})")
