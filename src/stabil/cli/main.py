@@ -5,7 +5,17 @@ from __future__ import annotations
 import typer
 
 from stabil import __version__
-from stabil.cli import accounts, assets, clock, database, declaration, majors, serve, service
+from stabil.cli import (
+    accounts,
+    assets,
+    clock,
+    database,
+    declaration,
+    majors,
+    serve,
+    service,
+    status,
+)
 
 app = typer.Typer(
     name="stabil",
@@ -23,6 +33,8 @@ app.add_typer(accounts.organisation_app, name="organisation")
 app.add_typer(accounts.user_app, name="user")
 app.add_typer(accounts.token_app, name="token")
 app.add_typer(majors.app, name="majors")
+app.add_typer(status.subscriber_app, name="subscriber")
+app.add_typer(status.webhook_app, name="webhook")
 app.command(name="serve")(serve.serve)
 
 

@@ -26,6 +26,7 @@ from stabil.status.models import Subscriber, WebhookRegistration
 from stabil.status.states import WebhookEvent
 
 SECRET_PREFIX = "whsec_"
+SECRET_MIN, SECRET_MAX = 16, 200
 
 
 def find_service(session: Session, key: str) -> Service:
@@ -128,6 +129,13 @@ def check_webhook_url(url: str) -> str:
     return url
 
 
+def check_secret(secret: str) -> None:
+    if not SECRET_MIN <= len(secret) <= SECRET_MAX or "\x00" in secret:
+        raise Invalid(
+            "secret", f"give {SECRET_MIN} to {SECRET_MAX} characters, or none to have one made"
+        )
+
+
 def add_webhook(
     session: Session,
     service_key: str,
@@ -141,6 +149,8 @@ def add_webhook(
     """Register `url` for the service's `events` (default all); the secret is returned once."""
     service = find_service(session, service_key)
     chosen = list(dict.fromkeys(events)) if events else list(WebhookEvent)
+    if secret is not None:
+        check_secret(secret)
     secret = secret or SECRET_PREFIX + secrets.token_urlsafe(32)
     hook = WebhookRegistration(
         service_id=service.id,
