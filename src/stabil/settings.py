@@ -49,6 +49,18 @@ class Settings(BaseSettings):
     mail_from: str = Field(
         default="stabil@localhost", description="Sender address of every e-mail Stabil sends."
     )
+    worker_poll_seconds: float = Field(
+        default=1.0, gt=0, le=60, description="How long an idle worker waits before looking again."
+    )
+    outbox_lease_seconds: int = Field(
+        default=300,
+        ge=1,
+        le=86400,
+        description="How long a worker holds the notifications it claimed before another may.",
+    )
+    outbox_max_attempts: int = Field(
+        default=10, ge=1, le=100, description="Attempts to deliver a notification before parking."
+    )
 
     @property
     def mail_domain(self) -> str:

@@ -15,6 +15,7 @@ from stabil.cli import (
     serve,
     service,
     status,
+    worker,
 )
 
 app = typer.Typer(
@@ -36,6 +37,7 @@ app.add_typer(majors.app, name="majors")
 app.add_typer(status.subscriber_app, name="subscriber")
 app.add_typer(status.webhook_app, name="webhook")
 app.command(name="serve")(serve.serve)
+app.command(name="worker")(worker.worker)
 
 
 def _version(value: bool) -> None:

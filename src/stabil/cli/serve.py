@@ -1,13 +1,34 @@
-"""`stabil serve`: the web app (API and pages)."""
+"""`stabil serve`: the web app (API and pages), with the worker in the same process."""
 
 from __future__ import annotations
 
+import signal
+import threading
+from types import FrameType
 from typing import Annotated
 
 import typer
 import uvicorn
 
+from stabil.cli.worker import configure_logging
 from stabil.settings import get_settings
+from stabil.worker.runner import Worker, load_handlers
+
+WORKER_STOP_SECONDS = 30
+
+
+def stop_worker_on_signals(runner: Worker) -> None:
+    """Let SIGTERM and SIGINT stop the worker once uvicorn is done with them.
+
+    Uvicorn handles both while it serves; when it has shut down, it raises the signal again
+    with the handler it found, which would otherwise end the process mid-step.
+    """
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        runner.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
 
 
 def serve(
@@ -15,13 +36,33 @@ def serve(
         str | None, typer.Option(help="Address to listen on [default: 127.0.0.1].")
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on [default: 8000].")] = None,
+    worker: Annotated[
+        bool,
+        typer.Option(
+            "--worker/--no-worker",
+            help="Run the worker in this process too; --no-worker when `stabil worker` runs apart.",
+        ),
+    ] = True,
 ) -> None:
     """Serve the app: the REST API under /api/v1, its docs at /docs, and the pages."""
     settings = get_settings()
-    uvicorn.run(
-        "stabil.web.app:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=settings.log_level,
-    )
+    runner = thread = None
+    if worker:
+        configure_logging()
+        load_handlers()
+        runner = Worker()
+        thread = threading.Thread(target=runner.run, name="stabil-worker", daemon=True)
+        thread.start()
+        stop_worker_on_signals(runner)
+    try:
+        uvicorn.run(
+            "stabil.web.app:create_app",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level=settings.log_level,
+        )
+    finally:
+        if runner is not None and thread is not None:
+            runner.stop()
+            thread.join(WORKER_STOP_SECONDS)

@@ -7,6 +7,7 @@ from stabil.outbox import models as outbox_models
 from stabil.problems import models as problems_models
 from stabil.requests import models as requests_models
 from stabil.status import models as status_models
+from stabil.web import sessions as web_sessions
 from stabil.worker import models as worker_models
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "problems_models",
     "requests_models",
     "status_models",
+    "web_sessions",
     "worker_models",
 ]

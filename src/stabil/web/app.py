@@ -13,12 +13,15 @@ from stabil.catalog import api as catalog_api
 from stabil.catalog import pages as catalog_pages
 from stabil.desk import api as desk_api
 from stabil.desk import major_api
+from stabil.outbox import api as outbox_api
+from stabil.outbox import pages as outbox_pages
 from stabil.problems import api as problems_api
 from stabil.requests import api as requests_api
 from stabil.settings import get_settings
 from stabil.status import api as status_api
 from stabil.status import pages as status_pages
 from stabil.web.errors import install_error_handlers
+from stabil.web.login import install_login
 
 API_PREFIX = "/api/v1"
 
@@ -37,8 +40,10 @@ def create_app() -> FastAPI:
     api.include_router(problems_api.router)
     api.include_router(requests_api.router)
     api.include_router(major_api.router)
+    api.include_router(outbox_api.router)
     app.include_router(api)
     app.include_router(catalog_pages.router)
+    app.include_router(outbox_pages.router)
     app.include_router(status_pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     assets = get_settings().var_dir / "assets"
@@ -46,6 +51,7 @@ def create_app() -> FastAPI:
         app.mount("/assets", StaticFiles(directory=assets), name="assets")
     app.state.design_system = (assets / "dkfds").is_dir()
     install_error_handlers(app)
+    install_login(app)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

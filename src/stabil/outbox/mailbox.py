@@ -1,0 +1,118 @@
+"""The local mailbox: where mail goes when no SMTP server is set, and what admins read of it.
+
+A Maildir under the var directory: one file per message, written atomically (tmp/, then new/),
+so a reader never sees half a message and a worker killed while writing leaves none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+import mailbox
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from stabil.outbox.errors import DeliveryFailed
+
+SendMail = Callable[[EmailMessage], None]
+_KEY_TIME = re.compile(r"^(\d+)\.M(\d+)P")
+
+
+def mailbox_path(var_dir: Path) -> Path:
+    return var_dir / "mailbox"
+
+
+class MaildirMailer:
+    """Keeps each message in the local Maildir instead of sending it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def describe(self) -> str:
+        return f"the local mailbox {self.path}"
+
+    @contextmanager
+    def connection(self) -> Iterator[SendMail]:
+        def keep(message: EmailMessage) -> None:
+            try:
+                mailbox.Maildir(self.path, create=True).add(message)
+            except OSError as error:
+                raise DeliveryFailed(f"{type(error).__name__}: {error}") from error
+
+        yield keep
+
+
+@dataclass(frozen=True, slots=True)
+class MailSummary:
+    key: str
+    date: dt.datetime | None
+    to: str
+    subject: str
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mail:
+    summary: MailSummary
+    sender: str
+    body: str
+
+
+def list_mail(path: Path, *, limit: int, offset: int = 0) -> tuple[list[MailSummary], int]:
+    """A page of the mailbox, the latest kept first, and how many it holds in all."""
+    if not path.is_dir():
+        return [], 0
+    box = mailbox.Maildir(path, create=False)
+    keys = sorted(box.keys(), key=_delivery_order, reverse=True)
+    return [_summary(key, _read(box, key)) for key in keys[offset : offset + limit]], len(keys)
+
+
+def read_mail(path: Path, key: str) -> Mail | None:
+    """One message with its text, or None when the mailbox holds no message under `key`."""
+    if not path.is_dir():
+        return None
+    box = mailbox.Maildir(path, create=False)
+    try:
+        message = _read(box, key)
+    except KeyError:
+        return None
+    part = message.get_body(preferencelist=("plain",))
+    body = part.get_content() if isinstance(part, EmailMessage) else ""
+    return Mail(summary=_summary(key, message), sender=str(message["From"] or ""), body=body)
+
+
+def _read(box: mailbox.Maildir, key: str) -> EmailMessage:
+    message = BytesParser(policy=email.policy.default).parsebytes(box.get_bytes(key))
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def _summary(key: str, message: EmailMessage) -> MailSummary:
+    return MailSummary(
+        key=key,
+        date=_date(message),
+        to=str(message["To"] or ""),
+        subject=str(message["Subject"] or ""),
+        message_id=str(message["Message-ID"] or ""),
+    )
+
+
+def _date(message: EmailMessage) -> dt.datetime | None:
+    try:
+        return parsedate_to_datetime(str(message["Date"]))
+    except (TypeError, ValueError):
+        return None
+
+
+def _delivery_order(key: str) -> tuple[int, int, str]:
+    """Maildir names begin with the second and microsecond the message was kept."""
+    match = _KEY_TIME.match(key)
+    if match is None:
+        return (0, 0, key)
+    return (int(match[1]), int(match[2]), key)

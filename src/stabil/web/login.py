@@ -1,0 +1,152 @@
+"""Signing in to the HTML pages: a small form, a session cookie, and a guard for each page.
+
+The cookie is HttpOnly (no script reads it) and SameSite=Lax (other sites' forms do not send
+it); every form that changes something also carries a token derived from the session, so a
+forged request fails even where SameSite does not hold. The sign-in form itself, used before
+any session exists, pairs a hidden field with a cookie of the same random value.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+
+from stabil.accounts.models import User
+from stabil.accounts.roles import Role
+from stabil.accounts.service import verify_password
+from stabil.db.types import utcnow
+from stabil.web.deps import SessionDep
+from stabil.web.sessions import (
+    SESSION_LIFETIME,
+    csrf_matches,
+    csrf_token,
+    end_session,
+    session_user,
+    start_session,
+)
+from stabil.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+SESSION_COOKIE = "stabil_session"
+LOGIN_COOKIE = "stabil_login"
+FormText = Annotated[str, Form(max_length=1000)]
+
+
+class LoginRequired(Exception):
+    def __init__(self, next_url: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+
+
+class PageForbidden(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    user: User
+    csrf: str
+
+
+def require_page_roles(*roles: Role) -> Callable[[Request, SessionDep], SignedIn]:
+    """A dependency of a page: the signed-in user with one of `roles`; else sign in, or 403."""
+
+    def signed_in(request: Request, session: SessionDep) -> SignedIn:
+        token = request.cookies.get(SESSION_COOKIE, "")
+        user = session_user(session, token, utcnow())
+        if user is None:
+            raise LoginRequired(request.url.path)
+        if user.role not in roles:
+            raise PageForbidden()
+        return SignedIn(user=user, csrf=csrf_token(token))
+
+    return signed_in
+
+
+def safe_next(target: str) -> str:
+    """Only a path on this site: never another host (an open redirect helps phishers)."""
+    if target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    return _form(request, safe_next(next), error=None)
+
+
+@router.post("/login", response_model=None)
+def login(
+    request: Request,
+    session: SessionDep,
+    email: FormText = "",
+    password: FormText = "",
+    csrf: FormText = "",
+    next: FormText = "/",
+) -> Response:
+    target = safe_next(next)
+    expected = request.cookies.get(LOGIN_COOKIE, "")
+    if not expected or not hmac.compare_digest(expected.encode(), csrf.encode()):
+        return _form(request, target, error="The form expired. Please sign in again.")
+    user = verify_password(session, email, password)
+    if user is None:
+        return _form(request, target, error="Wrong email or password.")
+    token = start_session(session, user, utcnow())
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    response.delete_cookie(LOGIN_COOKIE)
+    return response
+
+
+@router.post("/logout", response_model=None)
+def logout(request: Request, session: SessionDep, csrf: FormText = "") -> Response:
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if token and not csrf_matches(token, csrf):
+        return PlainTextResponse("The form expired: reload the page and try again.", 400)
+    end_session(session, token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+def _form(request: Request, target: str, error: str | None) -> HTMLResponse:
+    nonce = secrets.token_urlsafe(16)
+    response = render(
+        request,
+        "login.html",
+        {"next": target, "csrf": nonce, "error": error},
+        status_code=400 if error else 200,
+    )
+    response.set_cookie(
+        LOGIN_COOKIE, nonce, httponly=True, samesite="lax", secure=request.url.scheme == "https"
+    )
+    return response
+
+
+async def _login_required(request: Request, error: Exception) -> Response:
+    assert isinstance(error, LoginRequired)
+    return RedirectResponse(f"/login?next={quote(error.next_url)}", status_code=303)
+
+
+async def _forbidden(request: Request, _error: Exception) -> Response:
+    return render(request, "forbidden.html", {}, status_code=403)
+
+
+def install_login(app: FastAPI) -> None:
+    app.include_router(router)
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(PageForbidden, _forbidden)

@@ -1,0 +1,84 @@
+"""Browser sessions for the HTML pages: a random token in a cookie, its SHA-256 on the server.
+
+As with API tokens, only the digest is stored, so a copy of the database opens no session.
+A session ends at its expiry or when its user signs out or is deactivated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import ForeignKey, String, delete, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from stabil.accounts.models import User
+from stabil.db.base import Base
+from stabil.db.types import utcnow
+
+SESSION_LIFETIME = dt.timedelta(hours=12)
+TOKEN_MAX_LENGTH = 100
+
+
+class BrowserSession(Base):
+    __tablename__ = "browser_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(session: Session, user: User, now: dt.datetime) -> str:
+    """A new session for `user`; the token, which only the cookie keeps. Expired ones go."""
+    session.execute(delete(BrowserSession).where(BrowserSession.expires_at <= now))
+    token = secrets.token_urlsafe(32)
+    session.add(
+        BrowserSession(
+            digest=_digest(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
+        )
+    )
+    session.flush()
+    return token
+
+
+def session_user(session: Session, token: str, now: dt.datetime) -> User | None:
+    """The active user of an unexpired session, else None."""
+    if not token or len(token) > TOKEN_MAX_LENGTH:
+        return None
+    return session.scalar(
+        select(User)
+        .join(BrowserSession, BrowserSession.user_id == User.id)
+        .where(
+            BrowserSession.digest == _digest(token),
+            BrowserSession.expires_at > now,
+            User.active.is_(True),
+        )
+    )
+
+
+def end_session(session: Session, token: str) -> None:
+    session.execute(delete(BrowserSession).where(BrowserSession.digest == _digest(token)))
+
+
+def csrf_token(token: str) -> str:
+    """The token forms of this session carry; derived, so nothing more is stored.
+
+    A page on another site can make the browser send the cookie, but cannot read it, so it
+    cannot know this value.
+    """
+    return hmac.new(token.encode(), b"csrf", hashlib.sha256).hexdigest()
+
+
+def csrf_matches(token: str, submitted: str) -> bool:
+    return hmac.compare_digest(csrf_token(token).encode(), submitted.encode())
