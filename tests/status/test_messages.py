@@ -192,6 +192,25 @@ def test_an_update_cannot_clear_what_a_message_needs(client: TestClient, cast: C
         assert response.json()["errors"][0]["field"] == field
 
 
+def test_a_refused_update_changes_nothing(client: TestClient, cast: Cast, session: Session) -> None:
+    url = f"/api/v1/messages/{post(client, cast.operator)['id']}"
+    auth = headers(cast.operator)
+    for body in (
+        {"body": "Mere", "title": "Ny titel", "incidents": ["BDK-2026-0404"]},
+        {"body": "Mere", "title": "Ny titel", "type": "slow", "affected": [], "cause": "x"},
+        {"body": "Mere", "cause": "x", "type": "release", "service": "example-webservice"},
+    ):
+        assert client.post(f"{url}/updates", json=body, headers=auth).status_code == 422
+    shown = client.get(url, headers=auth).json()
+    assert (shown["title"], shown["type"], shown["cause"], shown["revision"]) == (
+        "Log-in virker ikke",
+        "unavailable",
+        None,
+        1,
+    )
+    assert (count(session, MessageEntry), count(session, MessageEvent)) == (1, 1)
+
+
 def test_unknown_message_is_404(client: TestClient, cast: Cast) -> None:
     auth = headers(cast.operator)
     assert client.get("/api/v1/messages/12345", headers=auth).status_code == 404

@@ -143,13 +143,10 @@ def update_message(
     _guard(message, MessageAction.update)
     now = now or utcnow()
     declaration, service = _declaration(session, message.service.key, now)
+    named = _incidents(session, actor, service, update.incidents)
     before, after = _apply_changes(message, declaration, update.changes)
     linked = {link.incident_id for link in message.links}
-    added = [
-        item
-        for item in _incidents(session, actor, service, update.incidents)
-        if item.id not in linked
-    ]
+    added = [item for item in named if item.id not in linked]
     message.links.extend(MessageIncident(incident=item, linked_at=now) for item in added)
     if added:
         after["incidents_linked"] = [item.key for item in added]
@@ -287,19 +284,23 @@ def _incidents(
 def _apply_changes(
     message: Message, declaration: Declaration, changes: Mapping[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    before: dict[str, Any] = {}
-    after: dict[str, Any] = {}
+    """Check every change, then make them: a refused update leaves the message as it was."""
+    values: dict[str, Any] = {}
     for name, raw in changes.items():
         if name not in FACTS:
             raise Invalid(name, f"cannot be changed (changeable: {', '.join(FACTS)})")
         if raw is None and name in REQUIRED_FACTS:
             raise Invalid(name, "cannot be cleared (give a new value or leave it out)")
-        value = raw
         if name == "type":
             _check_type(declaration, raw)
-            value = MessageType(raw).value
+            values[name] = MessageType(raw).value
         elif name == "affected":
-            value = _parts(raw)
+            values[name] = _parts(raw)
+        else:
+            values[name] = raw
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for name, value in values.items():
         if getattr(message, name) != value:
             before[name] = _json(getattr(message, name))
             after[name] = _json(value)
