@@ -37,7 +37,8 @@ class StabilProcess:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
     def _read(self) -> None:
         assert self.process.stdout is not None
@@ -65,7 +66,9 @@ class StabilProcess:
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
         if self.process.poll() is None:
             self.process.send_signal(sig)
-        return self.process.wait(timeout)
+        code = self.process.wait(timeout)
+        self._reader.join(timeout)  # every line it wrote is read
+        return code
 
 
 def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
