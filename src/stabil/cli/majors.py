@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from stabil.cli.common import fail, out
 from stabil.db.engine import unit_of_work
@@ -33,14 +32,13 @@ def review(
     if not items:
         out.print("none")
         return
-    table = Table("incident", "detected", "state", "review", "due", "open actions")
     for item in items:
-        table.add_row(
-            f"{item.key} {item.title}",
-            item.detected_at.strftime("%Y-%m-%d %H:%M UTC"),
-            item.state,
-            item.review,
-            item.due_at.strftime("%Y-%m-%d") if item.due_at else "-",
-            "\n".join(item.open_actions) or "-",
+        due = f" (due {item.due_at:%Y-%m-%d})" if item.due_at else ""
+        out.print(
+            f"- {item.key} {item.title}\n"
+            f"  detected {item.detected_at:%Y-%m-%d %H:%M} UTC, {item.state}; "
+            f"report: {item.review}{due}",
+            markup=False,
         )
-    out.print(table)
+        for action in item.open_actions:
+            out.print(f"  open action: {action}", markup=False)
