@@ -138,6 +138,18 @@ def test_a_temporary_refusal_is_retried(session: Session, tmp_path: Path) -> Non
     assert "452" in retried.last_error
 
 
+def test_a_message_that_cannot_be_written_is_parked_at_once(
+    session: Session, tmp_path: Path
+) -> None:
+    mail_id = queue_mail(session, subject="Brud\nBcc: alle@example.org")
+    worker(session, settings(tmp_path)).run_once()
+    parked = item(session, mail_id)
+    assert (parked.state, parked.attempts) == (DeliveryState.parked, 1)
+    assert parked.last_error is not None
+    assert parked.last_error.startswith("invalid message:")
+    assert not (tmp_path / "mailbox").exists()
+
+
 def test_settings_choose_the_smtplib_class_and_credentials(tmp_path: Path) -> None:
     assert smtp_class("none") is smtplib.SMTP
     assert smtp_class("starttls") is smtplib.SMTP

@@ -229,7 +229,8 @@ class Delivery:
                     batch = batch[:index]
                     break
                 failed += not self._deliver_one(claimed, senders)
-        log.info("delivered %d of %d notifications", len(batch) - failed, len(batch))
+        if batch:
+            log.info("delivered %d of %d notifications", len(batch) - failed, len(batch))
         return len(batch)
 
     def _deliver_one(self, claimed: Claimed, senders: _Senders) -> bool:
@@ -246,7 +247,11 @@ class Delivery:
 
     def _send(self, claimed: Claimed, senders: _Senders) -> None:
         if claimed.channel == Channel.email:
-            senders.mail()(email_message(claimed, self.mail_from))
+            try:
+                message = email_message(claimed, self.mail_from)
+            except (ValueError, TypeError) as error:  # e.g. a line break in a header
+                raise DeliveryFailed(f"invalid message: {error}", permanent=True) from error
+            senders.mail()(message)
         elif claimed.channel == Channel.webhook:
             senders.webhook()(
                 signed_request(
