@@ -7,12 +7,21 @@ import datetime as dt
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 import stabil.db.models  # noqa: F401
 from stabil.catalog.models import Service
 from stabil.db.base import Base
+from stabil.db.engine import make_engine
+from stabil.db.migrate import alembic_config
+
+
+def test_the_history_has_one_head() -> None:
+    # Branches made side by side must be joined by a merge revision before they land.
+    heads = ScriptDirectory.from_config(alembic_config(make_engine("sqlite://"))).get_heads()
+    assert len(heads) == 1, heads
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:

@@ -22,6 +22,11 @@ from stabil.outbox.models import Channel, DeliveryState, OutboxItem
 from stabil.settings import get_settings
 
 
+def one_line(subject: str) -> str:
+    """A subject on one line, at most 300 characters: a line break would end the header."""
+    return " ".join(subject.split())[:300]
+
+
 def new_message_id() -> str:
     """A globally unique Message-ID, fixed before the first attempt to send."""
     return f"<{uuid.uuid4().hex}@{get_settings().mail_domain}>"
@@ -44,7 +49,7 @@ def enqueue_email(
         session,
         channel=Channel.email.value,
         recipient=recipient,
-        subject=subject[:300],
+        subject=one_line(subject),
         body=body,
         payload=extra or {},
         signing_key=None,
@@ -76,7 +81,7 @@ def enqueue_emails(session: Session, emails: list[Email]) -> None:
         {
             "channel": Channel.email.value,
             "recipient": email.recipient,
-            "subject": email.subject[:300],
+            "subject": one_line(email.subject),
             "body": email.body,
             "payload": email.extra,
             "signing_key": None,
