@@ -36,7 +36,7 @@ from stabil.desk.notify import (
 )
 from stabil.desk.timers import TOLERANCE_SECONDS, TimerState
 from stabil.outbox.service import Email, enqueue_emails
-from stabil.worker.jobs import cancel_pending, handles, handles_batch, schedule
+from stabil.worker.jobs import Plan, handles, handles_batch
 from stabil.worker.models import Job
 
 JOB_KIND = "escalation"
@@ -48,7 +48,7 @@ def _prefix(incident: Incident) -> str:
 
 
 def plan_escalations(
-    session: Session,
+    plan: Plan,
     incident: Incident,
     declaration: Declaration,
     clock: Clock,
@@ -56,7 +56,7 @@ def plan_escalations(
     now: dt.datetime,
 ) -> None:
     """Replace the incident's pending escalation jobs with those its timers call for now."""
-    cancel_pending(session, incident.key, prefix=_prefix(incident))
+    plan.cancel(incident.key, _prefix(incident))
     if declaration.escalation is None:
         return
     for state in timers:
@@ -67,9 +67,9 @@ def plan_escalations(
                 continue
             if rule.warn_at_percent is not None:
                 share = state.target_seconds * rule.warn_at_percent / 100
-                _plan(session, incident, state, rule, WARNING, _reaching(clock, state, share, now))
+                _plan(plan, incident, state, rule, WARNING, _reaching(clock, state, share, now))
             if rule.on_breach:
-                _plan(session, incident, state, rule, BREACH, state.due_at)
+                _plan(plan, incident, state, rule, BREACH, state.due_at)
 
 
 def _reaching(clock: Clock, state: TimerState, seconds: float, now: dt.datetime) -> dt.datetime:
@@ -80,15 +80,14 @@ def _reaching(clock: Clock, state: TimerState, seconds: float, now: dt.datetime)
 
 
 def _plan(
-    session: Session,
+    plan: Plan,
     incident: Incident,
     state: TimerState,
     rule: EscalationRule,
     stage: str,
     run_at: dt.datetime,
 ) -> None:
-    schedule(
-        session,
+    plan.schedule(
         kind=JOB_KIND,
         subject_key=incident.key,
         dedupe_key=f"{_prefix(incident)}{state.kind}:{rule.key}:{stage}",

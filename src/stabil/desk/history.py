@@ -14,6 +14,7 @@ from stabil.desk.majors import plan_major
 from stabil.desk.models import Incident, IncidentEvent, IncidentTimer
 from stabil.desk.states import State
 from stabil.desk.timers import Step, TimerState, compute_timer
+from stabil.worker.jobs import Plan
 
 
 def steps_of(session: Session, incident: Incident) -> list[Step]:
@@ -55,12 +56,18 @@ def compute_timers(
 
 
 def refresh_timers(
-    session: Session, incident: Incident, now: dt.datetime, steps: list[Step] | None = None
+    session: Session,
+    incident: Incident,
+    now: dt.datetime,
+    steps: list[Step] | None = None,
+    *,
+    new: bool = False,
 ) -> None:
     """Recompute every timer of the incident from its history, store it, and plan what it
     calls for: escalations (R8) and, for a major incident, its reminders and reviews (R9, R14).
 
-    `steps` spares the query when the caller knows the history (a new incident has none).
+    `steps` spares the query when the caller knows the history; `new` says the incident was
+    just opened, so it has no planned jobs to cancel.
     """
     rows = {row.kind: row for row in incident.timers}
     states = compute_timers(session, incident, now, steps)
@@ -81,5 +88,9 @@ def refresh_timers(
         row.excluded = state.excluded
     declaration = declaration_for(incident)
     clock = clock_for(declaration)
-    plan_escalations(session, incident, declaration, clock, states, now)
-    plan_major(session, incident, declaration, clock, now)
+    plan = Plan()
+    plan_escalations(plan, incident, declaration, clock, states, now)
+    plan_major(plan, session, incident, declaration, clock, now)
+    if new:
+        plan.cancels.clear()  # a new incident has no jobs yet
+    plan.write(session)

@@ -23,7 +23,7 @@ from stabil.desk.models import Incident, MajorReview
 from stabil.desk.notify import compose, incident_lines, incident_url, local_text, recipients
 from stabil.desk.states import State
 from stabil.outbox.service import enqueue_email
-from stabil.worker.jobs import cancel_pending, handles, schedule
+from stabil.worker.jobs import Plan, handles
 from stabil.worker.models import Job
 
 OPEN = {State.registered.value, State.handed_over.value}
@@ -47,30 +47,34 @@ def _key(incident: Incident, *parts: str) -> str:
 
 
 def plan_major(
-    session: Session, incident: Incident, declaration: Declaration, clock: Clock, now: dt.datetime
+    plan: Plan,
+    session: Session,
+    incident: Incident,
+    declaration: Declaration,
+    clock: Clock,
+    now: dt.datetime,
 ) -> None:
     """Plan the jobs the incident's state calls for; cancel those it no longer does."""
     majors = declaration.major_incidents
     if majors is None or not is_major(incident, declaration) or incident.state == "cancelled":
-        cancel_pending(session, incident.key, prefix=_key(incident, ""))
+        plan.cancel(incident.key, _key(incident, ""))
         return
     if incident.state in OPEN:
-        _plan_open(session, incident, majors, clock)
+        _plan_open(plan, incident, majors, clock)
         return
-    cancel_pending(session, incident.key, prefix=_key(incident, "orient", ""))
-    cancel_pending(session, incident.key, prefix=_key(incident, "downtime"))
+    plan.cancel(incident.key, _key(incident, "orient", ""))
+    plan.cancel(incident.key, _key(incident, "downtime"))
     if incident.state == State.resolved.value:
-        _plan_resolved(session, incident, majors, now)
+        _plan_resolved(plan, session, incident, majors, now)
 
 
-def _plan_open(session: Session, incident: Incident, majors: MajorIncidents, clock: Clock) -> None:
+def _plan_open(plan: Plan, incident: Incident, majors: MajorIncidents, clock: Clock) -> None:
     if majors.orientation is not None:
         start = incident.detected_at
-        plan_orientation(session, incident, clock, start, clock.orientation_first_due(start))
+        plan_orientation(plan, incident, clock, start, clock.orientation_first_due(start))
     if majors.downtime_step is not None:
         run_at = incident.detected_at + dt.timedelta(minutes=majors.downtime_step.after_minutes)
-        schedule(
-            session,
+        plan.schedule(
             kind=DOWNTIME,
             subject_key=incident.key,
             dedupe_key=_key(incident, "downtime"),
@@ -80,7 +84,7 @@ def _plan_open(session: Session, incident: Incident, majors: MajorIncidents, clo
 
 
 def plan_orientation(
-    session: Session, incident: Incident, clock: Clock, cycle_start: dt.datetime, due: dt.datetime
+    plan: Plan, incident: Incident, clock: Clock, cycle_start: dt.datetime, due: dt.datetime
 ) -> None:
     """Jobs for one orientation cycle: a reminder before the message is due, then the due."""
     majors = declaration_for(incident).major_incidents
@@ -94,8 +98,7 @@ def plan_orientation(
     }
     stages = [("due", due)] + ([("remind", max(cycle_start, due - remind))] if remind else [])
     for stage, run_at in stages:
-        schedule(
-            session,
+        plan.schedule(
             kind=ORIENTATION,
             subject_key=incident.key,
             dedupe_key=_key(incident, "orient", due.isoformat(), stage),
@@ -105,13 +108,12 @@ def plan_orientation(
 
 
 def _plan_resolved(
-    session: Session, incident: Incident, majors: MajorIncidents, now: dt.datetime
+    plan: Plan, session: Session, incident: Incident, majors: MajorIncidents, now: dt.datetime
 ) -> None:
     resolved_at = incident.state_since
     if majors.restored_message is not None and majors.restored_message.required:
         run_at = resolved_at + dt.timedelta(minutes=majors.restored_message.within_minutes)
-        schedule(
-            session,
+        plan.schedule(
             kind=RESTORED,
             subject_key=incident.key,
             dedupe_key=_key(incident, "restored", resolved_at.isoformat()),
@@ -122,8 +124,7 @@ def _plan_resolved(
         review = ensure_review(session, incident, majors, resolved_at, now)
         reminder = review.due_at - dt.timedelta(days=majors.post_review.remind_days_before)
         for stage, run_at in (("remind", reminder), ("due", review.due_at)):
-            schedule(
-                session,
+            plan.schedule(
                 kind=REVIEW,
                 subject_key=incident.key,
                 dedupe_key=_key(incident, "review", stage),
@@ -180,7 +181,9 @@ def orientation_due(session: Session, job: Job, now: dt.datetime) -> None:
     posted = [post.at for post in posts_about(session, incident) if cycle_start < post.at <= now]
     if posted:
         last = max(posted)  # a message came: the next one is due an update interval later
-        plan_orientation(session, incident, clock, last, clock.orientation_next_due(last))
+        plan = Plan()
+        plan_orientation(plan, incident, clock, last, clock.orientation_next_due(last))
+        plan.write(session)
         return
     missed = job.payload["stage"] == "due"
     contacts = majors.orientation.escalate_to if missed else majors.orientation.notify
@@ -189,7 +192,9 @@ def orientation_due(session: Session, job: Job, now: dt.datetime) -> None:
     _notify(session, incident, declaration, contacts, kind, now, {"due": due.isoformat()}, text)
     if not missed:
         return
-    plan_orientation(session, incident, clock, cycle_start, clock.orientation_next_due(due))
+    plan = Plan()
+    plan_orientation(plan, incident, clock, cycle_start, clock.orientation_next_due(due))
+    plan.write(session)
 
 
 @handles(DOWNTIME)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
@@ -122,7 +123,7 @@ def open_incident(
         before={},
         after=snapshot(incident),
     )
-    refresh_timers(session, incident, now, steps=[Step(detected, State.registered)])
+    refresh_timers(session, incident, now, steps=[Step(detected, State.registered)], new=True)
     return incident
 
 
@@ -144,17 +145,19 @@ def _check_priority(
 
 def _next_number(session: Session, service_id: int, year: int) -> int:
     """The next number of the year, atomically: concurrent requests never share one."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(IncidentSequence)
-        .values(service_id=service_id, year=year, last_number=1)
-        .on_conflict_do_update(
-            index_elements=[IncidentSequence.service_id, IncidentSequence.year],
-            set_={"last_number": IncidentSequence.last_number + 1},
-        )
-        .returning(IncidentSequence.last_number)
-    )
-    return int(session.execute(statement).scalar_one())
+    statement = _next_number_statement(session.get_bind().dialect.name)
+    values = {"service_id": service_id, "year": year, "last_number": 1}
+    return int(session.execute(statement, values).scalar_one())
+
+
+@cache
+def _next_number_statement(dialect: str) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(IncidentSequence)
+    return statement.on_conflict_do_update(
+        index_elements=[IncidentSequence.service_id, IncidentSequence.year],
+        set_={"last_number": IncidentSequence.last_number + 1},
+    ).returning(IncidentSequence.last_number)
 
 
 def snapshot(incident: Incident) -> dict[str, Any]:

@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from stabil.db.types import utcnow
 from stabil.worker.models import Job, JobState
 
 log = logging.getLogger("stabil.worker")
@@ -53,6 +56,89 @@ def handles_batch(kind: str) -> Callable[[BatchHandler], BatchHandler]:
     return register
 
 
+@dataclass(slots=True)
+class Plan:
+    """Jobs to cancel and jobs to schedule, written together in a few statements.
+
+    Planning happens on every change of an incident; collecting first and writing once keeps
+    that cheap (one UPDATE and one multi-row upsert instead of a statement per job).
+    """
+
+    cancels: list[tuple[str, str]] = field(default_factory=list)
+    jobs: list[dict[str, Any]] = field(default_factory=list)
+
+    def cancel(self, subject_key: str, prefix: str = "") -> None:
+        """Cancel the subject's pending jobs whose dedupe key starts with `prefix`."""
+        self.cancels.append((subject_key, prefix))
+
+    def schedule(
+        self,
+        *,
+        kind: str,
+        subject_key: str,
+        dedupe_key: str,
+        run_at: dt.datetime,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
+        """Schedule a job, or move a pending or cancelled one with the same key.
+
+        A job already done (or failed) stays so: work that happened is not done again.
+        """
+        self.jobs.append(
+            {
+                "kind": kind,
+                "subject_key": subject_key,
+                "dedupe_key": dedupe_key,
+                "run_at": run_at,
+                "payload": payload or {},
+                "state": JobState.pending.value,
+                "attempts": 0,
+                "created_at": utcnow(),
+            }
+        )
+
+    def write(self, session: Session) -> None:
+        for subject_key, prefix in self.cancels:
+            _cancel(session, subject_key, prefix)
+        if self.jobs:
+            session.execute(_upsert(session.get_bind().dialect.name), self.jobs)
+        self.cancels.clear()
+        self.jobs.clear()
+
+
+@cache
+def _upsert(dialect: str) -> Any:
+    """The upsert of jobs, built once per dialect (building it costs more than running it)."""
+    table = cast(Table, Job.__table__)
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.dedupe_key],
+        set_={
+            "run_at": statement.excluded.run_at,
+            "payload": statement.excluded.payload,
+            "state": JobState.pending.value,
+        },
+        # Not `in_`: an expanding IN cannot be sent with many rows at once.
+        where=or_(
+            table.c.state == JobState.pending.value, table.c.state == JobState.cancelled.value
+        ),
+    )
+
+
+def _cancel(session: Session, subject_key: str, prefix: str) -> None:
+    session.execute(
+        update(Job)
+        .where(
+            Job.subject_key == subject_key,
+            Job.state == JobState.pending.value,
+            Job.dedupe_key.startswith(prefix, autoescape=True),
+        )
+        .values(state=JobState.cancelled.value)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def schedule(
     session: Session,
     *,
@@ -62,43 +148,17 @@ def schedule(
     run_at: dt.datetime,
     payload: dict[str, Any] | None = None,
 ) -> None:
-    """Schedule a job, or move a pending or cancelled one with the same key to the new instant.
-
-    A job already done (or failed) stays so: work that happened is not done again.
-    """
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(Job).values(
-        kind=kind,
-        subject_key=subject_key,
-        dedupe_key=dedupe_key,
-        run_at=run_at,
-        payload=payload or {},
-        state=JobState.pending.value,
-        attempts=0,
+    """Schedule one job now (see `Plan.schedule`)."""
+    plan = Plan()
+    plan.schedule(
+        kind=kind, subject_key=subject_key, dedupe_key=dedupe_key, run_at=run_at, payload=payload
     )
-    statement = statement.on_conflict_do_update(
-        index_elements=[Job.dedupe_key],
-        set_={
-            "run_at": statement.excluded.run_at,
-            "payload": statement.excluded.payload,
-            "state": JobState.pending.value,
-        },
-        where=Job.state.in_([JobState.pending.value, JobState.cancelled.value]),
-    )
-    session.execute(statement)
+    plan.write(session)
 
 
 def cancel_pending(session: Session, subject_key: str, *, prefix: str = "") -> None:
     """Cancel the pending jobs about a subject (whose dedupe key starts with `prefix`)."""
-    session.execute(
-        update(Job)
-        .where(
-            Job.subject_key == subject_key,
-            Job.state == JobState.pending.value,
-            Job.dedupe_key.startswith(prefix, autoescape=True),
-        )
-        .values(state=JobState.cancelled.value)
-    )
+    _cancel(session, subject_key, prefix)
 
 
 def run_due_jobs(session: Session, now: dt.datetime, *, limit: int = 200) -> int:
