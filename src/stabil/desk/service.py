@@ -8,13 +8,14 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from stabil.accounts.models import User
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, list_services, version_in_force
+from stabil.db.queries import contains_text, count_and_page, one_by_key
 from stabil.db.types import utcnow
 from stabil.declaration import Declaration
 from stabil.desk.access import check_can_edit, check_can_report, check_can_see, visible
@@ -256,12 +257,8 @@ def edit_incident(
 
 def get_incident(session: Session, actor: User, key: str, *, for_update: bool = False) -> Incident:
     """The incident with `key` if the actor may see it; locked for a change when asked."""
-    if len(key) > 32 or "\x00" in key:  # no such key can exist; PostgreSQL refuses NUL
-        raise NotFound(f"no incident is named {key!r}")
     statement = select(Incident).where(Incident.key == key)
-    if for_update:
-        statement = statement.with_for_update()
-    incident = session.scalar(statement)
+    incident = one_by_key(session, statement, key, max_length=32, for_update=for_update)
     if incident is None:
         raise NotFound(f"no incident is named {key!r}")
     check_can_see(actor, incident)
@@ -289,19 +286,17 @@ def list_incidents(
     """A page of the incidents the actor may see, newest first, and how many match in all."""
     now = now or utcnow()
     conditions = [visible(actor), *_conditions(filters, now)]
-    matching = select(Incident).where(and_(*conditions))
-    total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
-    page = session.scalars(
-        matching.options(
+    matching = (
+        select(Incident)
+        .where(and_(*conditions))
+        .options(
             selectinload(Incident.timers),
             selectinload(Incident.service),
             selectinload(Incident.declaration_version),
         )
         .order_by(Incident.registered_at.desc(), Incident.id.desc())
-        .limit(limit)
-        .offset(offset)
     )
-    return list(page), total
+    return count_and_page(session, matching, limit=limit, offset=offset)
 
 
 def _conditions(filters: IncidentFilter, now: dt.datetime) -> list[ColumnElement[bool]]:
@@ -316,15 +311,6 @@ def _conditions(filters: IncidentFilter, now: dt.datetime) -> list[ColumnElement
         overdue = Incident.timers.any(and_(IncidentTimer.running, IncidentTimer.due_at < now))
         conditions.append(overdue if filters.breached else ~overdue)
     if filters.text:
-        # Escape LIKE's wildcards so that a search for "50%" finds "50%", not "50 anything".
-        escaped = filters.text.lower().replace("\\", "\\\\").replace("%", "\\%")
-        pattern = "%" + escaped.replace("_", "\\_") + "%"
-        conditions.append(
-            or_(
-                *(
-                    func.lower(column).like(pattern, escape="\\")
-                    for column in (Incident.title, Incident.description, Incident.key)
-                )
-            )
-        )
+        columns = (Incident.title, Incident.description, Incident.key)
+        conditions.append(contains_text(columns, filters.text))
     return conditions

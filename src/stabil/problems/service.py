@@ -10,13 +10,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from stabil.accounts.models import Organisation, User
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, list_services, version_in_force
+from stabil.db.queries import contains_text, count_and_page, one_by_key
 from stabil.db.types import utcnow
 from stabil.desk.access import can_see as can_see_incident
 from stabil.desk.errors import Invalid, NotFound, TransitionNotAllowed
@@ -317,12 +318,8 @@ def _record(
 
 def get_problem(session: Session, actor: User, key: str, *, for_update: bool = False) -> Problem:
     """The problem with `key` if the actor may see it; locked for a change when asked."""
-    if len(key) > 64 or "\x00" in key:  # no such key can exist; PostgreSQL refuses NUL
-        raise NotFound(f"no problem is named {key!r}")
     statement = select(Problem).where(Problem.key == key)
-    if for_update:
-        statement = statement.with_for_update()
-    problem = session.scalar(statement)
+    problem = one_by_key(session, statement, key, max_length=64, for_update=for_update)
     if problem is None:
         raise NotFound(f"no problem is named {key!r}")
     check_can_see(actor, problem)
@@ -342,19 +339,17 @@ def list_problems(
     session: Session, actor: User, filters: ProblemFilter, *, limit: int, offset: int
 ) -> tuple[list[Problem], int]:
     """A page of the problems the actor may see, newest first, and how many match in all."""
-    matching = select(Problem).where(and_(true(), visible(actor), *_conditions(filters)))
-    total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
-    page = session.scalars(
-        matching.options(
+    matching = (
+        select(Problem)
+        .where(and_(true(), visible(actor), *_conditions(filters)))
+        .options(
             selectinload(Problem.service),
             selectinload(Problem.owner),
             selectinload(Problem.links).selectinload(ProblemIncident.incident),
         )
         .order_by(Problem.created_at.desc(), Problem.id.desc())
-        .limit(limit)
-        .offset(offset)
     )
-    return list(page), total
+    return count_and_page(session, matching, limit=limit, offset=offset)
 
 
 def _conditions(filters: ProblemFilter) -> list[ColumnElement[bool]]:
@@ -370,13 +365,8 @@ def _conditions(filters: ProblemFilter) -> list[ColumnElement[bool]]:
             Problem.links.any(ProblemIncident.incident.has(Incident.key == filters.incident))
         )
     if filters.text:
-        # Escape LIKE's wildcards so that a search for "50%" finds "50%", not "50 anything".
-        escaped = filters.text.lower().replace("\\", "\\\\").replace("%", "\\%")
-        pattern = "%" + escaped.replace("_", "\\_") + "%"
         columns = (Problem.key, Problem.title, Problem.description, Problem.root_cause)
-        conditions.append(
-            or_(*(func.lower(column).like(pattern, escape="\\") for column in columns))
-        )
+        conditions.append(contains_text(columns, filters.text))
     return conditions
 
 

@@ -10,13 +10,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy import ColumnElement, and_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from stabil.accounts.models import User
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, list_services, version_in_force
+from stabil.db.queries import count_and_page, one_by_key
 from stabil.db.types import utcnow
 from stabil.desk.errors import Invalid, NotFound, TransitionNotAllowed
 from stabil.requests.access import check_can_move, check_can_see, check_can_submit, visible
@@ -215,12 +216,8 @@ def get_request(
     session: Session, actor: User, key: str, *, for_update: bool = False
 ) -> ServiceRequest:
     """The request with `key` if the actor may see it; locked for a change when asked."""
-    if len(key) > 64 or "\x00" in key:  # no such key can exist; PostgreSQL refuses NUL
-        raise NotFound(f"no service request is named {key!r}")
     statement = select(ServiceRequest).where(ServiceRequest.key == key)
-    if for_update:
-        statement = statement.with_for_update()
-    request = session.scalar(statement)
+    request = one_by_key(session, statement, key, max_length=64, for_update=for_update)
     if request is None:
         raise NotFound(f"no service request is named {key!r}")
     check_can_see(actor, request)
@@ -238,20 +235,18 @@ def list_requests(
     session: Session, actor: User, filters: RequestFilter, *, limit: int, offset: int
 ) -> tuple[list[ServiceRequest], int]:
     """A page of the requests the actor may see, newest first, and how many match in all."""
-    matching = select(ServiceRequest).where(and_(true(), visible(actor), *_conditions(filters)))
-    total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
-    page = session.scalars(
-        matching.options(
+    matching = (
+        select(ServiceRequest)
+        .where(and_(true(), visible(actor), *_conditions(filters)))
+        .options(
             selectinload(ServiceRequest.service),
             selectinload(ServiceRequest.declaration_version),
             selectinload(ServiceRequest.organisation),
             selectinload(ServiceRequest.events),
         )
         .order_by(ServiceRequest.submitted_at.desc(), ServiceRequest.id.desc())
-        .limit(limit)
-        .offset(offset)
     )
-    return list(page), total
+    return count_and_page(session, matching, limit=limit, offset=offset)
 
 
 def _conditions(filters: RequestFilter) -> list[ColumnElement[bool]]:

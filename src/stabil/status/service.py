@@ -12,12 +12,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy import ColumnElement, and_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from stabil.accounts.models import Role, User
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, list_services, version_in_force
+from stabil.db.queries import count_and_page
 from stabil.db.types import utcnow
 from stabil.declaration import Declaration
 from stabil.declaration.communication import MessageType
@@ -391,15 +392,13 @@ def list_messages(
     session: Session, filters: MessageFilter, *, limit: int, offset: int
 ) -> tuple[list[Message], int]:
     """A page of messages, newest first, and how many match in all."""
-    matching = select(Message).where(and_(true(), *_conditions(filters)))
-    total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
-    page = session.scalars(
-        matching.options(*LOAD_FOR_DISPLAY)
+    matching = (
+        select(Message)
+        .where(and_(true(), *_conditions(filters)))
+        .options(*LOAD_FOR_DISPLAY)
         .order_by(Message.posted_at.desc(), Message.id.desc())
-        .limit(limit)
-        .offset(offset)
     )
-    return list(page), total
+    return count_and_page(session, matching, limit=limit, offset=offset)
 
 
 LOAD_FOR_DISPLAY = (
