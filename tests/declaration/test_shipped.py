@@ -13,9 +13,24 @@ from tests.conftest import BORGER_DK, DECLARATIONS
 
 # Every numbered rule of the Borger.dk declaration, R1.1 to R17.1.
 RULES = {
-    "R1": 3, "R2": 5, "R3": 3, "R4": 1, "R5": 3, "R6": 5, "R7": 6, "R8": 1, "R9": 8,
-    "R10": 3, "R11": 1, "R12": 2, "R13": 2, "R14": 5, "R15": 1, "R16": 5, "R17": 1,
-}  # fmt: skip
+    "R1": 3,
+    "R2": 5,
+    "R3": 3,
+    "R4": 1,
+    "R5": 3,
+    "R6": 5,
+    "R7": 6,
+    "R8": 1,
+    "R9": 8,
+    "R10": 3,
+    "R11": 1,
+    "R12": 2,
+    "R13": 2,
+    "R14": 5,
+    "R15": 1,
+    "R16": 5,
+    "R17": 1,
+}
 ALL_RULES = {f"{rule}.{item}" for rule, count in RULES.items() for item in range(1, count + 1)}
 
 

@@ -141,9 +141,10 @@ def test_patch_priority_and_fields(client: TestClient, cast: Cast) -> None:
     assert no_reason.status_code == 422
     assert no_reason.json()["errors"][0]["field"] == "priority_reason"
     changed = client.patch(
-        url, json={"priority": 2, "priority_reason": "Delvis nede", "title": "Delvis nede"},
+        url,
+        json={"priority": 2, "priority_reason": "Delvis nede", "title": "Delvis nede"},
         headers=headers(cast.operator),
-    )  # fmt: skip
+    )
     assert changed.status_code == 200
     assert (changed.json()["priority"], changed.json()["title"]) == (2, "Delvis nede")
     kinds = [e["kind"] for e in client.get(f"{url}/events", headers=headers(cast.operator)).json()]
@@ -168,9 +169,10 @@ def test_idempotent_create(client: TestClient, cast: Cast, session: Session) -> 
     assert again.headers["Idempotent-Replayed"] == "true"
     assert count(session, Incident) == 1
     other = client.post(
-        "/api/v1/incidents", json=body(title="Andet"),
+        "/api/v1/incidents",
+        json=body(title="Andet"),
         headers={**headers(cast.operator), "Idempotency-Key": "k-1"},
-    )  # fmt: skip
+    )
     assert other.status_code == 409
     assert count(session, Incident) == 1
     assert count(session, IdempotencyRecord) == 1

@@ -130,18 +130,30 @@ def test_entry_made_afterwards_r7_2(session: Session, cast: Cast) -> None:
     op = cast.operator.user
     with pytest.raises(Invalid, match="before the previous step"):
         transitions.hand_over(
-            session, op, incident, party="supplier-a", at=local(2026, 4, 14, 9, 59),
+            session,
+            op,
+            incident,
+            party="supplier-a",
+            at=local(2026, 4, 14, 9, 59),
             now=local(2026, 4, 14, 10, 30),
-        )  # fmt: skip
+        )
     with pytest.raises(Invalid, match="lies in the future"):
         transitions.hand_over(
-            session, op, incident, party="supplier-a", at=local(2026, 4, 14, 10, 31),
+            session,
+            op,
+            incident,
+            party="supplier-a",
+            at=local(2026, 4, 14, 10, 31),
             now=local(2026, 4, 14, 10, 30),
-        )  # fmt: skip
+        )
     transitions.hand_over(
-        session, op, incident, party="supplier-a", at=local(2026, 4, 14, 10, 10),
+        session,
+        op,
+        incident,
+        party="supplier-a",
+        at=local(2026, 4, 14, 10, 10),
         now=local(2026, 4, 14, 10, 30),
-    )  # fmt: skip
+    )
     out = incident_out(incident, local(2026, 4, 14, 10, 30))
     assert out.timers["reaction"].stopped_at == local(2026, 4, 14, 10, 10)
     assert out.timers["reaction"].met is True
@@ -159,9 +171,13 @@ def test_priority_change_recomputes_from_detection(session: Session, cast: Cast)
             session, cast.operator.user, incident, 2, None, now=local(2026, 4, 14, 10, 5)
         )
     change_priority(
-        session, cast.operator.user, incident, 2, "Færre ramt end først antaget",
+        session,
+        cast.operator.user,
+        incident,
+        2,
+        "Færre ramt end først antaget",
         now=local(2026, 4, 14, 10, 5),
-    )  # fmt: skip
+    )
     out = incident_out(incident, local(2026, 4, 14, 10, 5))
     assert out.priority == 2
     assert out.major is False
@@ -188,10 +204,12 @@ def test_cancel_needs_a_reason_and_excludes_timers(session: Session, cast: Cast)
 def test_edit_records_only_what_changed(session: Session, cast: Cast) -> None:
     incident = report(session, cast, local(2026, 4, 14, 10))
     edit_incident(
-        session, cast.operator.user, incident,
+        session,
+        cast.operator.user,
+        incident,
         {"title": "Log-in fejler for alle", "description": incident.description},
         now=local(2026, 4, 14, 10, 5),
-    )  # fmt: skip
+    )
     event = session.scalars(select(IncidentEvent).where(IncidentEvent.kind == "edited")).one()
     assert event.before == {"title": "Log-in fejler"}
     assert event.after == {"title": "Log-in fejler for alle"}

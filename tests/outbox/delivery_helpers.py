@@ -51,7 +51,7 @@ def queue_mail(session: Session, recipient: str = "drift@borger.example", **valu
         "subject_kind": "incident",
         "subject_key": "BDK-2026-0001",
         **values,
-    }  # fmt: skip
+    }
     new_id = enqueue_email(session, recipient=recipient, **fields)
     assert new_id is not None
     session.commit()

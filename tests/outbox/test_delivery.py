@@ -107,8 +107,13 @@ def test_a_message_that_keeps_failing_is_parked_never_dropped(
 
 def test_backoff_doubles_up_to_an_hour() -> None:
     assert [backoff(n).total_seconds() for n in (1, 2, 3, 7, 8, 50)] == [
-        30, 60, 120, 1920, 3600, 3600,
-    ]  # fmt: skip
+        30,
+        60,
+        120,
+        1920,
+        3600,
+        3600,
+    ]
 
 
 def test_a_refused_recipient_is_parked_at_once_and_others_still_go(
@@ -253,10 +258,14 @@ def test_a_webhook_is_signed_and_retried_until_it_is_taken(
 ) -> None:
     with webhook_server(statuses=[500]) as hooks:
         hook_id = enqueue_webhook(
-            session, url=hooks.url, secret="delt-hemmelighed", event="incident.escalated",
+            session,
+            url=hooks.url,
+            secret="delt-hemmelighed",
+            event="incident.escalated",
             payload={"incident": "BDK-2026-0001", "tekst": "Brud på reaktionstid"},
-            subject_kind="incident", subject_key="BDK-2026-0001",
-        )  # fmt: skip
+            subject_kind="incident",
+            subject_key="BDK-2026-0001",
+        )
         assert hook_id is not None
         session.commit()
         clock = Clock(item(session, hook_id).deliver_after)
@@ -288,9 +297,14 @@ def test_a_webhook_is_signed_and_retried_until_it_is_taken(
 @pytest.mark.parametrize("url", ["not a url", "ftp://example.org/hook"])
 def test_a_webhook_to_an_invalid_url_is_parked(session: Session, tmp_path: Path, url: str) -> None:
     hook_id = enqueue_webhook(
-        session, url=url, secret="s", event="e", payload={}, subject_kind="incident",
+        session,
+        url=url,
+        secret="s",
+        event="e",
+        payload={},
+        subject_kind="incident",
         subject_key="BDK-2026-0001",
-    )  # fmt: skip
+    )
     assert hook_id is not None
     session.commit()
     worker(session, settings(tmp_path)).run_once()

@@ -91,10 +91,14 @@ def test_a_webhook_is_listed_without_its_signing_key(
     client: TestClient, session: Session, cast: Cast
 ) -> None:
     enqueue_webhook(
-        session, url="https://hooks.example.org/stabil", secret="meget-hemmelig",
-        event="incident.escalated", payload={"id": 1}, subject_kind="incident",
+        session,
+        url="https://hooks.example.org/stabil",
+        secret="meget-hemmelig",
+        event="incident.escalated",
+        payload={"id": 1},
+        subject_kind="incident",
         subject_key="BDK-2026-0001",
-    )  # fmt: skip
+    )
     session.commit()
     answer = client.get(OUTBOX, params={"channel": "webhook"}, headers=headers(cast.admin))
     [listed] = answer.json()["items"]

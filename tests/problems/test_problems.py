@@ -74,10 +74,15 @@ def test_edit_then_known_error_then_resolved_and_closed(client: TestClient, cast
     assert premature.json()["errors"][0]["field"] == "workaround"
     known = client.patch(
         url,
-        json={"root_cause": "Certifikat fornyes ikke automatisk", "workaround": "Forny manuelt",
-              "owner": "supplier-b", "state": "known_error", "note": "Analyse færdig"},
+        json={
+            "root_cause": "Certifikat fornyes ikke automatisk",
+            "workaround": "Forny manuelt",
+            "owner": "supplier-b",
+            "state": "known_error",
+            "note": "Analyse færdig",
+        },
         headers=auth,
-    )  # fmt: skip
+    )
     assert known.status_code == 200, known.text
     assert (known.json()["state"], known.json()["owner"]) == ("known_error", "supplier-b")
     closing_early = client.patch(url, json={"state": "closed"}, headers=auth)

@@ -187,10 +187,16 @@ def test_hostile_bodies_never_cause_a_500(client: TestClient, cast: Cast, sessio
     auth = headers(cast.operator)
     send_hostile(client, "POST", "/api/v1/requests", auth)
     send_hostile(
-        client, "POST", f"/api/v1/requests/{key}/transitions", auth,
-        extra=[{"to": "rejected", "reason": "\u0000"}, {"to": "rejected", "reason": "  "},
-               {"to": {"$ne": None}}],
-    )  # fmt: skip
+        client,
+        "POST",
+        f"/api/v1/requests/{key}/transitions",
+        auth,
+        extra=[
+            {"to": "rejected", "reason": "\u0000"},
+            {"to": "rejected", "reason": "  "},
+            {"to": {"$ne": None}},
+        ],
+    )
     for url in ("/api/v1/requests?limit=0", "/api/v1/requests?category=wish"):
         assert client.get(url, headers=auth).status_code == 422
     assert client.get("/api/v1/requests/%00%27", headers=auth).status_code == 404

@@ -75,9 +75,17 @@ def test_subscribers_are_added_listed_and_removed(stabil: Stabil) -> None:
 
 def test_a_webhook_shows_its_generated_secret_once(stabil: Stabil) -> None:
     result = stabil(
-        "webhook", "add", "--service", "borger-dk", "--url", "https://hooks.example.org/in",
-        "--event", "message.posted", "--event", "message.resolved",
-    )  # fmt: skip
+        "webhook",
+        "add",
+        "--service",
+        "borger-dk",
+        "--url",
+        "https://hooks.example.org/in",
+        "--event",
+        "message.posted",
+        "--event",
+        "message.resolved",
+    )
     assert result.exit_code == 0, result.output
     added, shown = result.stdout.splitlines()
     assert added == (

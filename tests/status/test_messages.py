@@ -29,10 +29,15 @@ def frozen() -> Iterator[time_machine.Coordinates]:
 
 def test_posting_returns_the_message_with_its_first_entry(client: TestClient, cast: Cast) -> None:
     message = post(
-        client, cast.operator, title_en="Log-in is down", body_en="Citizens cannot log in.",
-        affected_users="Alle borgere, ca. 40 %", cause="Fejl hos leverandøren",
-        horizon="Inden for en time", horizon_at="2026-04-14T11:00:00+02:00",
-    )  # fmt: skip
+        client,
+        cast.operator,
+        title_en="Log-in is down",
+        body_en="Citizens cannot log in.",
+        affected_users="Alle borgere, ca. 40 %",
+        cause="Fejl hos leverandøren",
+        horizon="Inden for en time",
+        horizon_at="2026-04-14T11:00:00+02:00",
+    )
     assert (message["service"], message["type"], message["state"]) == (
         "borger-dk",
         "unavailable",
@@ -56,10 +61,15 @@ def test_updates_append_to_the_timeline_and_change_facts(
     frozen.move_to(NOW + dt.timedelta(minutes=30))
     updated = client.post(
         f"{url}/updates",
-        json={"body": "Kun MitID-log-in er ramt.", "type": "partially_unavailable",
-              "affected": ["Log-in"], "horizon": None, "cause": "Certifikat udløbet"},
+        json={
+            "body": "Kun MitID-log-in er ramt.",
+            "type": "partially_unavailable",
+            "affected": ["Log-in"],
+            "horizon": None,
+            "cause": "Certifikat udløbet",
+        },
         headers=headers(cast.operator),
-    )  # fmt: skip
+    )
     assert updated.status_code == 200, updated.text
     result = updated.json()
     assert (result["type"], result["affected"], result["cause"]) == (

@@ -41,9 +41,12 @@ def listeners(services: None, session: Session) -> None:
         session, "borger-dk", "https://hooks.example.org/all", secret="s" * 20
     )
     subscriptions.add_webhook(
-        session, "borger-dk", "https://hooks.example.org/resolved",
-        events=[WebhookEvent.resolved], secret="r" * 20,
-    )  # fmt: skip
+        session,
+        "borger-dk",
+        "https://hooks.example.org/resolved",
+        events=[WebhookEvent.resolved],
+        secret="r" * 20,
+    )
     session.commit()
 
 
@@ -164,9 +167,15 @@ def test_nobody_listening_queues_nothing(client: TestClient, cast: Cast, session
 def test_a_refused_post_queues_nothing(client: TestClient, cast: Cast, session: Session) -> None:
     response = client.post(
         "/api/v1/messages",
-        json={"service": "borger-dk", "type": "slow", "affected": ["Søg"], "title": "x",
-              "body": "y", "incidents": ["BDK-1999-0001"]},
+        json={
+            "service": "borger-dk",
+            "type": "slow",
+            "affected": ["Søg"],
+            "title": "x",
+            "body": "y",
+            "incidents": ["BDK-1999-0001"],
+        },
         headers=headers(cast.operator),
-    )  # fmt: skip
+    )
     assert response.status_code == 422
     assert outbox(session) == []

@@ -19,9 +19,12 @@ pytestmark = pytest.mark.usefixtures("services")
 def test_a_refused_update_mutates_nothing(session: Session, cast: Cast) -> None:
     operator = cast.operator.user
     new = NewMessage(
-        service="example-webservice", type=MessageType.slow, affected=["API"], title="Langsom",
+        service="example-webservice",
+        type=MessageType.slow,
+        affected=["API"],
+        title="Langsom",
         body="Svartider over 5 s",
-    )  # fmt: skip
+    )
     message = post_message(session, operator, new, T0)
     refused = [
         MessageUpdate("Mere", changes={"title": "Ny", "type": "release"}),  # not declared here

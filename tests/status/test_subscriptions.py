@@ -90,10 +90,14 @@ def test_a_webhook_secret_is_shown_once(client: TestClient, cast: Cast) -> None:
     assert "secret" not in listed[0]
     given = client.post(
         "/api/v1/webhooks",
-        json={"service": "borger-dk", "url": "http://10.0.0.5:8080/in",
-              "events": ["message.resolved"], "secret": "a-secret-of-my-own"},
+        json={
+            "service": "borger-dk",
+            "url": "http://10.0.0.5:8080/in",
+            "events": ["message.resolved"],
+            "secret": "a-secret-of-my-own",
+        },
         headers=auth,
-    )  # fmt: skip
+    )
     assert (given.json()["secret"], given.json()["events"]) == (
         "a-secret-of-my-own",
         ["message.resolved"],

@@ -36,9 +36,13 @@ def new(
     type_: MessageType = MessageType.unavailable, incidents: tuple[str, ...] = ()
 ) -> NewMessage:
     return NewMessage(
-        service="borger-dk", type=type_, affected=["Log-in"], title="Log-in", body="Nede",
+        service="borger-dk",
+        type=type_,
+        affected=["Log-in"],
+        title="Log-in",
+        body="Nede",
         incidents=incidents,
-    )  # fmt: skip
+    )
 
 
 def test_posting_updates_and_resolution_are_the_times(session: Session, cast: Cast) -> None:
@@ -51,11 +55,14 @@ def test_posting_updates_and_resolution_are_the_times(session: Session, cast: Ca
     update_message(session, operator, unlinked, MessageUpdate("Mere"), at(15))
     # Linked later: the message's earlier posting was about the incident too.
     update_message(
-        session, operator, unlinked,
-        MessageUpdate("Det er samme fejl", changes={"type": "major_update"},
-                      incidents=[first.key, second.key]),
+        session,
+        operator,
+        unlinked,
+        MessageUpdate(
+            "Det er samme fejl", changes={"type": "major_update"}, incidents=[first.key, second.key]
+        ),
         at(70),
-    )  # fmt: skip
+    )
     update_message(session, operator, about_first, MessageUpdate("Stadig nede"), at(65))
     resolve_message(session, operator, about_first, now=at(130))
     assert message_times_for_incident(session, first.id) == [

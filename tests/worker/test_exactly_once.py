@@ -43,10 +43,17 @@ def due_timers(engine: Engine, count: int) -> None:
     """`count` jobs due now, written at once, as the desk's timers write them."""
     now = utcnow()
     rows = [
-        {"kind": KIND, "subject_key": f"BDK-2026-{n:04d}", "dedupe_key": f"{KIND}:{n}",
-         "run_at": now, "payload": {"n": n}, "state": JobState.pending.value, "attempts": 0}
+        {
+            "kind": KIND,
+            "subject_key": f"BDK-2026-{n:04d}",
+            "dedupe_key": f"{KIND}:{n}",
+            "run_at": now,
+            "payload": {"n": n},
+            "state": JobState.pending.value,
+            "attempts": 0,
+        }
         for n in range(count)
-    ]  # fmt: skip
+    ]
     with Session(engine) as session:
         session.execute(insert(Job), rows)
         session.commit()
@@ -101,9 +108,13 @@ def test_a_worker_killed_mid_delivery_resends_only_the_message_in_flight(tmp_pat
     with Session(engine) as session:
         for n in range(6):
             enqueue_email(
-                session, recipient=f"vagt{n}@borger.example", subject=f"Eskalering {n}",
-                body="Hændelsen venter på svar.", subject_kind="incident", subject_key=f"BDK-{n}",
-            )  # fmt: skip
+                session,
+                recipient=f"vagt{n}@borger.example",
+                subject=f"Eskalering {n}",
+                body="Hændelsen venter på svar.",
+                subject_kind="incident",
+                subject_key=f"BDK-{n}",
+            )
         session.commit()
     server = MailServer(hold_message_number=3)
     with smtp_server(server):

@@ -37,18 +37,27 @@ NOTIFY = "test.notify"
 @handles(NOTIFY)
 def _notify(session: Session, job: Job, now: dt.datetime) -> None:
     enqueue_email(
-        session, recipient="vagt@borger.example", subject="Påmindelse", body="Husk hændelsen.",
-        subject_kind="incident", subject_key=job.subject_key, dedupe_key=f"{NOTIFY}:{job.id}",
-    )  # fmt: skip
+        session,
+        recipient="vagt@borger.example",
+        subject="Påmindelse",
+        body="Husk hændelsen.",
+        subject_kind="incident",
+        subject_key=job.subject_key,
+        dedupe_key=f"{NOTIFY}:{job.id}",
+    )
 
 
 def queue_mails(engine: Engine, count: int) -> None:
     with Session(engine) as session:
         for n in range(count):
             enqueue_email(
-                session, recipient=f"vagt{n}@borger.example", subject=f"Besked {n}", body="Hej.",
-                subject_kind="incident", subject_key=f"BDK-{n}",
-            )  # fmt: skip
+                session,
+                recipient=f"vagt{n}@borger.example",
+                subject=f"Besked {n}",
+                body="Hej.",
+                subject_kind="incident",
+                subject_key=f"BDK-{n}",
+            )
         session.commit()
 
 
@@ -119,15 +128,23 @@ def test_worker_once_does_the_due_work_and_exits(tmp_path: Path) -> None:
     queue_mails(engine, 1)
     with Session(engine) as session:
         schedule(
-            session, kind=KIND, subject_key="BDK-9", dedupe_key="x", run_at=utcnow(),
+            session,
+            kind=KIND,
+            subject_key="BDK-9",
+            dedupe_key="x",
+            run_at=utcnow(),
             payload={"n": 9},
-        )  # fmt: skip
+        )
         session.commit()
     done = subprocess.run(
         [sys.executable, "-m", "stabil", "worker", "--once", "--import", JOBS_MODULE],
-        cwd=ROOT, env={**os.environ, **env_for(url, tmp_path)},
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        env={**os.environ, **env_for(url, tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ran 1 jobs, tried 2 notifications"
     assert [item.state for item in outbox(engine)] == [DeliveryState.sent] * 2
@@ -145,9 +162,13 @@ def test_an_unknown_plugin_module_is_a_usage_error(tmp_path: Path) -> None:
     url, engine = fresh_sqlite(tmp_path)
     done = subprocess.run(
         [sys.executable, "-m", "stabil", "worker", "--once", "--import", "no.such.module"],
-        cwd=ROOT, env={**os.environ, **env_for(url, tmp_path)},
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        env={**os.environ, **env_for(url, tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.startswith("error: cannot import no")

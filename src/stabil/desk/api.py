@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from stabil.accounts.auth import CurrentUser
 from stabil.accounts.models import User
 from stabil.db.types import utcnow
 from stabil.desk import transitions
-from stabil.desk.errors import Conflict, Invalid
-from stabil.desk.models import IdempotencyRecord, IncidentEvent
+from stabil.desk.errors import Invalid
+from stabil.desk.models import IncidentEvent
 from stabil.desk.present import event_out, incident_out
 from stabil.desk.schemas import (
     EventOut,
@@ -38,12 +36,9 @@ from stabil.desk.service import (
 from stabil.desk.states import Action, State
 from stabil.desk.suggestion import Impact
 from stabil.web.deps import SessionDep
+from stabil.web.idempotency import IdempotencyKey, once
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
-IdempotencyKey = Annotated[
-    str | None,
-    Header(max_length=200, description="Retries with the same key and body create nothing new."),
-]
 
 
 @router.post("", status_code=201, summary="Report an incident")
@@ -54,30 +49,17 @@ def create(
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> IncidentOut:
-    if idempotency_key is None:
-        return _create(session, user, body)
-    digest = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
-    replay = _replay(session, user, idempotency_key, digest)
-    if replay is not None:
-        response.headers["Idempotent-Replayed"] = "true"
-        return replay
-    record = IdempotencyRecord(
-        user_id=user.id, key=idempotency_key, request_hash=digest, status_code=201, response={}
+    return once(
+        session,
+        user,
+        idempotency_key,
+        namespace="desk",
+        route="POST /incidents",
+        body=body,
+        response=response,
+        model=IncidentOut,
+        act=lambda: _create(session, user, body),
     )
-    try:
-        # The record goes in first: a concurrent retry waits on its key, then replays.
-        with session.begin_nested():
-            session.add(record)
-            session.flush()
-    except IntegrityError:
-        replay = _replay(session, user, idempotency_key, digest)
-        if replay is None:
-            raise Conflict("a request with this Idempotency-Key is still in progress") from None
-        response.headers["Idempotent-Replayed"] = "true"
-        return replay
-    result = _create(session, user, body)
-    record.response = result.model_dump(mode="json")
-    return result
 
 
 def _create(session: Session, user: User, body: IncidentIn) -> IncidentOut:
@@ -98,19 +80,6 @@ def _create(session: Session, user: User, body: IncidentIn) -> IncidentOut:
         ),
     )
     return incident_out(incident, utcnow())
-
-
-def _replay(session: Session, user: User, key: str, digest: str) -> IncidentOut | None:
-    record = session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key
-        )
-    )
-    if record is None:
-        return None
-    if record.request_hash != digest:
-        raise Conflict("this Idempotency-Key was used with a different body (use a new key)")
-    return IncidentOut.model_validate(record.response)
 
 
 @router.get("", summary="List incidents")

@@ -204,9 +204,15 @@ def _transition(
     problem.state = target.value
     problem.state_since = now
     _record(
-        session, problem, "transition", actor, now, before={"state": current.value},
-        after={"state": target.value}, note=note,
-    )  # fmt: skip
+        session,
+        problem,
+        "transition",
+        actor,
+        now,
+        before={"state": current.value},
+        after={"state": target.value},
+        note=note,
+    )
 
 
 def link_incidents(
@@ -310,10 +316,16 @@ def _record(
     problem.updated_at = now
     session.add(
         ProblemEvent(
-            problem_id=problem.id, seq=problem.revision, kind=kind, actor_id=actor.id,
-            recorded_at=now, before=before, after=after, note=note,
+            problem_id=problem.id,
+            seq=problem.revision,
+            kind=kind,
+            actor_id=actor.id,
+            recorded_at=now,
+            before=before,
+            after=after,
+            note=note,
         )
-    )  # fmt: skip
+    )
 
 
 def get_problem(session: Session, actor: User, key: str, *, for_update: bool = False) -> Problem:

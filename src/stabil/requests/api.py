@@ -28,9 +28,13 @@ router = APIRouter(prefix="/requests", tags=["service requests"])
 @router.post("", status_code=201, summary="Submit a service request")
 def create(body: RequestIn, user: CurrentUser, session: SessionDep) -> RequestOut:
     new = NewRequest(
-        service=body.service, title=body.title, description=body.description,
-        category=body.category, requester_name=body.requester, priority=body.priority,
-    )  # fmt: skip
+        service=body.service,
+        title=body.title,
+        description=body.description,
+        category=body.category,
+        requester_name=body.requester,
+        priority=body.priority,
+    )
     request = service.submit_request(session, user, new)
     return request_out(request, service.events_of(session, request), utcnow())
 

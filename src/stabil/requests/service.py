@@ -99,25 +99,38 @@ def snapshot(request: ServiceRequest) -> dict[str, Any]:
 
 
 def start(
-    session: Session, actor: User, request: ServiceRequest, *, note: str | None = None,
+    session: Session,
+    actor: User,
+    request: ServiceRequest,
+    *,
+    note: str | None = None,
     now: dt.datetime | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """Someone works on the request: the reaction timer stops."""
     _transition(session, actor, request, RequestState.in_progress, note, {}, now)
 
 
 def fulfil(
-    session: Session, actor: User, request: ServiceRequest, *, note: str | None = None,
+    session: Session,
+    actor: User,
+    request: ServiceRequest,
+    *,
+    note: str | None = None,
     now: dt.datetime | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """The information, advice or access was given: the resolution timer stops."""
     _transition(session, actor, request, RequestState.fulfilled, note, {}, now)
 
 
 def reject(
-    session: Session, actor: User, request: ServiceRequest, *, reason: str | None,
-    note: str | None = None, now: dt.datetime | None = None,
-) -> None:  # fmt: skip
+    session: Session,
+    actor: User,
+    request: ServiceRequest,
+    *,
+    reason: str | None,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
     """Refuse the request, saying why; a refusal is an answer, so the timers stop."""
     check_allowed(request, RequestState.rejected)
     check_can_move(actor, request, RequestState.rejected)
@@ -128,17 +141,25 @@ def reject(
 
 
 def withdraw(
-    session: Session, actor: User, request: ServiceRequest, *, note: str | None = None,
+    session: Session,
+    actor: User,
+    request: ServiceRequest,
+    *,
+    note: str | None = None,
     now: dt.datetime | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """The requester no longer needs it; it stays in history, outside every measure."""
     _transition(session, actor, request, RequestState.withdrawn, note, {}, now)
 
 
 def close(
-    session: Session, actor: User, request: ServiceRequest, *, note: str | None = None,
+    session: Session,
+    actor: User,
+    request: ServiceRequest,
+    *,
+    note: str | None = None,
     now: dt.datetime | None = None,
-) -> None:  # fmt: skip
+) -> None:
     _transition(session, actor, request, RequestState.closed, note, {}, now)
 
 
@@ -158,9 +179,15 @@ def _transition(
     request.state = target.value
     request.state_since = now
     _record(
-        session, request, "transition", actor, now, before={"state": current.value},
-        after={"state": target.value, **extra}, note=note,
-    )  # fmt: skip
+        session,
+        request,
+        "transition",
+        actor,
+        now,
+        before={"state": current.value},
+        after={"state": target.value, **extra},
+        note=note,
+    )
 
 
 def check_allowed(request: ServiceRequest, target: RequestState) -> None:
@@ -191,10 +218,16 @@ def _record(
     request.updated_at = now
     session.add(
         ServiceRequestEvent(
-            request_id=request.id, seq=request.revision, kind=kind, actor_id=actor.id,
-            recorded_at=now, before=before, after=after, note=note,
+            request_id=request.id,
+            seq=request.revision,
+            kind=kind,
+            actor_id=actor.id,
+            recorded_at=now,
+            before=before,
+            after=after,
+            note=note,
         )
-    )  # fmt: skip
+    )
 
 
 def _next_number(session: Session, service_id: int, year: int) -> int:

@@ -15,7 +15,6 @@ from stabil.accounts.models import Role, User
 from stabil.declaration.communication import MessageType
 from stabil.desk.schemas import Text
 from stabil.status import subscriptions
-from stabil.status.idempotency import IdempotencyKey, once
 from stabil.status.present import message_event_out, message_out, subscriber_out, webhook_out
 from stabil.status.schemas import (
     MessageEventOut,
@@ -44,6 +43,7 @@ from stabil.status.service import (
 )
 from stabil.status.states import MessageState
 from stabil.web.deps import SessionDep
+from stabil.web.idempotency import IdempotencyKey, once
 
 router = APIRouter(tags=["operational messages"])
 AdminUser = Annotated[User, Depends(require_roles(Role.admin))]
@@ -60,14 +60,24 @@ def create(
     idempotency_key: IdempotencyKey = None,
 ) -> MessageOut:
     def act() -> MessageOut:
-        new = NewMessage(**body.model_dump(exclude={"affected", "incidents"}),
-                         affected=body.affected, incidents=body.incidents)  # fmt: skip
+        new = NewMessage(
+            **body.model_dump(exclude={"affected", "incidents"}),
+            affected=body.affected,
+            incidents=body.incidents,
+        )
         return message_out(post_message(session, user, new))
 
     return once(
-        session, user, idempotency_key, route="POST /messages", body=body, response=response,
-        model=MessageOut, act=act,
-    )  # fmt: skip
+        session,
+        user,
+        idempotency_key,
+        namespace="status",
+        route="POST /messages",
+        body=body,
+        response=response,
+        model=MessageOut,
+        act=act,
+    )
 
 
 @router.get("/messages", summary="List operational messages, newest first")
@@ -112,9 +122,16 @@ def post_update(
         return message_out(message)
 
     return once(
-        session, user, idempotency_key, route=f"POST /messages/{message_id}/updates", body=body,
-        response=response, model=MessageOut, act=act,
-    )  # fmt: skip
+        session,
+        user,
+        idempotency_key,
+        namespace="status",
+        route=f"POST /messages/{message_id}/updates",
+        body=body,
+        response=response,
+        model=MessageOut,
+        act=act,
+    )
 
 
 @router.post("/messages/{message_id}/resolve", summary="Announce that the situation is over")

@@ -53,21 +53,30 @@ def notify_message(
         for recipient in recipients(session, declaration, message.service_id, types):
             subject, body = compose_email(message, declaration, entry, recipient)
             enqueue_email(
-                session, recipient=recipient.address, subject=subject, body=body,
-                subject_kind="message", subject_key=subject_key,
+                session,
+                recipient=recipient.address,
+                subject=subject,
+                body=body,
+                subject_kind="message",
+                subject_key=subject_key,
                 dedupe_key=f"message:{message.id}:{seq}:email:{recipient.address}",
                 extra=_mail_extra(recipient),
-            )  # fmt: skip
+            )
     hooks = webhooks_for(session, message.service_id, event)
     if not hooks:
         return
     payload = {"event": event.value, "message": message_out(message).model_dump(mode="json")}
     for hook in hooks:
         enqueue_webhook(
-            session, url=hook.url, secret=hook.secret, event=event.value, payload=payload,
-            subject_kind="message", subject_key=subject_key,
+            session,
+            url=hook.url,
+            secret=hook.secret,
+            event=event.value,
+            payload=payload,
+            subject_kind="message",
+            subject_key=subject_key,
             dedupe_key=f"message:{message.id}:{seq}:webhook:{hook.id}",
-        )  # fmt: skip
+        )
 
 
 def recipients(

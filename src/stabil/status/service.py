@@ -126,9 +126,15 @@ def post_message(
     after = {**snapshot(message), "body": new.body, "body_en": new.body_en}
     seq = _record(session, message, "posted", actor, now, before={}, after=after)
     notify_message(
-        session, message, declaration, event=WebhookEvent.posted, seq=seq, entry=entry,
-        types=[message.type], now=now,
-    )  # fmt: skip
+        session,
+        message,
+        declaration,
+        event=WebhookEvent.posted,
+        seq=seq,
+        entry=entry,
+        types=[message.type],
+        now=now,
+    )
     return message
 
 
@@ -155,9 +161,15 @@ def update_message(
     after.update(entry=entry.seq, body=update.body, body_en=update.body_en)
     seq = _record(session, message, "updated", actor, now, before=before, after=after)
     notify_message(
-        session, message, declaration, event=WebhookEvent.updated, seq=seq, entry=entry,
-        types=[message.type], now=now,
-    )  # fmt: skip
+        session,
+        message,
+        declaration,
+        event=WebhookEvent.updated,
+        seq=seq,
+        entry=entry,
+        types=[message.type],
+        now=now,
+    )
 
 
 def resolve_message(
@@ -181,13 +193,24 @@ def resolve_message(
     entry = _add_entry(message, EntryKind.resolved, now, body, body_en, actor)
     after = {"state": message.state, "entry": entry.seq, "body": body, "body_en": body_en}
     seq = _record(
-        session, message, "resolved", actor, now, before={"state": MessageState.open.value},
+        session,
+        message,
+        "resolved",
+        actor,
+        now,
+        before={"state": MessageState.open.value},
         after=after,
-    )  # fmt: skip
+    )
     notify_message(
-        session, message, declaration, event=WebhookEvent.resolved, seq=seq, entry=entry,
-        types=[message.type, MessageType.restored.value], now=now,
-    )  # fmt: skip
+        session,
+        message,
+        declaration,
+        event=WebhookEvent.resolved,
+        seq=seq,
+        entry=entry,
+        types=[message.type, MessageType.restored.value],
+        now=now,
+    )
 
 
 def close_message(
@@ -203,9 +226,15 @@ def close_message(
     message.closed_at = now
     seq = _record(session, message, "closed", actor, now, before=before, after={"state": "closed"})
     notify_message(
-        session, message, declaration, event=WebhookEvent.closed, seq=seq, entry=None,
-        types=[], now=now,
-    )  # fmt: skip
+        session,
+        message,
+        declaration,
+        event=WebhookEvent.closed,
+        seq=seq,
+        entry=None,
+        types=[],
+        now=now,
+    )
 
 
 def snapshot(message: Message) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """Safe retries: a request repeated with the same Idempotency-Key is answered, not redone.
 
-A message notifies people, so a client that retries a post after a timeout must not publish
-(and mail) it twice. The first answer is stored with the desk's idempotency records, under a
-key of this domain, and replayed to every retry with the same key, route and body.
+A client that retries after a timeout must not report an incident or publish (and mail) a
+message twice. The first answer is stored, under the client's key within a namespace per
+domain, and replayed to every retry with the same key, route and body.
 """
 
 from __future__ import annotations
@@ -22,12 +22,11 @@ from stabil.desk.errors import Conflict
 from stabil.desk.models import IdempotencyRecord
 
 Out = TypeVar("Out", bound=BaseModel)
-NAMESPACE = "status:"
 IdempotencyKey = Annotated[
     str | None,
     Header(
         min_length=1,
-        max_length=200 - len(NAMESPACE),
+        max_length=150,  # the stored key adds a namespace of a few characters
         description="Retries with the same key and body do nothing new and get the first answer.",
     ),
 ]
@@ -38,26 +37,30 @@ def once(
     user: User,
     key: str | None,
     *,
+    namespace: str,
     route: str,
     body: BaseModel,
     response: Response,
     model: type[Out],
     act: Callable[[], Out],
 ) -> Out:
-    """`act()` for a new key; for a key seen before, its first answer."""
+    """`act()` for a new key; for a key seen before, its first answer.
+
+    The record goes in before `act()` runs: a concurrent retry with the same key waits on
+    it, then replays the answer, so two requests with one key never both act.
+    """
     if key is None:
         return act()
-    stored_key = NAMESPACE + key
+    stored_key = f"{namespace}:{key}"
     digest = hashlib.sha256(f"{route}\n{body.model_dump_json()}".encode()).hexdigest()
     replay = _replay(session, user, stored_key, digest, model)
     if replay is not None:
         response.headers["Idempotent-Replayed"] = "true"
         return replay
     record = IdempotencyRecord(
-        user_id=user.id, key=stored_key, request_hash=digest, status_code=200, response={}
+        user_id=user.id, key=stored_key, request_hash=digest, status_code=201, response={}
     )
     try:
-        # The record goes in first: a concurrent retry waits on its key, then replays.
         with session.begin_nested():
             session.add(record)
     except IntegrityError:
