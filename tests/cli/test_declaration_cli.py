@@ -60,8 +60,8 @@ def test_show_summarises_calendars_targets_windows_and_goals() -> None:
     for expected in (
         "primary (service period)",
         "Mon-Fri 08:30-16:30; holidays closed",
-        "15 min (primary)",
-        "30 working days (primary)",
+        "15 min (primary service time)",
+        "30 working days (primary service time)",
         "reaction met for 90 % (all priorities together: 1, 2, 3, 4)",
         "availability 99.7 % in secondary",
         "21 calendar days",

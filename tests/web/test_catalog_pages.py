@@ -23,7 +23,9 @@ def test_front_page_lists_declarations_in_danish(client: TestClient, session: Se
     assert "Servicedeklarationer" in html
     assert "Primær driftstid" in html
     assert "man-fre 08:30-16:30; helligdage lukket" in html
-    assert "15 min (primary)" in html
+    assert "15 min (primær driftstid)" in html
+    assert "2 arbejdsdage (primær driftstid)" in html
+    assert "99,7 %" in html
     assert "Eksempel på webservice-SLA" in html
     assert "Eksempel, ikke en rigtig aftale" in html
 
@@ -34,6 +36,8 @@ def test_front_page_in_english(client: TestClient, session: Session) -> None:
     assert '<html lang="en">' in page.text
     assert "Service declarations" in page.text
     assert "Mon-Fri 08:30-16:30; holidays closed" in page.text
+    assert "99.7 %" in page.text
+    assert "30 working days (primary service time)" in page.text
     assert page.cookies.get("lang") == "en"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import NoReturn
 
 import typer
@@ -11,6 +12,13 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 USAGE_ERROR = 2
+
+
+def follow_terminal_width() -> None:
+    """Size tables to COLUMNS as it is now: the consoles were made when this module loaded."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():
+        out.width = err.width = int(columns)
 
 
 def fail(message: str) -> NoReturn:

@@ -17,6 +17,7 @@ from stabil.cli import (
     status,
     worker,
 )
+from stabil.cli.common import follow_terminal_width
 
 app = typer.Typer(
     name="stabil",
@@ -53,3 +54,4 @@ def main(
     ),
 ) -> None:
     """Stabil keeps the promises of a public digital service's service declaration."""
+    follow_terminal_width()

@@ -50,11 +50,6 @@ class Target(Sourced):
     unit: TargetUnit
     calendar: Key = Field(description="The calendar the time is counted in, e.g. primary.")
 
-    def label(self) -> str:
-        amount = f"{self.value:g}"
-        unit = {"minutes": "min", "hours": "h", "working_days": "working days"}[self.unit.value]
-        return f"{amount} {unit} ({self.calendar})"
-
 
 class Priority(Sourced):
     level: Annotated[int, Field(ge=1, le=9)]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal
+
 from stabil.declaration.hours import HOLIDAY_OFFSET, MinuteRange, WeekPattern
 from stabil.declaration.model import Declaration
+from stabil.declaration.priorities import Target
 
 _DAY_LABELS = {
     "da": ("man", "tir", "ons", "tor", "fre", "lør", "søn"),
@@ -57,6 +60,26 @@ class TargetRow:
     targets: dict[str, str]
 
 
+_UNITS = {
+    "da": {"minutes": "min", "hours": "timer", "working_days": "arbejdsdage"},
+    "en": {"minutes": "min", "hours": "hours", "working_days": "working days"},
+}
+_LOCALES = {"da": "da_DK", "en": "en_GB"}
+
+
+def number_text(value: float, language: str = "da") -> str:
+    """99,7 in Danish, 99.7 in English."""
+    return format_decimal(value, locale=_LOCALES[language])
+
+
+def target_text(declaration: Declaration, target: Target, language: str = "da") -> str:
+    """E.g. `2 arbejdsdage (primær driftstid)`: amount, unit, and the calendar it counts in."""
+    calendar = declaration.time.calendars.get(target.calendar)
+    where = calendar.name.get(language).lower() if calendar and calendar.name else target.calendar
+    unit = _UNITS[language][target.unit.value]
+    return f"{number_text(target.value, language)} {unit} ({where})"
+
+
 def target_rows(declaration: Declaration, language: str = "da") -> list[TargetRow]:
     return [
         TargetRow(
@@ -64,7 +87,9 @@ def target_rows(declaration: Declaration, language: str = "da") -> list[TargetRo
             name=priority.name.get(language),
             major=priority.level in declaration.major_priorities(),
             targets={
-                timer: priority.targets[timer].label() if timer in priority.targets else "-"
+                timer: target_text(declaration, priority.targets[timer], language)
+                if timer in priority.targets
+                else "-"
                 for timer in declaration.timers
             },
         )

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from stabil.declaration.summary import number_text
 from stabil.web.i18n import LANGUAGES, choose_language, translations
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -29,6 +30,7 @@ def render(
             "languages": LANGUAGES,
             "_": catalogue.gettext,
             "ngettext": catalogue.ngettext,
+            "number": lambda value: number_text(value, language),
         },
         status_code=status_code,
     )
