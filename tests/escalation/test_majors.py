@@ -235,3 +235,16 @@ def test_major_status_and_start_time_api(session: Session, cast: Cast, client: T
             "/api/v1/services/borger-dk/start-time?month=April", headers=headers(cast.viewer)
         )
         assert bad.status_code == 422
+
+
+def test_a_backlog_of_missed_messages_is_one_miss(session: Session, cast: Cast) -> None:
+    # Entered a week late (or found by a worker that was down): one reminder and one miss
+    # for the backlog; the next message is due an hour after the miss was found.
+    incident = major(session, cast, local(2026, 4, 14, 10))
+    run_until(session, local(2026, 4, 21, 10))
+    found = kinds(session, incident, "orientation_reminder", "orientation_missed")
+    assert [kind for kind, _ in found] == ["orientation_reminder", "orientation_missed"]
+    run_until(session, local(2026, 4, 21, 10, 59))
+    assert len(kinds(session, incident, "orientation_missed")) == 1
+    run_until(session, local(2026, 4, 21, 11))
+    assert len(kinds(session, incident, "orientation_missed")) == 2

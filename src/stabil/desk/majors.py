@@ -193,7 +193,10 @@ def orientation_due(session: Session, job: Job, now: dt.datetime) -> None:
     if not missed:
         return
     plan = Plan()
-    plan_orientation(plan, incident, clock, cycle_start, clock.orientation_next_due(due))
+    # The next is due an interval after the miss was found, not after the missed due: a
+    # worker that was down records one miss for the backlog, not one per missed hour.
+    following = clock.orientation_next_due(max(due, now))
+    plan_orientation(plan, incident, clock, cycle_start, following)
     plan.write(session)
 
 
