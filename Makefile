@@ -27,7 +27,7 @@ fmt: $(VENV)/.dev-deps
 	$(BIN)/ruff format $(SOURCES)
 
 bench: $(VENV)/.dev-deps
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 docs: $(VENV)/.dev-deps
 	$(BIN)/python -m stabil.cli.reference docs/cli.md

@@ -20,20 +20,15 @@ import time
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from _databases import postgres_database
 from stabil.accounts.service import add_organisation, add_user, create_token
 from stabil.catalog.service import load_declaration_text
 from stabil.db.engine import make_engine
 from stabil.db.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
-POSTGRES_URL = os.environ.get(
-    "PYTEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 CONCURRENCY = (4, 8)
 WARM_UP = 100
 CREATES = 2_000
@@ -139,38 +134,13 @@ def report(name: str, wall: float, latencies: list[float], failures: int) -> Non
     )
 
 
-def postgres_database() -> str | None:
-    """A fresh database on the PostgreSQL server, or None when there is none."""
-    name = f"stabil_bench_{os.getpid()}"
-    try:
-        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-    except OperationalError as error:
-        print(f"postgresql     not measured: {str(error.orig).strip().splitlines()[0]}")
-        return None
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_postgres(url: str) -> None:
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def main() -> None:
     print("POST /api/v1/incidents, one server process; ×N: N concurrent clients")
     with tempfile.TemporaryDirectory() as directory:
         measure("sqlite", f"sqlite:///{directory}/bench.db")
-    url = postgres_database()
-    if url:
-        try:
+    with postgres_database("api") as url:
+        if url:
             measure("postgresql", url)
-        finally:
-            drop_postgres(url)
 
 
 if __name__ == "__main__":

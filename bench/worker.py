@@ -10,18 +10,16 @@ second) and on SQLite. It times; it does not fail on time.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, func, insert, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 import stabil.desk.escalation  # noqa: F401  (registers the escalation job handlers)
+from _databases import postgres_database
 from stabil.accounts.service import add_organisation, add_user
 from stabil.catalog.models import DeclarationVersion
 from stabil.catalog.service import load_declaration_text
@@ -33,9 +31,6 @@ from stabil.worker.jobs import run_due_jobs
 from stabil.worker.models import Job
 
 ROOT = Path(__file__).resolve().parent.parent
-POSTGRES_URL = os.environ.get(
-    "PYTEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 OPEN_INCIDENTS = 100_000
 DUE = 20_000
 BATCH = 500
@@ -168,35 +163,11 @@ def measure(name: str, url: str) -> None:
     engine.dispose()
 
 
-def postgres_database() -> str | None:
-    name = f"stabil_bench_worker_{os.getpid()}"
-    try:
-        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-    except OperationalError as error:
-        print(f"postgresql  not measured: {str(error.orig).strip().splitlines()[0]}")
-        return None
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def drop(url: str) -> None:
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def main() -> None:
     print(f"{OPEN_INCIDENTS:,} open incidents, {DUE:,} due breach jobs, batches of {BATCH}")
-    url = postgres_database()
-    if url:
-        try:
+    with postgres_database("worker") as url:
+        if url:
             measure("postgresql", url)
-        finally:
-            drop(url)
     with tempfile.TemporaryDirectory() as directory:
         measure("sqlite", f"sqlite:///{directory}/bench.db")
 

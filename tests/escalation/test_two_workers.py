@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from stabil.accounts.service import add_organisation, add_user
 from stabil.catalog.service import load_declaration_text
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.desk.models import Escalation, IncidentEvent
 from stabil.desk.service import NewIncident, open_incident
 from stabil.desk.suggestion import Impact
@@ -28,7 +28,7 @@ INCIDENTS = 500  # two timers each: 1,000 due timers
 
 def settled(session: Session) -> bool:
     """No job is due and no notice waits: the workers have done everything there is."""
-    now = utcnow()
+    now = now_utc()
     jobs = session.scalar(
         select(func.count()).select_from(Job).where(Job.state == "pending", Job.run_at <= now)
     )
@@ -50,7 +50,7 @@ def test_two_workers_escalate_each_due_timer_once(tmp_path: Path) -> None:
             operator, _ = add_user(session, "op@example.org", "operator", "digst")
             # Critical faults detected a week ago and never handed over: both timers of each
             # are far past their targets, and every escalation job is due at once.
-            detected = utcnow() - dt.timedelta(days=7)
+            detected = now_utc() - dt.timedelta(days=7)
             for _ in range(INCIDENTS):
                 new = NewIncident(
                     "borger-dk", "Nede", "", Impact(users_affected_percent=50), detected_at=detected
@@ -87,7 +87,7 @@ def test_two_workers_escalate_each_due_timer_once(tmp_path: Path) -> None:
                 session.scalar(
                     select(func.count())
                     .select_from(Job)
-                    .where(Job.state != JobState.done.value, Job.run_at <= utcnow())
+                    .where(Job.state != JobState.done.value, Job.run_at <= now_utc())
                 )
                 == 0
             )

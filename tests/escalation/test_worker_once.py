@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from stabil.accounts.service import add_organisation, add_user
 from stabil.catalog.service import load_declaration_text
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.desk.service import NewIncident, open_incident
 from stabil.desk.suggestion import Impact
 from stabil.outbox.mailbox import list_mail
@@ -55,7 +55,7 @@ def test_overdue_incident_is_escalated_once(tmp_path: Path) -> None:
         operator, _ = add_user(session, "op@example.org", "operator", "digst")
         # A critical fault detected a week ago and never handed over: both timers are long
         # past their targets (15 and 240 minutes of primary service time).
-        detected = utcnow() - dt.timedelta(days=7)
+        detected = now_utc() - dt.timedelta(days=7)
         new = NewIncident(
             "borger-dk", "Log-in nede", "", Impact(users_affected_percent=50), detected_at=detected
         )

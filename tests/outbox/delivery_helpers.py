@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.outbox.models import OutboxItem
 from stabil.outbox.service import enqueue_email
 from stabil.settings import Settings
@@ -41,7 +41,7 @@ def smtp_settings(var_dir: Path, port: int, **values: Any) -> Settings:
 
 
 def worker(session: Session, config: Settings, clock: Clock | None = None, **kw: Any) -> Worker:
-    return Worker(settings=config, units=units_of(session), clock=clock or Clock(utcnow()), **kw)
+    return Worker(settings=config, units=units_of(session), clock=clock or Clock(now_utc()), **kw)
 
 
 def queue_mail(session: Session, recipient: str = "drift@borger.example", **values: Any) -> int:

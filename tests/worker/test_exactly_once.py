@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.outbox.models import DeliveryState, OutboxItem
 from stabil.outbox.service import enqueue_email
 from stabil.worker.models import Job, JobState
@@ -41,7 +41,7 @@ def worker_env(url: str, server: MailServer, tmp_path: Path, **extra: str) -> di
 
 def due_timers(engine: Engine, count: int) -> None:
     """`count` jobs due now, written at once, as the desk's timers write them."""
-    now = utcnow()
+    now = now_utc()
     rows = [
         {
             "kind": KIND,

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.outbox.mailbox import list_mail
 from stabil.outbox.models import DeliveryState, OutboxItem
 from stabil.outbox.service import enqueue_email
@@ -78,7 +78,7 @@ def env_for(url: str, var_dir: Path, **extra: str) -> dict[str, str]:
 def test_the_worker_runs_jobs_and_delivers_inside_a_test_transaction(
     session: Session, tmp_path: Path
 ) -> None:
-    now = utcnow()
+    now = now_utc()
     schedule(session, kind=NOTIFY, subject_key="BDK-1", dedupe_key="notify:1", run_at=now)
     session.commit()
     stabil = Worker(settings=settings(tmp_path), units=units_of(session))
@@ -89,7 +89,7 @@ def test_the_worker_runs_jobs_and_delivers_inside_a_test_transaction(
 
 
 def test_a_failing_step_is_logged_and_the_loop_goes_on(session: Session, tmp_path: Path) -> None:
-    now = utcnow()
+    now = now_utc()
     schedule(session, kind=NOTIFY, subject_key="BDK-2", dedupe_key="notify:2", run_at=now)
     session.commit()
     real = units_of(session)
@@ -132,7 +132,7 @@ def test_worker_once_does_the_due_work_and_exits(tmp_path: Path) -> None:
             kind=KIND,
             subject_key="BDK-9",
             dedupe_key="x",
-            run_at=utcnow(),
+            run_at=now_utc(),
             payload={"n": 9},
         )
         session.commit()

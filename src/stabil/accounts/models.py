@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from stabil.accounts.roles import OrganisationKind, Role
 from stabil.db.base import Base
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 
 # The enums are re-exported: callers that hold a User usually want its Role too.
 __all__ = ["ApiToken", "Organisation", "OrganisationKind", "Role", "User"]
@@ -24,7 +24,7 @@ class Organisation(Base):
     kind: Mapped[OrganisationKind] = mapped_column(
         Enum(OrganisationKind, native_enum=False, length=16, create_constraint=True, name="kind")
     )
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
 
 
 class User(Base):
@@ -48,7 +48,7 @@ class User(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
 
@@ -71,7 +71,7 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     digest: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
     last_used_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
 

@@ -27,7 +27,7 @@ from stabil.accounts.validation import (
     parse_kind,
     parse_role,
 )
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 
 DEFAULT_ADMIN_EMAIL = "admin@localhost"
 TOKEN_MAX_LENGTH = 100  # far above a real token; longer input is refused before hashing
@@ -179,7 +179,7 @@ def authenticate_token(session: Session, plaintext: str) -> User | None:
     if found is None:
         return None
     token, user = found
-    now = utcnow()
+    now = now_utc()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         token.last_used_at = now
     return user
@@ -200,7 +200,7 @@ def revoke_token(session: Session, token: ApiToken) -> bool:
     """Make the token useless from now on; False when it was revoked before."""
     if token.revoked_at is not None:
         return False
-    token.revoked_at = utcnow()
+    token.revoked_at = now_utc()
     session.flush()
     return True
 

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from stabil.db.base import Base
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 
 
 class Service(Base):
@@ -19,7 +19,7 @@ class Service(Base):
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name_da: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
 
     versions: Mapped[list[DeclarationVersion]] = relationship(
         back_populates="service", order_by="DeclarationVersion.effective"
@@ -40,6 +40,6 @@ class DeclarationVersion(Base):
     # Large and rarely needed: loaded only when read.
     source_text: Mapped[str] = mapped_column(Text, deferred=True)
     content: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
-    loaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    loaded_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
 
     service: Mapped[Service] = relationship(back_populates="versions")

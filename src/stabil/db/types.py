@@ -31,6 +31,6 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
 
-def utcnow() -> dt.datetime:
+def now_utc() -> dt.datetime:
     """The current instant, aware, in UTC."""
     return dt.datetime.now(dt.UTC)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from stabil.accounts.auth import CurrentUser
 from stabil.accounts.models import User
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.desk import transitions
 from stabil.desk.errors import Invalid
 from stabil.desk.models import IncidentEvent
@@ -79,7 +79,7 @@ def _create(session: Session, user: User, body: IncidentIn) -> IncidentOut:
             responsible=body.responsible,
         ),
     )
-    return incident_out(incident, utcnow())
+    return incident_out(incident, now_utc())
 
 
 @router.get("", summary="List incidents")
@@ -94,7 +94,7 @@ def index(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> IncidentPage:
-    now = utcnow()
+    now = now_utc()
     filters = IncidentFilter(service, state, priority, breached, text)
     items, total = list_incidents(session, user, filters, limit=limit, offset=offset, now=now)
     return IncidentPage(
@@ -104,7 +104,7 @@ def index(
 
 @router.get("/{key}", summary="One incident")
 def show(key: str, user: CurrentUser, session: SessionDep) -> IncidentOut:
-    return incident_out(get_incident(session, user, key), utcnow())
+    return incident_out(get_incident(session, user, key), now_utc())
 
 
 @router.patch("/{key}", summary="Edit an incident or change its priority")
@@ -115,7 +115,7 @@ def patch(key: str, body: IncidentPatch, user: CurrentUser, session: SessionDep)
     )
     if not changes and body.priority is None:
         raise Invalid("body", "give at least one of title, description, responsible, priority")
-    now = utcnow()
+    now = now_utc()
     if changes:
         edit_incident(session, user, incident, changes, now)
     if body.priority is not None:
@@ -126,7 +126,7 @@ def patch(key: str, body: IncidentPatch, user: CurrentUser, session: SessionDep)
 @router.post("/{key}/transitions", summary="Move an incident to another state")
 def transition(key: str, body: TransitionIn, user: CurrentUser, session: SessionDep) -> IncidentOut:
     incident = get_incident(session, user, key, for_update=True)
-    now = utcnow()
+    now = now_utc()
     common: dict[str, Any] = {"at": body.at, "note": body.note, "now": now}
     if body.to is Action.handed_over:
         transitions.hand_over(session, user, incident, party=body.party, **common)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from stabil.accounts.auth import CurrentUser
 from stabil.clock import clock_for
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.desk.errors import NotFound
 from stabil.desk.events import declaration_for
 from stabil.desk.kpi import StartTime, start_time
@@ -63,7 +63,7 @@ def major(key: str, user: CurrentUser, session: SessionDep) -> MajorOut:
     declaration = declaration_for(incident)
     if not is_major(incident, declaration):
         return MajorOut(key=key, major=False, orientation=None, review=None)
-    now = utcnow()
+    now = now_utc()
     clock = clock_for(declaration)
     times = [post.at for post in posts_about(session, incident) if post.at >= incident.detected_at]
     last = max(times, default=None)
@@ -103,7 +103,7 @@ def _review_out(session: SessionDep, user: CurrentUser, key: str, now: dt.dateti
 
 @router.get("/incidents/{key}/review", summary="The post-review report (R9.7)")
 def get_review(key: str, user: CurrentUser, session: SessionDep) -> ReviewOut:
-    return _review_out(session, user, key, utcnow())
+    return _review_out(session, user, key, now_utc())
 
 
 @router.put("/incidents/{key}/review", summary="Save the post-review report")
@@ -111,14 +111,14 @@ def put_review(key: str, body: ReviewIn, user: CurrentUser, session: SessionDep)
     incident = get_incident(session, user, key, for_update=True)
     actions = [action.model_dump() for action in body.actions]
     save_review(session, user, incident, report=body.report, actions=actions)
-    return _review_out(session, user, key, utcnow())
+    return _review_out(session, user, key, now_utc())
 
 
 @router.post("/incidents/{key}/review/submit", summary="Send the report to the authorities")
 def post_review(key: str, user: CurrentUser, session: SessionDep) -> ReviewOut:
     incident = get_incident(session, user, key, for_update=True)
     submit_review(session, user, incident)
-    return _review_out(session, user, key, utcnow())
+    return _review_out(session, user, key, now_utc())
 
 
 @router.get("/services/{service}/start-time", summary="Average start time of a month (R4)")

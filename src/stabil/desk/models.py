@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 from stabil.accounts.models import Organisation, User
 from stabil.catalog.models import DeclarationVersion, Service
 from stabil.db.base import Base
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 
 
 class Incident(Base):
@@ -62,7 +62,7 @@ class Incident(Base):
     )
     party_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     revision: Mapped[int] = mapped_column(Integer, default=1)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
 
     service: Mapped[Service] = relationship()
     declaration_version: Mapped[DeclarationVersion] = relationship()
@@ -89,7 +89,7 @@ class IncidentEvent(Base):
     seq: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(32))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
     effective_at: Mapped[dt.datetime]
     before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     after: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -160,7 +160,7 @@ class IdempotencyRecord(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int] = mapped_column(Integer)
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
 
 
 class Escalation(Base):
@@ -197,7 +197,7 @@ class MajorReview(Base):
     )
     submitted_at: Mapped[dt.datetime | None]
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
 
     incident: Mapped[Incident] = relationship()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from stabil.accounts.models import User
 from stabil.catalog.models import Service
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.desk.access import check_can_edit
 from stabil.desk.errors import Conflict, Invalid, NotFound
 from stabil.desk.events import declaration_for, record_event
@@ -59,7 +59,7 @@ def save_review(
 ) -> MajorReview:
     """Keep the report's text and actions; it may be changed until it is sent."""
     check_can_edit(actor, incident)
-    now = now or utcnow()
+    now = now or now_utc()
     review = review_of(session, incident)
     if review.submitted_at is not None:
         raise Conflict(f"the report of {incident.key} was sent; it can no longer be changed")
@@ -84,7 +84,7 @@ def submit_review(
 ) -> MajorReview:
     """Send the report to the network of authorities (R9.7); it is then final."""
     check_can_edit(actor, incident)
-    now = now or utcnow()
+    now = now or now_utc()
     review = review_of(session, incident)
     if review.submitted_at is not None:
         raise Conflict(f"the report of {incident.key} was sent already")
@@ -143,7 +143,7 @@ def review_agenda(
     session: Session, since: dt.datetime, service: str | None = None, now: dt.datetime | None = None
 ) -> list[AgendaItem]:
     """The major incidents detected since `since`, oldest first, with their review status."""
-    now = now or utcnow()
+    now = now or now_utc()
     statement = (
         select(Incident)
         .where(Incident.detected_at >= since, Incident.state != "cancelled")

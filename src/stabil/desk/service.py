@@ -16,7 +16,7 @@ from stabil.accounts.models import User
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, list_services, version_in_force
 from stabil.db.queries import contains_text, count_and_page, one_by_key
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.declaration import Declaration
 from stabil.desk.access import check_can_edit, check_can_report, check_can_see, visible
 from stabil.desk.errors import Invalid, NotFound
@@ -63,7 +63,7 @@ def open_incident(
 ) -> Incident:
     """Register an incident under the declaration version in force when it was detected."""
     check_can_report(actor)
-    now = now or utcnow()
+    now = now or now_utc()
     detected = new.detected_at or now
     if detected > now:
         raise Invalid("detected_at", "lies in the future (give when it was detected, up to now)")
@@ -196,7 +196,7 @@ def change_priority(
 ) -> None:
     """Set another priority; the timers are recomputed from detection with its targets."""
     check_can_edit(actor, incident)
-    now = now or utcnow()
+    now = now or now_utc()
     if priority == incident.priority:
         return
     declaration = declaration_for(incident)
@@ -232,7 +232,7 @@ def edit_incident(
 ) -> None:
     """Change descriptive fields; one event holds every field that really changed."""
     check_can_edit(actor, incident)
-    now = now or utcnow()
+    now = now or now_utc()
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for name, value in changes.items():
@@ -284,7 +284,7 @@ def list_incidents(
     now: dt.datetime | None = None,
 ) -> tuple[list[Incident], int]:
     """A page of the incidents the actor may see, newest first, and how many match in all."""
-    now = now or utcnow()
+    now = now or now_utc()
     conditions = [visible(actor), *_conditions(filters, now)]
     matching = (
         select(Incident)

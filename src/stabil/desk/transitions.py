@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stabil.accounts.models import Organisation, User
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.desk.access import check_can_act
 from stabil.desk.errors import Invalid, TransitionNotAllowed
 from stabil.desk.events import record_event
@@ -115,7 +115,7 @@ def _transition(
     extra: dict[str, Any],
     now: dt.datetime | None,
 ) -> None:
-    now = now or utcnow()
+    now = now or now_utc()
     _guard(actor, incident, action)
     current = State(incident.state)
     effective = _effective_time(incident, at, now)

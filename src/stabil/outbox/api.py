@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from stabil.accounts.auth import require_roles
 from stabil.accounts.models import User
 from stabil.accounts.roles import Role
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.outbox.manage import OutboxFilter, get_item, list_outbox, retry
 from stabil.outbox.models import Channel, DeliveryState, OutboxItem
 from stabil.web.deps import SessionDep
@@ -79,4 +79,4 @@ def show(item_id: ItemId, _admin: Admin, session: SessionDep) -> OutboxItemOut:
 
 @router.post("/{item_id}/retry", summary="Retry a parked notification now")
 def retry_parked(item_id: ItemId, _admin: Admin, session: SessionDep) -> OutboxItemOut:
-    return item_out(retry(session, item_id, utcnow()))
+    return item_out(retry(session, item_id, now_utc()))

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from stabil.db.base import Base
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 
 
 class Channel(StrEnum):
@@ -54,4 +54,4 @@ class OutboxItem(Base):
     )
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     sent_at: Mapped[dt.datetime | None]
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now_utc)

@@ -17,7 +17,7 @@ from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.outbox.models import Channel, DeliveryState, OutboxItem
 from stabil.settings import get_settings
 
@@ -76,7 +76,7 @@ class Email:
 
 def enqueue_emails(session: Session, emails: list[Email]) -> None:
     """Queue many e-mails in a few statements; those whose dedupe key exists are skipped."""
-    now = utcnow()
+    now = now_utc()
     rows = [
         {
             "channel": Channel.email.value,
@@ -135,7 +135,7 @@ def enqueue_webhook(
 
 
 def _insert(session: Session, *, deliver_after: dt.datetime | None, **values: Any) -> int | None:
-    now = utcnow()
+    now = now_utc()
     insert = _dialect_insert(session)
     statement = (
         insert(OutboxItem)

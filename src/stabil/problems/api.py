@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from stabil.accounts.auth import CurrentUser
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.desk.errors import Invalid
 from stabil.desk.schemas import Text
 from stabil.problems.present import problem_event_out, problem_out
@@ -73,7 +73,7 @@ def patch(key: str, body: ProblemPatch, user: CurrentUser, session: SessionDep) 
     changes = body.model_dump(exclude_unset=True, exclude={"state", "note"})
     if not changes and body.state is None:
         raise Invalid("body", "give at least one field to change, or a state")
-    now = utcnow()
+    now = now_utc()
     if changes:
         edit_problem(session, user, problem, changes, now)
     if body.state is not None:

@@ -18,7 +18,7 @@ from stabil.accounts.models import Organisation, User
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, list_services, version_in_force
 from stabil.db.queries import contains_text, count_and_page, one_by_key
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.desk.access import can_see as can_see_incident
 from stabil.desk.errors import Invalid, NotFound, TransitionNotAllowed
 from stabil.desk.models import Incident
@@ -45,7 +45,7 @@ def open_problem(
 ) -> Problem:
     """Record a problem of a service, keyed PRB-<prefix>-<year>-<number>."""
     check_can_work(actor)
-    now = now or utcnow()
+    now = now or now_utc()
     stored = version_in_force(session, new.service, now.date())
     if stored is None:
         known = ", ".join(service.key for service in list_services(session)) or "none"
@@ -103,7 +103,7 @@ def edit_problem(
 ) -> None:
     """Change descriptive fields or the owner; one event holds every field that changed."""
     check_can_work(actor)
-    now = now or utcnow()
+    now = now or now_utc()
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for name, value in changes.items():
@@ -192,7 +192,7 @@ def _transition(
     now: dt.datetime | None,
 ) -> None:
     check_can_work(actor)
-    now = now or utcnow()
+    now = now or now_utc()
     current = ProblemState(problem.state)
     allowed = [state.value for state in allowed_states(current)]
     if target.value not in allowed:
@@ -225,7 +225,7 @@ def link_incidents(
     """Link more incidents to the problem; those linked already are left as they are."""
     check_can_work(actor)
     _check_open_for_links(problem)
-    now = now or utcnow()
+    now = now or now_utc()
     linked = {link.incident_id for link in problem.links}
     added = [
         item for item in _incidents(session, actor, problem.service, keys) if item.id not in linked
@@ -242,7 +242,7 @@ def unlink_incident(
 ) -> None:
     check_can_work(actor)
     _check_open_for_links(problem)
-    now = now or utcnow()
+    now = now or now_utc()
     link = next((item for item in problem.links if item.incident.key == key), None)
     if link is None:
         raise NotFound(f"{key!r} is not linked to {problem.key}")

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from stabil.accounts.auth import CurrentUser
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.desk.schemas import Text
 from stabil.requests import service
 from stabil.requests.present import request_event_out, request_out
@@ -36,7 +36,7 @@ def create(body: RequestIn, user: CurrentUser, session: SessionDep) -> RequestOu
         priority=body.priority,
     )
     request = service.submit_request(session, user, new)
-    return request_out(request, service.events_of(session, request), utcnow())
+    return request_out(request, service.events_of(session, request), now_utc())
 
 
 @router.get("", summary="List service requests, newest first")
@@ -51,7 +51,7 @@ def index(
 ) -> RequestPage:
     filters = RequestFilter(service_key, state, category)
     items, total = service.list_requests(session, user, filters, limit=limit, offset=offset)
-    now = utcnow()
+    now = now_utc()
     return RequestPage(
         items=[request_out(item, item.events, now) for item in items],
         total=total,
@@ -63,7 +63,7 @@ def index(
 @router.get("/{key}", summary="One service request")
 def show(key: str, user: CurrentUser, session: SessionDep) -> RequestOut:
     request = service.get_request(session, user, key)
-    return request_out(request, service.events_of(session, request), utcnow())
+    return request_out(request, service.events_of(session, request), now_utc())
 
 
 @router.post("/{key}/transitions", summary="Move a service request to another state")
@@ -71,7 +71,7 @@ def transition(
     key: str, body: RequestTransitionIn, user: CurrentUser, session: SessionDep
 ) -> RequestOut:
     request = service.get_request(session, user, key, for_update=True)
-    now = utcnow()
+    now = now_utc()
     common: dict[str, Any] = {"note": body.note, "now": now}
     if body.to is RequestState.in_progress:
         service.start(session, user, request, **common)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 from stabil.accounts.models import Organisation, User
 from stabil.catalog.models import DeclarationVersion, Service
 from stabil.db.base import Base
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 
 
 class ServiceRequest(Base):
@@ -43,7 +43,7 @@ class ServiceRequest(Base):
     state_since: Mapped[dt.datetime]
     reason: Mapped[str | None] = mapped_column(Text, comment="Why it was rejected.")
     revision: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
 
     service: Mapped[Service] = relationship()
     declaration_version: Mapped[DeclarationVersion] = relationship()
@@ -64,7 +64,7 @@ class ServiceRequestEvent(Base):
     seq: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(32))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
     before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     after: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     note: Mapped[str | None] = mapped_column(Text)

@@ -18,7 +18,7 @@ from stabil.accounts.models import User
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, list_services, version_in_force
 from stabil.db.queries import count_and_page, one_by_key
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.desk.errors import Invalid, NotFound, TransitionNotAllowed
 from stabil.requests.access import check_can_move, check_can_see, check_can_submit, visible
 from stabil.requests.models import ServiceRequest, ServiceRequestEvent, ServiceRequestSequence
@@ -41,7 +41,7 @@ def submit_request(
 ) -> ServiceRequest:
     """Register a request under the declaration version in force, with its priority if any."""
     check_can_submit(actor)
-    now = now or utcnow()
+    now = now or now_utc()
     stored = version_in_force(session, new.service, now.date())
     if stored is None:
         known = ", ".join(service.key for service in list_services(session)) or "none"
@@ -172,7 +172,7 @@ def _transition(
     extra: dict[str, Any],
     now: dt.datetime | None,
 ) -> None:
-    now = now or utcnow()
+    now = now or now_utc()
     current = RequestState(request.state)
     check_allowed(request, target)
     check_can_move(actor, request, target)

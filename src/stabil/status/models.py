@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 from stabil.accounts.models import User
 from stabil.catalog.models import Service
 from stabil.db.base import Base
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.desk.models import Incident
 
 
@@ -44,7 +44,7 @@ class Message(Base):
     resolved_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
     revision: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
 
     service: Mapped[Service] = relationship()
     links: Mapped[list[MessageIncident]] = relationship(order_by="MessageIncident.linked_at")
@@ -101,7 +101,7 @@ class MessageEvent(Base):
     seq: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(32))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
     before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     after: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
@@ -132,7 +132,7 @@ class Subscriber(Base):
     confirmed: Mapped[bool] = mapped_column(Boolean)
     confirm_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     unsubscribe_token: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
     confirmed_at: Mapped[dt.datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -151,7 +151,7 @@ class WebhookRegistration(Base):
         String(200), comment="Signs each body (HMAC-SHA256); kept, since every delivery needs it."
     )
     events: Mapped[list[str]] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     service: Mapped[Service] = relationship()

@@ -19,7 +19,7 @@ from stabil.accounts.models import Role, User
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, list_services, version_in_force
 from stabil.db.queries import count_and_page
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.declaration import Declaration
 from stabil.declaration.communication import MessageType
 from stabil.desk.access import can_see
@@ -96,7 +96,7 @@ def post_message(
 ) -> Message:
     """Publish a message under the declaration in force, and notify its recipients."""
     check_can_write(actor)
-    now = now or utcnow()
+    now = now or now_utc()
     declaration, service = _declaration(session, new.service, now)
     _check_type(declaration, new.type)
     incidents = _incidents(session, actor, service, new.incidents)
@@ -148,7 +148,7 @@ def update_message(
     """Tell more: a new entry of the timeline, and the facts that changed with it."""
     check_can_write(actor)
     _guard(message, MessageAction.update)
-    now = now or utcnow()
+    now = now or now_utc()
     declaration, service = _declaration(session, message.service.key, now)
     named = _incidents(session, actor, service, update.incidents)
     before, after = _apply_changes(message, declaration, update.changes)
@@ -184,7 +184,7 @@ def resolve_message(
     """The situation is over (R9.6): told to the recipients of its type and of `restored`."""
     check_can_write(actor)
     _guard(message, MessageAction.resolve)
-    now = now or utcnow()
+    now = now or now_utc()
     declaration, _service = _declaration(session, message.service.key, now)
     if body is None:
         body, body_en = RESOLVED_TEXT[0], body_en or RESOLVED_TEXT[1]
@@ -219,7 +219,7 @@ def close_message(
     """Archive a resolved message: no e-mail, but webhooks learn it is no longer current."""
     check_can_write(actor)
     _guard(message, MessageAction.close)
-    now = now or utcnow()
+    now = now or now_utc()
     declaration, _service = _declaration(session, message.service.key, now)
     before = {"state": message.state}
     message.state = MessageState.closed.value

@@ -20,7 +20,7 @@ from stabil.accounts.models import User
 from stabil.accounts.validation import AccountInvalid, normalise_email
 from stabil.catalog.models import Service
 from stabil.catalog.service import list_services
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.desk.errors import Conflict, Invalid, NotFound
 from stabil.status.models import Subscriber, WebhookRegistration
 from stabil.status.states import WebhookEvent
@@ -54,7 +54,7 @@ def add_subscriber(
     now: dt.datetime | None = None,
 ) -> Subscriber:
     """Subscribe `email` to the service's messages; added by an admin, so already confirmed."""
-    now = now or utcnow()
+    now = now or now_utc()
     service = find_service(session, service_key)
     address = check_email(email)
     subscriber = Subscriber(
@@ -157,7 +157,7 @@ def add_webhook(
         url=check_webhook_url(url),
         secret=secret,
         events=[event.value for event in chosen],
-        created_at=now or utcnow(),
+        created_at=now or now_utc(),
         created_by_id=actor.id if actor else None,
     )
     hook.service = service

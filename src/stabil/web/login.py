@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from stabil.accounts.models import User
 from stabil.accounts.roles import Role
 from stabil.accounts.service import verify_password
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.web.deps import SessionDep
 from stabil.web.sessions import (
     SESSION_LIFETIME,
@@ -60,7 +60,7 @@ def require_page_roles(*roles: Role) -> Callable[[Request, SessionDep], SignedIn
 
     def signed_in(request: Request, session: SessionDep) -> SignedIn:
         token = request.cookies.get(SESSION_COOKIE, "")
-        user = session_user(session, token, utcnow())
+        user = session_user(session, token, now_utc())
         if user is None:
             raise LoginRequired(request.url.path)
         if user.role not in roles:
@@ -98,7 +98,7 @@ def login(
     user = verify_password(session, email, password)
     if user is None:
         return _form(request, target, error="Wrong email or password.")
-    token = start_session(session, user, utcnow())
+    token = start_session(session, user, now_utc())
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from stabil.accounts.models import User
 from stabil.db.base import Base
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 
 SESSION_LIFETIME = dt.timedelta(hours=12)
 TOKEN_MAX_LENGTH = 100
@@ -28,7 +28,7 @@ class BrowserSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.worker.models import Job, JobState
 
 log = logging.getLogger("stabil.worker")
@@ -93,7 +93,7 @@ class Plan:
                 "payload": payload or {},
                 "state": JobState.pending.value,
                 "attempts": 0,
-                "created_at": utcnow(),
+                "created_at": now_utc(),
             }
         )
 

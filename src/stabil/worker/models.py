@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from stabil.db.base import Base
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 
 
 class JobState(StrEnum):
@@ -37,5 +37,5 @@ class Job(Base):
     state: Mapped[str] = mapped_column(String(16), default=JobState.pending.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
     done_at: Mapped[dt.datetime | None]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from stabil.db.engine import unit_of_work
-from stabil.db.types import utcnow
+from stabil.db.types import now_utc
 from stabil.outbox.delivery import Delivery, Mailer, Poster, Units, mailer_from_settings
 from stabil.outbox.webhooks import HttpPoster
 from stabil.settings import Settings, get_settings
@@ -82,7 +82,7 @@ class Worker:
         *,
         settings: Settings | None = None,
         units: Units = unit_of_work,
-        clock: Callable[[], dt.datetime] = utcnow,
+        clock: Callable[[], dt.datetime] = now_utc,
         mailer: Mailer | None = None,
         poster: Poster | None = None,
         worker_id: str | None = None,
