@@ -29,11 +29,11 @@ from stabil.desk.models import Escalation, Incident, IncidentTimer
 from stabil.outbox.models import OutboxItem
 from stabil.worker.jobs import run_due_jobs
 from stabil.worker.models import Job
+from stabil.worker.runner import JOB_BATCH as BATCH
 
 ROOT = Path(__file__).resolve().parent.parent
 OPEN_INCIDENTS = 100_000
 DUE = 20_000
-BATCH = 500
 NOW = dt.datetime(2026, 4, 14, 12, 30, tzinfo=dt.UTC)  # Tuesday 14:30 in Copenhagen
 TARGET = 2_000
 
@@ -132,7 +132,8 @@ def _insert_chunk(
 
 
 def work_off(engine: Engine) -> tuple[int, float]:
-    """Run the due jobs in batches, each batch one transaction, until none is due."""
+    """Run the due jobs in batches, each batch one transaction, until none is due: the job
+    step of `stabil worker`, with the worker's batch size."""
     done = 0
     began = time.perf_counter()
     while True:

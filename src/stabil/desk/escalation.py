@@ -13,7 +13,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 from sqlalchemy import Table, select, update
 from sqlalchemy import insert as insert_rows
@@ -101,13 +101,29 @@ def escalate_one(session: Session, job: Job, now: dt.datetime) -> None:
     escalate(session, [job], now)
 
 
+class _Timer(NamedTuple):
+    """The columns of a stored timer that escalation reads (plain rows load fastest)."""
+
+    incident_id: int
+    kind: str
+    calendar: str
+    target_seconds: float
+    running: bool
+    run_started_at: dt.datetime | None
+    completed_seconds: float
+    due_at: dt.datetime
+
+
+_TIMER_COLUMNS = [getattr(IncidentTimer, name) for name in _Timer._fields]
+
+
 @dataclass(frozen=True, slots=True)
 class _Due:
     """An escalation whose threshold the timer has reached, about to be recorded."""
 
     incident: Incident
     declaration: Declaration
-    timer: IncidentTimer
+    timer: _Timer
     rule: EscalationRule
     stage: str
     reached_at: dt.datetime
@@ -133,16 +149,24 @@ def escalate(session: Session, jobs: list[Job], now: dt.datetime) -> None:
         for incident in session.scalars(
             select(Incident)
             .where(Incident.key.in_(keys))
-            .options(selectinload(Incident.timers), selectinload(Incident.party))
+            .options(selectinload(Incident.party))
             .order_by(Incident.id)
             .with_for_update(of=Incident)
+        )
+    }
+    ids = [incident.id for incident in incidents.values()]
+    timers = {
+        (row.incident_id, row.kind): row
+        for row in map(
+            _Timer._make,
+            session.execute(select(*_TIMER_COLUMNS).where(IncidentTimer.incident_id.in_(ids))),
         )
     }
     due = [
         found
         for job in jobs
         if (incident := incidents.get(str(job.payload["incident"]))) is not None
-        and (found := _check(session, incident, job, now)) is not None
+        and (found := _check(session, incident, timers, job, now)) is not None
     ]
     recorded = _insert_once(session, due, now)
     fresh = [item for item in due if item.identity in recorded]
@@ -150,11 +174,17 @@ def escalate(session: Session, jobs: list[Job], now: dt.datetime) -> None:
     enqueue_emails(session, [mail for item in fresh for mail in _mails(item)])
 
 
-def _check(session: Session, incident: Incident, job: Job, now: dt.datetime) -> _Due | None:
+def _check(
+    session: Session,
+    incident: Incident,
+    timers: dict[tuple[int, str], _Timer],
+    job: Job,
+    now: dt.datetime,
+) -> _Due | None:
     """The escalation the job stands for, if its timer still runs and has reached it."""
     declaration = declaration_for(incident)
     clock = clock_for(declaration)
-    timer = next((row for row in incident.timers if row.kind == job.payload["timer"]), None)
+    timer = timers.get((incident.id, str(job.payload["timer"])))
     rule = _rule(declaration, str(job.payload["rule"]))
     if timer is None or rule is None or not timer.running:
         return None
@@ -286,7 +316,7 @@ def _rule(declaration: Declaration, key: str) -> EscalationRule | None:
     return next((rule for rule in rules if rule.key == key), None)
 
 
-def _elapsed(timer: IncidentTimer, clock: Clock, now: dt.datetime) -> float:
+def _elapsed(timer: _Timer, clock: Clock, now: dt.datetime) -> float:
     if timer.run_started_at is None or now <= timer.run_started_at:
         return timer.completed_seconds
     return timer.completed_seconds + clock.elapsed(timer.calendar, timer.run_started_at, now)
@@ -295,7 +325,7 @@ def _elapsed(timer: IncidentTimer, clock: Clock, now: dt.datetime) -> float:
 def _notice(
     incident: Incident,
     declaration: Declaration,
-    timer: IncidentTimer,
+    timer: _Timer,
     rule: EscalationRule,
     stage: str,
     elapsed: float,

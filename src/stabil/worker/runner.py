@@ -30,7 +30,7 @@ from stabil.worker.jobs import run_due_jobs
 
 log = logging.getLogger("stabil.worker")
 
-JOB_BATCH = 200
+JOB_BATCH = 500
 MAX_ERROR_PAUSE_SECONDS = 60.0
 # Modules whose import registers job handlers (`@handles`); the worker imports them at start.
 HANDLER_MODULES = ("stabil.desk.escalation", "stabil.desk.majors")
