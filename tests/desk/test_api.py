@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
+import threading
 from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 import time_machine
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stabil.desk.models import IdempotencyRecord, Incident, IncidentEvent
+from stabil.web.app import create_app
+from stabil.web.deps import get_session
 from tests.cast import Cast, headers
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -395,3 +401,35 @@ def test_reaction_due_at_the_edges_of_service_time(
     incident = create(client, cast.operator)
     due = dt.datetime.fromisoformat(incident["timers"]["reaction"]["due_at"])
     assert due == dt.datetime(*reaction_due, tzinfo=CPH)
+
+
+def test_create_over_real_http_has_a_true_content_length(cast: Cast, session: Session) -> None:
+    # The create route writes its response itself; its length must be the body's.
+    app = create_app()
+
+    def request_session() -> Iterator[Session]:
+        yield session
+        session.commit()
+
+    app.dependency_overrides[get_session] = request_session
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
+
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            pass
+        auth = {**headers(cast.operator), "Idempotency-Key": "real-1"}
+        for _ in range(2):
+            response = httpx.post(
+                f"http://127.0.0.1:{port}/api/v1/incidents", json=body(), headers=auth
+            )
+            assert response.status_code == 201
+            assert int(response.headers["content-length"]) == len(response.content) > 100
+        assert response.headers["idempotent-replayed"] == "true"
+    finally:
+        server.should_exit = True
+        thread.join(10)
