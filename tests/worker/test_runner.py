@@ -232,3 +232,18 @@ def test_serve_runs_the_worker_in_the_same_process(tmp_path: Path) -> None:
     assert "worker" in app.output
     assert len(list(mailbox.Maildir(tmp_path / "mailbox", create=False))) == 1
     engine.dispose()
+
+
+def test_serve_without_worker_leaves_the_work_to_a_worker(tmp_path: Path) -> None:
+    url, engine = fresh_sqlite(tmp_path)
+    queue_mails(engine, 1)
+    port = free_port()
+    with serving(["--port", str(port), "--no-worker"], env_for(url, tmp_path)) as app:
+        app.wait_for_line("Uvicorn running")
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok"}
+        # Given the time a worker in the process would need, the mail is still waiting.
+        with pytest.raises(AssertionError, match="timed out"):
+            wait_until(lambda: outbox(engine)[0].state == DeliveryState.sent, 2, "the mail")
+    assert "worker" not in app.output
+    assert not (tmp_path / "mailbox").exists()
+    engine.dispose()

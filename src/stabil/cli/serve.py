@@ -17,15 +17,17 @@ from stabil.worker.runner import Worker, load_handlers
 WORKER_STOP_SECONDS = 30
 
 
-def stop_worker_on_signals(runner: Worker) -> None:
+def stop_worker_on_signals(runner: Worker | None) -> None:
     """Let SIGTERM and SIGINT stop the worker once uvicorn is done with them.
 
     Uvicorn handles both while it serves; when it has shut down, it raises the signal again
-    with the handler it found, which would otherwise end the process mid-step.
+    with the handler it found, which would otherwise end the process mid-step (or, without a
+    worker, end it with the signal instead of a clean exit).
     """
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
-        runner.stop()
+        if runner is not None:
+            runner.stop()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -53,7 +55,7 @@ def serve(
         runner = Worker()
         thread = threading.Thread(target=runner.run, name="stabil-worker", daemon=True)
         thread.start()
-        stop_worker_on_signals(runner)
+    stop_worker_on_signals(runner)
     try:
         uvicorn.run(
             "stabil.web.app:create_app",
