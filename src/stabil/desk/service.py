@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from stabil.accounts.models import User
@@ -17,6 +15,7 @@ from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, list_services, version_in_force
 from stabil.db.queries import contains_text, count_and_page, one_by_key
 from stabil.db.types import now_utc
+from stabil.db.upsert import next_number
 from stabil.declaration import Declaration
 from stabil.desk.access import check_can_edit, check_can_report, check_can_see, visible
 from stabil.desk.errors import Invalid, NotFound
@@ -76,7 +75,7 @@ def open_incident(
     priority = new.priority or suggestion.priority
     _check_priority(declaration, priority, suggestion.priority, new.priority_reason)
     year = now.astimezone(declaration.time.zone).year
-    number = _next_number(session, stored.service_id, year)
+    number = next_number(session, IncidentSequence, stored.service_id, year)
     incident = Incident(
         key=f"{declaration.metadata.incident_prefix}-{year}-{number:04d}",
         service_id=stored.service_id,
@@ -142,23 +141,6 @@ def _check_priority(
             f"is required when the priority ({priority}) differs from the suggested "
             f"priority ({suggested}) (R6.5)",
         )
-
-
-def _next_number(session: Session, service_id: int, year: int) -> int:
-    """The next number of the year, atomically: concurrent requests never share one."""
-    statement = _next_number_statement(session.get_bind().dialect.name)
-    values = {"service_id": service_id, "year": year, "last_number": 1}
-    return int(session.execute(statement, values).scalar_one())
-
-
-@cache
-def _next_number_statement(dialect: str) -> Any:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(IncidentSequence)
-    return statement.on_conflict_do_update(
-        index_elements=[IncidentSequence.service_id, IncidentSequence.year],
-        set_={"last_number": IncidentSequence.last_number + 1},
-    ).returning(IncidentSequence.last_number)
 
 
 def snapshot(incident: Incident) -> dict[str, Any]:

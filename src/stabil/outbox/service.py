@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import Table
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from stabil.db.types import now_utc
+from stabil.db.upsert import insert_for
 from stabil.outbox.models import Channel, DeliveryState, OutboxItem
 from stabil.settings import get_settings
 
@@ -100,7 +100,7 @@ def enqueue_emails(session: Session, emails: list[Email]) -> None:
         return
     table = cast(Table, OutboxItem.__table__)
     # One statement executed for many rows: compiled once, sent in batches.
-    statement = _dialect_insert(session)(table).on_conflict_do_nothing(
+    statement = insert_for(session)(table).on_conflict_do_nothing(
         index_elements=[table.c.dedupe_key]
     )
     session.execute(statement, rows)
@@ -136,7 +136,7 @@ def enqueue_webhook(
 
 def _insert(session: Session, *, deliver_after: dt.datetime | None, **values: Any) -> int | None:
     now = now_utc()
-    insert = _dialect_insert(session)
+    insert = insert_for(session)
     statement = (
         insert(OutboxItem)
         .values(
@@ -151,8 +151,3 @@ def _insert(session: Session, *, deliver_after: dt.datetime | None, **values: An
         .returning(OutboxItem.id)
     )
     return session.execute(statement).scalar_one_or_none()
-
-
-def _dialect_insert(session: Session) -> Any:
-    """INSERT with ON CONFLICT, which SQLAlchemy offers per dialect."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert

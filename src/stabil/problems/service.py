@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, select, true
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from stabil.accounts.models import Organisation, User
@@ -19,6 +18,7 @@ from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, list_services, version_in_force
 from stabil.db.queries import contains_text, count_and_page, one_by_key
 from stabil.db.types import now_utc
+from stabil.db.upsert import next_number
 from stabil.desk.access import can_see as can_see_incident
 from stabil.desk.errors import Invalid, NotFound, TransitionNotAllowed
 from stabil.desk.models import Incident
@@ -54,7 +54,7 @@ def open_problem(
     owner = _organisation(session, new.owner) if new.owner else None
     incidents = _incidents(session, actor, stored.service, new.incidents)
     year = now.astimezone(declaration.time.zone).year
-    number = _next_number(session, stored.service_id, year)
+    number = next_number(session, ProblemSequence, stored.service_id, year)
     problem = Problem(
         key=f"PRB-{declaration.metadata.incident_prefix}-{year}-{number:04d}",
         service_id=stored.service_id,
@@ -283,21 +283,6 @@ def _organisation(session: Session, key: str) -> Organisation:
         known = session.scalars(select(Organisation.key).order_by(Organisation.key)).all()
         raise Invalid("owner", f"no organisation is named {key!r} (known: {', '.join(known)})")
     return organisation
-
-
-def _next_number(session: Session, service_id: int, year: int) -> int:
-    """The next number of the year, atomically: concurrent requests never share one."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(ProblemSequence)
-        .values(service_id=service_id, year=year, last_number=1)
-        .on_conflict_do_update(
-            index_elements=[ProblemSequence.service_id, ProblemSequence.year],
-            set_={"last_number": ProblemSequence.last_number + 1},
-        )
-        .returning(ProblemSequence.last_number)
-    )
-    return int(session.execute(statement).scalar_one())
 
 
 def _record(

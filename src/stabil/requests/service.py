@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, select, true
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from stabil.accounts.models import User
@@ -19,6 +18,7 @@ from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, list_services, version_in_force
 from stabil.db.queries import count_and_page, one_by_key
 from stabil.db.types import now_utc
+from stabil.db.upsert import next_number
 from stabil.desk.errors import Invalid, NotFound, TransitionNotAllowed
 from stabil.requests.access import check_can_move, check_can_see, check_can_submit, visible
 from stabil.requests.models import ServiceRequest, ServiceRequestEvent, ServiceRequestSequence
@@ -55,7 +55,7 @@ def submit_request(
             f"{new.priority} is not a service-request priority of {declaration.key} ({offered})",
         )
     year = now.astimezone(declaration.time.zone).year
-    number = _next_number(session, stored.service_id, year)
+    number = next_number(session, ServiceRequestSequence, stored.service_id, year)
     request = ServiceRequest(
         key=f"SR-{declaration.metadata.incident_prefix}-{year}-{number:04d}",
         service_id=stored.service_id,
@@ -228,21 +228,6 @@ def _record(
             note=note,
         )
     )
-
-
-def _next_number(session: Session, service_id: int, year: int) -> int:
-    """The next number of the year, atomically: concurrent requests never share one."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(ServiceRequestSequence)
-        .values(service_id=service_id, year=year, last_number=1)
-        .on_conflict_do_update(
-            index_elements=[ServiceRequestSequence.service_id, ServiceRequestSequence.year],
-            set_={"last_number": ServiceRequestSequence.last_number + 1},
-        )
-        .returning(ServiceRequestSequence.last_number)
-    )
-    return int(session.execute(statement).scalar_one())
 
 
 def get_request(
