@@ -148,7 +148,3 @@ def check_service_periods(time: TimeRules, patterns: dict[str, WeekPattern]) -> 
                 )
                 return problems
     return problems
-
-
-def minutes_per_week(pattern: WeekPattern) -> int:
-    return sum(pattern.minutes(day) for day in range(7))

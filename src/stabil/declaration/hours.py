@@ -40,10 +40,6 @@ class MinuteRange:
     def __str__(self) -> str:
         return f"{format_minutes(self.start)}-{format_minutes(self.end)}"
 
-    @property
-    def minutes(self) -> int:
-        return self.end - self.start
-
 
 def format_minutes(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
@@ -154,14 +150,8 @@ class WeekPattern:
     def ranges(self, weekday: int, holiday: bool = False) -> tuple[MinuteRange, ...]:
         return self.days[weekday + (HOLIDAY_OFFSET if holiday else 0)]
 
-    def minutes(self, weekday: int, holiday: bool = False) -> int:
-        return sum(item.minutes for item in self.ranges(weekday, holiday))
-
     def is_empty(self) -> bool:
         return not any(self.days)
-
-    def complement(self) -> WeekPattern:
-        return WeekPattern(tuple(complement(day) for day in self.days))
 
 
 ALWAYS = WeekPattern(tuple((MinuteRange(0, MINUTES_PER_DAY),) for _ in range(DAY_KINDS)))

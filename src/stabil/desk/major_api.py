@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, StringConstraints
+from sqlalchemy.orm import Session
 
 from stabil.accounts.auth import CurrentUser
 from stabil.clock import clock_for
@@ -16,6 +17,7 @@ from stabil.desk.events import declaration_for
 from stabil.desk.kpi import StartTime, start_time
 from stabil.desk.majors import OPEN, is_major
 from stabil.desk.messages import posts_about
+from stabil.desk.models import Incident
 from stabil.desk.review import draft_report, review_of, save_review, submit_review
 from stabil.desk.schemas import Strict, Text
 from stabil.desk.service import get_incident
@@ -82,14 +84,13 @@ def major(key: str, user: CurrentUser, session: SessionDep) -> MajorOut:
         last_message_at=last, next_message_due=due, overdue=bool(due and now > due)
     )
     try:
-        review: ReviewOut | None = _review_out(session, user, key, now)
+        review: ReviewOut | None = _review_out(session, incident, now)
     except NotFound:
         review = None
     return MajorOut(key=key, major=True, orientation=orientation, review=review)
 
 
-def _review_out(session: SessionDep, user: CurrentUser, key: str, now: dt.datetime) -> ReviewOut:
-    incident = get_incident(session, user, key)
+def _review_out(session: Session, incident: Incident, now: dt.datetime) -> ReviewOut:
     review = review_of(session, incident)
     return ReviewOut(
         due_at=review.due_at,
@@ -103,7 +104,7 @@ def _review_out(session: SessionDep, user: CurrentUser, key: str, now: dt.dateti
 
 @router.get("/incidents/{key}/review", summary="The post-review report (R9.7)")
 def get_review(key: str, user: CurrentUser, session: SessionDep) -> ReviewOut:
-    return _review_out(session, user, key, now_utc())
+    return _review_out(session, get_incident(session, user, key), now_utc())
 
 
 @router.put("/incidents/{key}/review", summary="Save the post-review report")
@@ -111,14 +112,14 @@ def put_review(key: str, body: ReviewIn, user: CurrentUser, session: SessionDep)
     incident = get_incident(session, user, key, for_update=True)
     actions = [action.model_dump() for action in body.actions]
     save_review(session, user, incident, report=body.report, actions=actions)
-    return _review_out(session, user, key, now_utc())
+    return _review_out(session, incident, now_utc())
 
 
 @router.post("/incidents/{key}/review/submit", summary="Send the report to the authorities")
 def post_review(key: str, user: CurrentUser, session: SessionDep) -> ReviewOut:
     incident = get_incident(session, user, key, for_update=True)
     submit_review(session, user, incident)
-    return _review_out(session, user, key, now_utc())
+    return _review_out(session, incident, now_utc())
 
 
 @router.get("/services/{service}/start-time", summary="Average start time of a month (R4)")
