@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from stabil.accounts.models import Organisation, User
 from stabil.accounts.passwords import use_hasher
 from stabil.accounts.roles import Role
-from stabil.accounts.service import add_organisation, add_user, create_token
+from stabil.accounts.service import add_organisation, add_user, create_token, new_password
 
 # The fewest passes and memory argon2 accepts: hashing still works, in microseconds.
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -100,6 +100,8 @@ def _member(
     session: Session, name: str, role: Role, organisation: str | None, email: str
 ) -> Member:
     password = f"{name}-password"
-    user, _ = add_user(session, email, role, organisation, name.replace("_", " "), password)
+    user, _ = add_user(
+        session, email, role, organisation, name.replace("_", " "), new_password(password)
+    )
     _, token = create_token(session, user, "cast")
     return Member(user=user, token=token, password=password)

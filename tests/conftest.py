@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from click.testing import Result
@@ -28,7 +29,7 @@ from stabil.db.migrate import upgrade
 from stabil.declaration import Declaration, load_declaration
 from stabil.settings import get_settings
 from stabil.web.app import create_app
-from stabil.web.deps import get_session
+from stabil.web.deps import get_session, get_units
 from tests.cast import Cast, cheap_hashing, make_cast
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ POSTGRES_URL = os.environ.get(
     "PYTEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 _postgres_problem: str | None = None
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
@@ -168,8 +170,25 @@ def client(session: Session) -> Iterator[TestClient]:
             raise
 
     app.dependency_overrides[get_session] = request_session
+    app.dependency_overrides[get_units] = lambda: SessionUnits(session)
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+class SessionUnits:
+    """Units of work on the test's session, like `request_session` above."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    async def run(self, work: Callable[[Session], T], *, writes: bool) -> T:
+        try:
+            result = work(self.session)
+            self.session.commit()
+        except BaseException:
+            self.session.rollback()
+            raise
+        return result
 
 
 Stabil = Callable[..., Result]

@@ -28,6 +28,18 @@ class Settings(BaseSettings):
         default=Path("declarations"),
         description="Directory whose *.yaml declarations `make run` loads.",
     )
+    database_pool_size: int = Field(
+        default=10,
+        ge=1,
+        le=200,
+        description="Database connections a server process lends to requests at once.",
+    )
+    queue_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=60,
+        description="How long a request waits for a database connection before a 503.",
+    )
     public_url: str = Field(
         default="http://127.0.0.1:8000",
         description="Address at which people reach the app; links in e-mails start with it.",

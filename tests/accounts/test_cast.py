@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from stabil.accounts.roles import OrganisationKind, Role
-from stabil.accounts.service import authenticate_token, verify_password
+from stabil.accounts.service import authenticate_token
+from tests.accounts.signin import signs_in
 from tests.cast import MEMBERS, Cast, Member, headers
 
 
@@ -16,7 +17,7 @@ def members(cast: Cast) -> dict[str, Member]:
 def test_every_member_authenticates_with_token_and_password(cast: Cast, session: Session) -> None:
     for name, member in members(cast).items():
         assert authenticate_token(session, member.token) is member.user, name
-        assert verify_password(session, member.user.email, member.password) is member.user, name
+        assert signs_in(session, member.user.email, member.password) is member.user, name
 
 
 def test_organisations_have_their_kinds(cast: Cast) -> None:

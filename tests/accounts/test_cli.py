@@ -7,8 +7,9 @@ from click.testing import Result
 from sqlalchemy import func, select
 
 from stabil.accounts.models import ApiToken, Organisation, User
-from stabil.accounts.service import authenticate_token, verify_password
+from stabil.accounts.service import authenticate_token
 from stabil.db.engine import unit_of_work
+from tests.accounts.signin import signs_in
 from tests.conftest import Stabil
 
 
@@ -44,7 +45,7 @@ def test_init_admin_shows_working_credentials_once(stabil: Stabil) -> None:
     assert fields["email"].strip() == "admin@localhost"
     password, token = fields["password"].strip(), fields["API token"].strip()
     with unit_of_work() as session:
-        admin = verify_password(session, "admin@localhost", password)
+        admin = signs_in(session, "admin@localhost", password)
         assert admin is not None
         assert admin.role == "admin"
         assert authenticate_token(session, token) is admin
@@ -98,7 +99,7 @@ def test_user_add_shows_a_generated_password_once(stabil: Stabil, organisations:
     assert added == "added user s@supplier-a.example (supplier, supplier-a)"
     password = shown.removeprefix("password (shown only now): ")
     with unit_of_work() as session:
-        user = verify_password(session, "s@supplier-a.example", password)
+        user = signs_in(session, "s@supplier-a.example", password)
         assert user is not None
         assert user.display_name == "Sam Supplier"
     listed = stabil("user", "list").stdout
@@ -112,7 +113,7 @@ def test_user_add_reads_the_password_from_stdin(stabil: Stabil, organisations: N
     result = stabil(*args, "--password-stdin", stdin=" a passphrase with spaces \n")
     assert result.stdout == "added user op@digst.example (operator)\n"
     with unit_of_work() as session:
-        assert verify_password(session, "op@digst.example", " a passphrase with spaces ")
+        assert signs_in(session, "op@digst.example", " a passphrase with spaces ")
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,7 +14,9 @@ from stabil.accounts.service import (
     create_token,
     deactivate_user,
     list_tokens,
+    record_token_use,
     revoke_token,
+    token_holder,
 )
 from tests.accounts.queries import statements
 from tests.cast import Cast
@@ -77,15 +78,24 @@ def test_an_inactive_users_tokens_fail(cast: Cast, session: Session) -> None:
 def test_use_is_noted_to_the_minute(cast: Cast, session: Session) -> None:
     token = list_tokens(session, cast.viewer.user)[0]
     start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-    with time_machine.travel(start, tick=False):
-        authenticate_token(session, cast.viewer.token)
+    record_token_use(session, token.id, start)
+    session.refresh(token)
     assert token.last_used_at == start
-    with time_machine.travel(start + dt.timedelta(seconds=59), tick=False):
-        authenticate_token(session, cast.viewer.token)
-    assert token.last_used_at == start  # not a write on every request
-    with time_machine.travel(start + dt.timedelta(minutes=1), tick=False):
-        authenticate_token(session, cast.viewer.token)
+    record_token_use(session, token.id, start + dt.timedelta(seconds=59))
+    session.refresh(token)
+    assert token.last_used_at == start  # a use within the minute changes nothing
+    record_token_use(session, token.id, start + dt.timedelta(minutes=1))
+    session.refresh(token)
     assert token.last_used_at == start + dt.timedelta(minutes=1)
+
+
+def test_looking_a_token_up_writes_nothing(cast: Cast, session: Session) -> None:
+    session.expire_all()
+    with statements(session) as sent:
+        holder = token_holder(session, cast.viewer.token)
+    assert holder is not None
+    assert holder.use_unrecorded  # never used: the caller is to record it, apart
+    assert all(statement.lstrip().upper().startswith("SELECT") for statement in sent), sent
 
 
 def test_tokens_are_listed_per_user(cast: Cast, session: Session) -> None:

@@ -20,9 +20,10 @@ from stabil.accounts.service import (
     find_user,
     list_organisations,
     list_users,
-    verify_password,
+    new_password,
 )
 from stabil.accounts.validation import AccountInvalid, normalise_email
+from tests.accounts.signin import signs_in
 from tests.cast import Cast
 
 
@@ -64,13 +65,14 @@ def test_a_user_without_a_password_gets_one_generated(session: Session) -> None:
     assert (user.role, user.display_name, user.active) == (Role.operator, "Ops", True)
     assert user.created_at.tzinfo is not None
     assert password not in user.password_hash
-    assert verify_password(session, "ops@digst.example", password) is user
+    assert signs_in(session, "ops@digst.example", password) is user
 
 
 def test_a_given_password_is_not_returned(session: Session) -> None:
-    user, generated = add_user(session, "v@digst.example", "viewer", password="a good passphrase")
+    password = new_password("a good passphrase")
+    user, generated = add_user(session, "v@digst.example", "viewer", password=password)
     assert generated is None
-    assert verify_password(session, "v@digst.example", "a good passphrase") is user
+    assert signs_in(session, "v@digst.example", "a good passphrase") is user
 
 
 def test_emails_are_unique_whatever_the_letter_case(cast: Cast, session: Session) -> None:
@@ -115,7 +117,7 @@ def test_bad_users_are_refused(
 
 def test_short_passwords_are_refused(session: Session) -> None:
     with pytest.raises(AccountInvalid, match="12 to 1024 characters, got 5"):
-        add_user(session, "a@x.example", "viewer", password="short")
+        new_password("short")
     assert list_users(session) == []
 
 
@@ -151,13 +153,13 @@ def test_roles_read_back_as_enums(cast: Cast, session: Session) -> None:
 
 def test_verify_password_refuses_wrong_unknown_and_inactive(cast: Cast, session: Session) -> None:
     operator = cast.operator
-    assert verify_password(session, "OPERATOR@digst.example", operator.password) is operator.user
-    assert verify_password(session, operator.user.email, "wrong password!") is None
-    assert verify_password(session, "nobody@digst.example", operator.password) is None
-    assert verify_password(session, "not an address", operator.password) is None
+    assert signs_in(session, "OPERATOR@digst.example", operator.password) is operator.user
+    assert signs_in(session, operator.user.email, "wrong password!") is None
+    assert signs_in(session, "nobody@digst.example", operator.password) is None
+    assert signs_in(session, "not an address", operator.password) is None
     assert deactivate_user(session, operator.user)
     assert not deactivate_user(session, operator.user)
-    assert verify_password(session, operator.user.email, operator.password) is None
+    assert signs_in(session, operator.user.email, operator.password) is None
 
 
 def test_verify_password_upgrades_an_old_hash(cast: Cast, session: Session) -> None:
@@ -165,7 +167,7 @@ def test_verify_password_upgrades_an_old_hash(cast: Cast, session: Session) -> N
     old_hash = viewer.user.password_hash
     previous = use_hasher(PasswordHasher(time_cost=2, memory_cost=16, parallelism=1))
     try:
-        assert verify_password(session, viewer.user.email, viewer.password) is viewer.user
+        assert signs_in(session, viewer.user.email, viewer.password) is viewer.user
     finally:
         use_hasher(previous)
     assert viewer.user.password_hash != old_hash

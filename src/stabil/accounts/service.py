@@ -5,17 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from stabil.accounts.models import ApiToken, Organisation, User
-from stabil.accounts.passwords import (
-    generate_password,
-    hash_password,
-    needs_rehash,
-    password_matches,
-    verify_against_decoy,
-)
+from stabil.accounts.passwords import generate_password, hash_password
 from stabil.accounts.roles import Role
 from stabil.accounts.tokens import TOKEN_PREFIX, new_token, token_digest
 from stabil.accounts.validation import (
@@ -34,6 +28,23 @@ TOKEN_MAX_LENGTH = 100  # far above a real token; longer input is refused before
 # Recording every use would make every request a write; a minute is precise enough to tell
 # a token in use from a forgotten one.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+@dataclass(frozen=True, slots=True)
+class NewPassword:
+    """A password hashed ahead of the transaction that stores it: hashing is slow by design,
+    and a transaction (on SQLite, the one write lock) must not wait for it."""
+
+    hash: str
+    generated: str | None  # the password, when it was made up here and must be shown once
+
+
+def new_password(password: str | None = None) -> NewPassword:
+    """`password` checked and hashed, or a generated one when None."""
+    if password is None:
+        generated = generate_password()
+        return NewPassword(hash_password(generated), generated)
+    return NewPassword(hash_password(check_password(password)), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,29 +82,29 @@ def add_user(
     role: str,
     organisation: str | None = None,
     display_name: str | None = None,
-    password: str | None = None,
+    password: NewPassword | None = None,
 ) -> tuple[User, str | None]:
     """Create a user, acting for the organisation with key `organisation` if one is given.
 
-    Returns the user and, when no password was given, the generated one (to show once).
+    Returns the user and, when the password was generated, that password (to show once).
+    Without `password` one is generated and hashed here, inside the caller's transaction;
+    callers that share the database with others make it first with `new_password()`.
     """
     address = normalise_email(email)
     parsed_role = parse_role(role)
     if find_user(session, address) is not None:
         raise AccountInvalid(f"a user with email {address} exists already")
-    generated = None
-    if password is None:
-        password = generated = generate_password()
+    password = password or new_password()
     user = User(
         email=address,
         display_name=check_name(display_name, "a display name") if display_name else None,
         role=parsed_role,
         organisation=_organisation_for(session, parsed_role, organisation),
-        password_hash=hash_password(check_password(password)),
+        password_hash=password.hash,
     )
     session.add(user)
     session.flush()
-    return user, generated
+    return user, password.generated
 
 
 def _organisation_for(session: Session, role: Role, key: str | None) -> Organisation | None:
@@ -135,23 +146,6 @@ def deactivate_user(session: Session, user: User) -> bool:
     return True
 
 
-def verify_password(session: Session, email: str, password: str) -> User | None:
-    """The active user with this address and password, else None.
-
-    A hash made with older parameters is replaced by one with the current parameters.
-    """
-    user = find_user(session, email)
-    if user is None or not user.active:
-        verify_against_decoy(password)
-        return None
-    if not password_matches(user.password_hash, password):
-        return None
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-        session.flush()
-    return user
-
-
 def create_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for `user`: the row, and the token itself, which only this call sees."""
     plaintext = new_token()
@@ -163,12 +157,22 @@ def create_token(session: Session, user: User, name: str) -> tuple[ApiToken, str
     return token, plaintext
 
 
-def authenticate_token(session: Session, plaintext: str) -> User | None:
-    """The active user owning this unrevoked token, else None; notes when it was used."""
+@dataclass(frozen=True, slots=True)
+class TokenHolder:
+    """The user a token belongs to, and whether its use is worth recording now."""
+
+    user: User
+    token_id: int
+    use_unrecorded: bool
+
+
+def token_holder(session: Session, plaintext: str) -> TokenHolder | None:
+    """The active owner of this unrevoked token, else None. Reads only: a request that only
+    reads must not become a writer because its token was used (see `record_token_use`)."""
     if not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > TOKEN_MAX_LENGTH:
         return None
     found = session.execute(
-        select(ApiToken, User)
+        select(ApiToken.id, ApiToken.last_used_at, User)
         .join(ApiToken.user)
         .where(
             ApiToken.digest == token_digest(plaintext),
@@ -178,11 +182,31 @@ def authenticate_token(session: Session, plaintext: str) -> User | None:
     ).one_or_none()
     if found is None:
         return None
-    token, user = found
-    now = now_utc()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        token.last_used_at = now
-    return user
+    token_id, last_used_at, user = found
+    stale = last_used_at is None or now_utc() - last_used_at >= LAST_USED_RESOLUTION
+    return TokenHolder(user=user, token_id=token_id, use_unrecorded=stale)
+
+
+def authenticate_token(session: Session, plaintext: str) -> User | None:
+    """The active user owning this unrevoked token, else None."""
+    holder = token_holder(session, plaintext)
+    return None if holder is None else holder.user
+
+
+def record_token_use(session: Session, token_id: int, now: dt.datetime) -> None:
+    """Note that the token was used at `now`, unless a use within the resolution was noted."""
+    session.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.id == token_id,
+            or_(
+                ApiToken.last_used_at.is_(None),
+                ApiToken.last_used_at <= now - LAST_USED_RESOLUTION,
+            ),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def find_token(session: Session, token_id: int) -> ApiToken | None:
@@ -209,14 +233,17 @@ def first_admin(session: Session) -> User | None:
     return session.scalar(select(User).where(User.role == Role.admin).order_by(User.id).limit(1))
 
 
-def ensure_admin(session: Session, email: str = DEFAULT_ADMIN_EMAIL) -> AdminCredentials | None:
+def ensure_admin(
+    session: Session, email: str = DEFAULT_ADMIN_EMAIL, password: NewPassword | None = None
+) -> AdminCredentials | None:
     """Create the first admin, with a password and a token, unless any admin exists.
 
     Safe to run on every start: once an admin exists (active or not) it changes nothing.
+    `password` must be a generated one (`new_password()`): it is shown once.
     """
     if first_admin(session) is not None:
         return None
-    user, password = add_user(session, email, Role.admin)
-    assert password is not None  # none was given, so one was generated
+    user, generated = add_user(session, email, Role.admin, password=password)
+    assert generated is not None, "the first admin's password is generated"
     _token, plaintext = create_token(session, user, "init-admin")
-    return AdminCredentials(email=user.email, password=password, token=plaintext)
+    return AdminCredentials(email=user.email, password=generated, token=plaintext)

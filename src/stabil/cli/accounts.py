@@ -26,6 +26,7 @@ from stabil.accounts.service import (
     list_organisations,
     list_tokens,
     list_users,
+    new_password,
     revoke_token,
 )
 from stabil.accounts.validation import AccountInvalid
@@ -102,7 +103,10 @@ def user_add(
     ] = False,
 ) -> None:
     """Add a user. Without --password-stdin a password is generated and shown once."""
-    password = read_password() if password_stdin else None
+    try:
+        password = new_password(read_password() if password_stdin else None)
+    except AccountInvalid as error:
+        fail(str(error))
     with accounts_unit() as session:
         user, generated = add_user(session, email, role, organisation, name, password)
     where = f", {user.organisation.key}" if user.organisation else ""
@@ -158,9 +162,14 @@ def user_init_admin(
 
     Safe to run on every start: when any admin exists it says so and changes nothing.
     """
-    with accounts_unit() as session:
-        credentials = ensure_admin(session, email)
+    with unit_of_work(writes=False) as session:
         admin = first_admin(session)
+    credentials = None
+    if admin is None:
+        password = new_password()  # hashed before the transaction, which then is short
+        with accounts_unit() as session:
+            credentials = ensure_admin(session, email, password)
+            admin = first_admin(session)
     if credentials is None:
         assert admin is not None
         out.print(f"an admin exists already ({admin.email}); nothing changed", markup=False)

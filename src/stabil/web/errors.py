@@ -7,9 +7,12 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stabil.errors import Refusal
+
+DATABASE_RETRY_AFTER_SECONDS = 2
 
 log = logging.getLogger("stabil.web")
 
@@ -28,7 +31,7 @@ async def _http_error(_request: Request, error: StarletteHTTPException) -> JSONR
 
 
 async def _refusal(_request: Request, error: Refusal) -> JSONResponse:
-    return JSONResponse(error.payload(), status_code=error.status_code)
+    return JSONResponse(error.payload(), status_code=error.status_code, headers=error.headers())
 
 
 async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -43,6 +46,18 @@ async def _validation_error(_request: Request, error: RequestValidationError) ->
 
 
 async def _unexpected_error(_request: Request, error: Exception) -> JSONResponse:
+    if isinstance(error, SQLAlchemyError):
+        # The database refused or failed, maybe at the commit. Whatever it was, no success
+        # was answered; a repeat with the same Idempotency-Key cannot act twice.
+        log.error("database error: %s", error)
+        return JSONResponse(
+            {
+                "detail": "the database could not complete the request; try again in a "
+                "moment (with the same Idempotency-Key a repeat is safe)"
+            },
+            status_code=503,
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+        )
     log.exception("unexpected error", exc_info=error)
     return JSONResponse(
         {"detail": "an unexpected error occurred; it has been logged"}, status_code=500

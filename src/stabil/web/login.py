@@ -9,6 +9,7 @@ any session exists, pairs a hidden field with a cookie of the same random value.
 from __future__ import annotations
 
 import hmac
+import math
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,20 +18,23 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from stabil.accounts.models import User
 from stabil.accounts.roles import Role
-from stabil.accounts.service import verify_password
+from stabil.accounts.signin import Verdict, check_password, find_candidate
+from stabil.accounts.validation import AccountInvalid, normalise_email
 from stabil.db.types import now_utc
-from stabil.web.deps import SessionDep
+from stabil.web.deps import SessionDep, UnitsDep
 from stabil.web.sessions import (
     SESSION_LIFETIME,
     csrf_matches,
     csrf_token,
     end_session,
+    open_session,
     session_user,
-    start_session,
 )
+from stabil.web.signin_limits import SignInLimits
 from stabil.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -83,22 +87,33 @@ def login_form(request: Request, next: str = "/") -> HTMLResponse:
 
 
 @router.post("/login", response_model=None)
-def login(
+async def login(
     request: Request,
-    session: SessionDep,
+    units: UnitsDep,
     email: FormText = "",
     password: FormText = "",
     csrf: FormText = "",
     next: FormText = "/",
 ) -> Response:
+    """Sign in. Async on purpose: the password check, slow by design, runs in a thread of
+    its own between two short units of work, never inside a transaction."""
     target = safe_next(next)
     expected = request.cookies.get(LOGIN_COOKIE, "")
     if not expected or not hmac.compare_digest(expected.encode(), csrf.encode()):
         return _form(request, target, error="The form expired. Please sign in again.")
-    user = verify_password(session, email, password)
-    if user is None:
+    limits, account, address = _limits(request), _account(email), _address(request)
+    wait = limits.wait_seconds(account, address)
+    if wait:
+        return _form(request, target, error=TOO_MANY, retry_after=wait)
+    verdict = await _check(units, email, password)
+    token = None
+    if verdict is not None:
+        now = now_utc()
+        token = await units.run(lambda session: open_session(session, verdict, now), writes=True)
+    if token is None:
+        limits.failed(account, address)
         return _form(request, target, error="Wrong email or password.")
-    token = start_session(session, user, now_utc())
+    limits.succeeded(account, address)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -112,6 +127,37 @@ def login(
     return response
 
 
+TOO_MANY = "Too many failed sign-ins."
+
+
+async def _check(units: UnitsDep, email: str, password: str) -> Verdict | None:
+    if not email or not password:
+        return None
+    candidate = await units.run(lambda session: find_candidate(session, email), writes=False)
+    return await run_in_threadpool(check_password, candidate, password)
+
+
+def _limits(request: Request) -> SignInLimits:
+    limits: SignInLimits | None = getattr(request.app.state, "sign_in_limits", None)
+    if limits is None:
+        limits = request.app.state.sign_in_limits = SignInLimits()
+    return limits
+
+
+def _account(email: str) -> str:
+    """The address as accounts store it, so that letter case does not make a new account."""
+    try:
+        return normalise_email(email)
+    except AccountInvalid:
+        return email.strip().lower()
+
+
+def _address(request: Request) -> str:
+    # Behind a proxy, uvicorn puts the client's address here from X-Forwarded-For, for the
+    # proxies it trusts (--forwarded-allow-ips); see docs/operations.md.
+    return request.client.host if request.client else "unknown"
+
+
 @router.post("/logout", response_model=None)
 def logout(request: Request, session: SessionDep, csrf: FormText = "") -> Response:
     token = request.cookies.get(SESSION_COOKIE, "")
@@ -123,14 +169,23 @@ def logout(request: Request, session: SessionDep, csrf: FormText = "") -> Respon
     return response
 
 
-def _form(request: Request, target: str, error: str | None) -> HTMLResponse:
+def _form(
+    request: Request, target: str, error: str | None, retry_after: int | None = None
+) -> HTMLResponse:
     nonce = secrets.token_urlsafe(16)
     response = render(
         request,
         "login.html",
-        {"next": target, "csrf": nonce, "error": error},
-        status_code=400 if error else 200,
+        {
+            "next": target,
+            "csrf": nonce,
+            "error": error,
+            "retry_minutes": math.ceil(retry_after / 60) if retry_after else None,
+        },
+        status_code=429 if retry_after else 400 if error else 200,
     )
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
     response.set_cookie(
         LOGIN_COOKIE, nonce, httponly=True, samesite="lax", secure=request.url.scheme == "https"
     )

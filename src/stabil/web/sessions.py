@@ -15,6 +15,7 @@ from sqlalchemy import ForeignKey, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from stabil.accounts.models import User
+from stabil.accounts.signin import Verdict, complete_sign_in
 from stabil.db.base import Base
 from stabil.db.types import now_utc
 
@@ -50,6 +51,12 @@ def start_session(session: Session, user: User, now: dt.datetime) -> str:
     )
     session.flush()
     return token
+
+
+def open_session(session: Session, verdict: Verdict, now: dt.datetime) -> str | None:
+    """A session for the user whose password matched, unless the account changed since."""
+    user = complete_sign_in(session, verdict)
+    return None if user is None else start_session(session, user, now)
 
 
 def session_user(session: Session, token: str, now: dt.datetime) -> User | None:
