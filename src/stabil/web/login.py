@@ -10,21 +10,24 @@ from __future__ import annotations
 
 import hmac
 import math
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import quote
 
+import anyio
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from stabil.accounts.models import User
 from stabil.accounts.roles import Role
 from stabil.accounts.signin import Verdict, check_password, find_candidate
 from stabil.accounts.validation import AccountInvalid, normalise_email
 from stabil.db.types import now_utc
+from stabil.errors import Unavailable
+from stabil.settings import get_settings
 from stabil.web.deps import SessionDep, UnitsDep
 from stabil.web.sessions import (
     SESSION_LIFETIME,
@@ -34,7 +37,7 @@ from stabil.web.sessions import (
     open_session,
     session_user,
 )
-from stabil.web.signin_limits import SignInLimits
+from stabil.web.signin_limits import Attempt, SignInLimits
 from stabil.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -101,19 +104,17 @@ async def login(
     expected = request.cookies.get(LOGIN_COOKIE, "")
     if not expected or not hmac.compare_digest(expected.encode(), csrf.encode()):
         return _form(request, target, error="The form expired. Please sign in again.")
-    limits, account, address = _limits(request), _account(email), _address(request)
-    wait = limits.wait_seconds(account, address)
-    if wait:
-        return _form(request, target, error=TOO_MANY, retry_after=wait)
-    verdict = await _check(units, email, password)
-    token = None
-    if verdict is not None:
-        now = now_utc()
-        token = await units.run(lambda session: open_session(session, verdict, now), writes=True)
+    attempt = _limits(request).attempt(_account(email), _address(request))
+    if not isinstance(attempt, Attempt):
+        return _form(request, target, error=TOO_MANY, retry_after=attempt)
+    try:
+        token = await _sign_in(request, units, email, password)
+    except Unavailable as busy:
+        attempt.withdraw()
+        return _form(request, target, error=BUSY, retry_after=busy.retry_after, status=503)
     if token is None:
-        limits.failed(account, address)
         return _form(request, target, error="Wrong email or password.")
-    limits.succeeded(account, address)
+    attempt.succeeded()
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -128,13 +129,41 @@ async def login(
 
 
 TOO_MANY = "Too many failed sign-ins."
+BUSY = "The service is busy."
 
 
-async def _check(units: UnitsDep, email: str, password: str) -> Verdict | None:
+async def _sign_in(request: Request, units: UnitsDep, email: str, password: str) -> str | None:
+    """A new session's token, or None for a wrong email or password."""
+    verdict = await _check(request, units, email, password)
+    if verdict is None:
+        return None
+    now = now_utc()
+    return await units.run(lambda session: open_session(session, verdict, now), writes=True)
+
+
+async def _check(request: Request, units: UnitsDep, email: str, password: str) -> Verdict | None:
     if not email or not password:
         return None
     candidate = await units.run(lambda session: find_candidate(session, email), writes=False)
-    return await run_in_threadpool(check_password, candidate, password)
+    checks = _password_checks(request)
+    with anyio.move_on_after(get_settings().queue_timeout_seconds) as waiting:
+        await checks.acquire()
+    if waiting.cancelled_caught:
+        raise Unavailable("too many sign-ins at once; try again in a moment", retry_after=2)
+    try:
+        return await anyio.to_thread.run_sync(check_password, candidate, password)
+    finally:
+        checks.release()
+
+
+def _password_checks(request: Request) -> anyio.CapacityLimiter:
+    """Passwords checked at once: each check takes a core and 64 MiB for a fraction of a
+    second by design, so a flood of sign-ins must not take every core and the memory too."""
+    checks: anyio.CapacityLimiter | None = getattr(request.app.state, "password_checks", None)
+    if checks is None:
+        cores = os.cpu_count() or 1
+        checks = request.app.state.password_checks = anyio.CapacityLimiter(max(1, cores // 2))
+    return checks
 
 
 def _limits(request: Request) -> SignInLimits:
@@ -170,7 +199,11 @@ def logout(request: Request, session: SessionDep, csrf: FormText = "") -> Respon
 
 
 def _form(
-    request: Request, target: str, error: str | None, retry_after: int | None = None
+    request: Request,
+    target: str,
+    error: str | None,
+    retry_after: int | None = None,
+    status: int = 429,
 ) -> HTMLResponse:
     nonce = secrets.token_urlsafe(16)
     response = render(
@@ -182,7 +215,7 @@ def _form(
             "error": error,
             "retry_minutes": math.ceil(retry_after / 60) if retry_after else None,
         },
-        status_code=429 if retry_after else 400 if error else 200,
+        status_code=status if retry_after else 400 if error else 200,
     )
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)

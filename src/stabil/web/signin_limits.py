@@ -1,8 +1,9 @@
 """How many failed sign-ins are allowed: per account and address, per address, per account.
 
 Failures are counted in a sliding window, in this process's memory (nothing is written per
-attempt, so a flood of wrong passwords costs the database nothing). A client over a limit is
-answered 429 with Retry-After before any password is checked. Limits only ever last one
+attempt, so a flood of wrong passwords costs the database nothing). An attempt counts as a
+failure from the moment it is made until it succeeds; a client over a limit is answered 429
+with Retry-After before any password is checked. Limits only ever last one
 window: the real user is delayed, never locked out for good, and a successful sign-in clears
 the failures of that account from that address.
 
@@ -33,6 +34,23 @@ PAIR, ADDRESS, ACCOUNT = Limit("pair", 5), Limit("address", 30), Limit("account"
 Key = tuple[str, str]
 
 
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    limits: SignInLimits
+    account: str
+    address: str
+    at: float
+
+    def succeeded(self) -> None:
+        """It was no failure, and the account's earlier failures from there are forgiven."""
+        self.withdraw()
+        self.limits.forgive(self.account, self.address)
+
+    def withdraw(self) -> None:
+        """It was not judged (the service was busy): it counts for nothing."""
+        self.limits.uncount(self)
+
+
 class SignInLimits:
     def __init__(
         self, *, window: float = WINDOW_SECONDS, clock: Callable[[], float] = time.monotonic
@@ -41,21 +59,32 @@ class SignInLimits:
         self.clock = clock
         self._failures: OrderedDict[Key, deque[float]] = OrderedDict()
 
-    def wait_seconds(self, account: str, address: str) -> int:
-        """0 when an attempt may be made now, else the seconds until one may."""
-        now = self.clock()
-        return max(self._wait(key, limit, now) for limit, key in _counted(account, address))
+    def attempt(self, account: str, address: str) -> Attempt | int:
+        """An attempt, counted as failed until it succeeds; or the seconds to wait first.
 
-    def failed(self, account: str, address: str) -> None:
+        Counting it at once means a hundred attempts arriving together cannot all pass the
+        check while their passwords are still being compared.
+        """
         now = self.clock()
-        for _limit, key in _counted(account, address):
+        counted = _counted(account, address)
+        wait = max(self._wait(key, limit, now) for limit, key in counted)
+        if wait:
+            return wait
+        for _limit, key in counted:
             times = self._failures.pop(key, None) or deque()
             times.append(now)
             self._failures[key] = times  # moved to the end: the most recently used
         while len(self._failures) > MAX_TRACKED:
             self._failures.popitem(last=False)
+        return Attempt(self, account, address, now)
 
-    def succeeded(self, account: str, address: str) -> None:
+    def uncount(self, attempt: Attempt) -> None:
+        for _limit, key in _counted(attempt.account, attempt.address):
+            times = self._failures.get(key)
+            if times is not None and attempt.at in times:
+                times.remove(attempt.at)
+
+    def forgive(self, account: str, address: str) -> None:
         self._failures.pop(_pair(account, address), None)
 
     def _wait(self, key: Key, limit: Limit, now: float) -> int:
