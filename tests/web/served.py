@@ -101,7 +101,8 @@ class Served:
         wait_until(all_sent, timeout, "every notification to be delivered")
 
 
-def _prepare(engine: Engine) -> Cast:
+def prepare(engine: Engine) -> Cast:
+    """Borger.dk's declaration and the cast, in a fresh database."""
     # Kept loaded after the commit: the members are read after the session has gone.
     with Session(engine, expire_on_commit=False) as session:
         load_declaration_text(session, BORGER_DK.read_text(encoding="utf-8"), BORGER_DK.name)
@@ -122,7 +123,7 @@ def served(database: str, tmp_path: Path, **env: str) -> Iterator[Served]:
             url="",
             database_url=url,
             engine=engine,
-            cast=_prepare(engine),
+            cast=prepare(engine),
             var_dir=tmp_path,
             env={
                 "STABIL_DATABASE_URL": url,

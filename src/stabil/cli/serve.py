@@ -15,6 +15,9 @@ from stabil.settings import get_settings
 from stabil.worker.runner import Worker, load_handlers
 
 WORKER_STOP_SECONDS = 30
+# Requests still running at SIGTERM get this long to finish; then they are cancelled, their
+# transactions rolled back, and the process ends whatever a client does.
+REQUEST_STOP_SECONDS = 10
 
 
 def stop_worker_on_signals(runner: Worker | None) -> None:
@@ -63,6 +66,7 @@ def serve(
             host=host or settings.host,
             port=port or settings.port,
             log_level=settings.log_level,
+            timeout_graceful_shutdown=REQUEST_STOP_SECONDS,
         )
     finally:
         if runner is not None and thread is not None:
