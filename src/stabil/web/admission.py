@@ -24,6 +24,9 @@ from stabil.errors import Unavailable
 from stabil.settings import get_settings
 
 SQLITE_WRITERS = 1  # SQLite lets one transaction write at a time
+# Threads beyond the admitted requests: for routes without the database, static files and
+# the password checks, so that an admitted request never waits for a thread for long.
+SPARE_THREADS = 30
 
 
 @dataclass(slots=True)
@@ -57,6 +60,15 @@ class Admission:
                     retry_after=math.ceil(self.timeout),
                 )
             yield
+
+
+@asynccontextmanager
+async def sized_threads(_app: FastAPI) -> AsyncIterator[None]:
+    """The app's lifespan: worker threads enough for every admitted request and more."""
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    wanted = get_settings().database_pool_size + SPARE_THREADS
+    limiter.total_tokens = max(limiter.total_tokens, wanted)
+    yield
 
 
 def admission_of(app: FastAPI) -> Admission:

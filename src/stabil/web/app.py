@@ -20,6 +20,7 @@ from stabil.requests import api as requests_api
 from stabil.settings import get_settings
 from stabil.status import api as status_api
 from stabil.status import pages as status_pages
+from stabil.web.admission import sized_threads
 from stabil.web.errors import install_error_handlers
 from stabil.web.login import install_login
 from stabil.web.retry import RetryConflicts
@@ -32,6 +33,7 @@ def create_app() -> FastAPI:
         title="Stabil",
         version=__version__,
         description="Keeps the promises of a public digital service's service declaration.",
+        lifespan=sized_threads,
     )
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(catalog_api.router)
