@@ -46,8 +46,8 @@ def job_metrics(session: Session, now: dt.datetime) -> list[Metric]:
 
 
 def outbox_metrics(session: Session, _now: dt.datetime) -> list[Metric]:
-    rows = session.execute(select(OutboxItem.state, func.count()).group_by(OutboxItem.state))
-    counts: dict[str, int] = {state: count for state, count in rows.tuples()}
+    by_state = select(OutboxItem.state, func.count()).group_by(OutboxItem.state)
+    counts: dict[str, int] = dict(session.execute(by_state).all())
     family = GaugeMetricFamily(
         "stabil_outbox_notifications",
         "Notifications in the outbox by state: pending (to send), parked (kept failing), sent.",
