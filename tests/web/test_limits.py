@@ -119,3 +119,9 @@ def test_once_the_answer_has_begun_the_error_goes_up() -> None:
     client = TestClient(BodyLimit(answers_then_reads, max_bytes=10))
     with pytest.raises(BodyTooLarge):
         client.post("/", content=chunks(11, size=5))
+
+
+def test_the_limit_wraps_every_other_added_middleware() -> None:
+    # add_middleware puts the last added outermost: a middleware added after the limit would
+    # read (and buffer) bodies the limit never counted.
+    assert create_app().user_middleware[0].cls is BodyLimit

@@ -77,6 +77,19 @@ def test_each_app_counts_only_its_own_requests(
     assert requests(scrape(client, cast.admin), "GET", "/healthz", 200) == 1
 
 
+def test_an_unexpected_error_is_counted_as_the_500_it_became(cast: Cast, session: Session) -> None:
+    app = create_app()
+    app.dependency_overrides[get_session] = lambda: session
+
+    @app.get("/api/v1/fails/{key}")
+    def fails(key: str) -> None:
+        raise RuntimeError(key)
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.get("/api/v1/fails/one").status_code == 500
+        assert requests(scrape(client, cast.admin), "GET", "/api/v1/fails/{key}", 500) == 1
+
+
 def test_queue_gauges_reflect_jobs_and_outbox(
     client: TestClient, cast: Cast, session: Session
 ) -> None:
