@@ -5,12 +5,32 @@ Every field here is documented in docs/settings.md; a test fails when one is not
 
 from __future__ import annotations
 
+import ipaddress
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+MIB = 1024 * 1024
+
+
+def parse_networks(text: str) -> tuple[IPNetwork, ...]:
+    """Comma-separated addresses or CIDR networks; an address is a network of one."""
+    networks = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ValueError(
+                f"{item!r} is neither an IP address nor a network: "
+                "write e.g. 10.0.0.5, 10.0.0.0/8 or fd00::/8, separated by commas"
+            ) from None
+    return tuple(networks)
 
 
 class Settings(BaseSettings):
@@ -73,6 +93,28 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = Field(
         default=10, ge=1, le=100, description="Attempts to deliver a notification before parking."
     )
+
+    max_body_bytes: int = Field(
+        default=MIB,
+        ge=1024,
+        le=1024 * MIB,
+        description="Largest request body accepted, in bytes; a larger one is answered 413 unread.",
+    )
+    metrics_allow: str = Field(
+        default="127.0.0.0/8,::1",
+        description="Client addresses or networks, comma-separated, that may read /metrics "
+        "without a token.",
+    )
+
+    @field_validator("metrics_allow")
+    @classmethod
+    def _metrics_allow_is_networks(cls, value: str) -> str:
+        parse_networks(value)
+        return value
+
+    @property
+    def metrics_networks(self) -> tuple[IPNetwork, ...]:
+        return parse_networks(self.metrics_allow)
 
     @property
     def mail_domain(self) -> str:

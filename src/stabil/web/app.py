@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp
 
 from stabil import __version__
 from stabil.accounts import api as accounts_api
@@ -13,6 +16,8 @@ from stabil.catalog import api as catalog_api
 from stabil.catalog import pages as catalog_pages
 from stabil.desk import api as desk_api
 from stabil.desk import major_api
+from stabil.metrics import api as metrics_api
+from stabil.metrics.http import HttpMetrics, RequestMetrics, RouteTemplates
 from stabil.outbox import api as outbox_api
 from stabil.outbox import pages as outbox_pages
 from stabil.problems import api as problems_api
@@ -21,19 +26,43 @@ from stabil.settings import get_settings
 from stabil.status import api as status_api
 from stabil.status import pages as status_pages
 from stabil.web.admission import sized_threads
+from stabil.web.api_docs import ASSETS_PATH, install_api_docs
 from stabil.web.errors import install_error_handlers
-from stabil.web.login import install_login
+from stabil.web.headers import SecurityHeaders
+from stabil.web.limits import BodyLimit
+from stabil.web.login import SESSION_COOKIE, install_login
 from stabil.web.retry import RetryConflicts
 
 API_PREFIX = "/api/v1"
+PUBLIC_FILES = ("/static/", "/assets/", f"{ASSETS_PATH}/")
+
+
+class StabilApp(FastAPI):
+    """FastAPI with an outer edge: middleware that must see every answer, the 500s too.
+
+    Starlette puts the middleware that turns an unexpected exception into the 500 answer
+    outside all that `add_middleware` adds, so none of that sees the 500. The layers in
+    `edge` (outermost first) wrap the whole stack instead.
+    """
+
+    edge: Sequence[Middleware] = ()
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app = super().build_middleware_stack()
+        for cls, args, kwargs in reversed(self.edge):
+            app = cls(app, *args, **kwargs)
+        return app
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(
+    settings = get_settings()
+    app = StabilApp(
         title="Stabil",
         version=__version__,
         description="Keeps the promises of a public digital service's service declaration.",
         lifespan=sized_threads,
+        docs_url=None,  # our own /docs: Swagger UI from a locked package, no inline script
+        redoc_url=None,
     )
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(catalog_api.router)
@@ -48,14 +77,17 @@ def create_app() -> FastAPI:
     app.include_router(catalog_pages.router)
     app.include_router(outbox_pages.router)
     app.include_router(status_pages.router)
+    app.include_router(metrics_api.router)
+    install_api_docs(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    assets = get_settings().var_dir / "assets"
+    assets = settings.var_dir / "assets"
     if assets.is_dir():
         app.mount("/assets", StaticFiles(directory=assets), name="assets")
     app.state.design_system = (assets / "dkfds").is_dir()
     install_error_handlers(app)
     install_login(app)
-    app.add_middleware(RetryConflicts)
+    app.add_middleware(RetryConflicts)  # inside the body limit: it keeps bounded bodies
+    install_edge(app, settings.max_body_bytes)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -64,3 +96,22 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     return app
+
+
+def install_edge(app: StabilApp, max_body_bytes: int) -> None:
+    """The middleware, outermost first:
+
+    1. RequestMetrics: times and counts every answer, the 413s and 500s included.
+    2. SecurityHeaders: every answer gets them, the 413s and 500s included.
+    3. (Starlette's ServerErrorMiddleware: an unexpected exception becomes the 500.)
+    4. BodyLimit: before anything reads the body, authentication included. Inside 3, so
+       that a middleware inside it that reads the body (buffering it to retry the request,
+       say) gets a 413, not a 500; such a middleware is added before this one.
+    """
+    app.state.metrics = metrics = HttpMetrics()
+    app.edge = (
+        Middleware(RequestMetrics, metrics=metrics, routes=RouteTemplates(app.routes)),
+        Middleware(SecurityHeaders, session_cookie=SESSION_COOKIE, public_prefixes=PUBLIC_FILES),
+    )
+    # add_middleware wraps what was added before it: this one must be added last.
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)

@@ -1,0 +1,1 @@
+"""Metrics for operations teams: GET /metrics in the Prometheus text format."""

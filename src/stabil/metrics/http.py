@@ -1,0 +1,101 @@
+"""Request counts and latencies, by route template and status, in the app's own registry.
+
+Labels name the route's template (`/api/v1/incidents/{key}`), never the raw path, and every
+path no route knows shares one label, so a client cannot grow the number of series.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from fastapi.routing import RouteContext, iter_route_contexts
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.routing import BaseRoute, Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+UNMATCHED = "unmatched"
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+LABELS = ("method", "route", "status")
+
+
+class HttpMetrics:
+    """The request metrics of one app. Each app has its own registry, so apps never collide."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "stabil_http_requests",
+            "HTTP requests answered, by method, route template and status code.",
+            LABELS,
+            registry=self.registry,
+        )
+        self.duration = Histogram(
+            "stabil_http_request_duration_seconds",
+            "Time from a request's arrival until its answer was sent, in seconds.",
+            LABELS,
+            registry=self.registry,
+        )
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        labels = (method if method in KNOWN_METHODS else "other", route, str(status))
+        self.requests.labels(*labels).inc()
+        self.duration.labels(*labels).observe(seconds)
+
+
+class RouteTemplates:
+    """The template of the route a request goes to, matched the way the router matches."""
+
+    def __init__(self, routes: Sequence[BaseRoute]) -> None:
+        self._routes = routes
+        self._contexts: list[RouteContext] | None = None
+
+    def template(self, scope: Scope) -> str:
+        # The routes are all there by the first request; included routers are flattened
+        # so that each candidate knows its full path.
+        if self._contexts is None:
+            self._contexts = list(iter_route_contexts(self._routes))
+        probe = {
+            "type": "http",
+            "path": scope["path"],
+            "root_path": scope.get("root_path", ""),
+            "method": scope["method"],
+            "headers": [],
+        }
+        partial: str | None = None
+        for context in self._contexts:
+            match, _child = context.matches(probe)
+            if match is Match.FULL:
+                return str(context.path_format)
+            if match is Match.PARTIAL and partial is None:  # another method: a 405
+                partial = str(context.path_format)
+        return partial or UNMATCHED
+
+
+class RequestMetrics:
+    """Pure ASGI middleware: times and counts every request, by the answer it got."""
+
+    def __init__(self, app: ASGIApp, *, metrics: HttpMetrics, routes: RouteTemplates) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        # Matched before the app runs: routing changes the scope (a mount's root_path).
+        route = self.routes.template(scope)
+        status = 500  # what the client gets when the app fails before it answers
+
+        async def note_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, note_status)
+        finally:
+            self.metrics.observe(scope["method"], route, status, time.perf_counter() - started)
