@@ -187,3 +187,29 @@ def _filled(body: dict[str, Any] | None, world: World) -> dict[str, Any] | None:
         name: [item.format(**names) for item in value] if isinstance(value, list) else value
         for name, value in body.items()
     }
+
+
+# What each member finds in the lists, of the world's records: h(anded), m(ajor), p(roblem),
+# r(equest), and the two messages as 2.
+#                admin operator viewer supplier other_supplier authority other_authority
+LISTED = {
+    "/incidents": "hm    hm       hm     hm       -              hm        -",
+    "/problems": "p     p        p      p        -              p         -",
+    "/requests": "r     r        r      -        -              r         -",
+    "/messages": "2     2        2      2        2              2         2",
+}
+
+
+@pytest.mark.usefixtures("frozen")
+def test_lists_hold_what_each_may_see(client: TestClient, session: Session, cast: Cast) -> None:
+    world = build_world(session, cast)
+    letters = {"h": world.handed, "m": world.major, "p": world.problem, "r": world.request}
+    for route, row in LISTED.items():
+        for name, expected in zip(WHO[:7], row.split(), strict=True):
+            page = client.get(API_PREFIX + route, headers=headers(getattr(cast, name))).json()
+            if expected == "2":
+                assert page["total"] == 2, (route, name)
+                continue
+            wanted = {letters[letter] for letter in expected if letter != "-"}
+            listed = {item["key"] for item in page["items"]}
+            assert (listed, page["total"]) == (wanted, len(wanted)), (route, name)
