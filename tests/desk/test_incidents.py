@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from stabil.catalog.service import load_declaration_text
 from stabil.desk import transitions
-from stabil.desk.errors import Forbidden, Invalid, TransitionNotAllowed
+from stabil.desk.errors import Forbidden, Invalid, NotFound, TransitionNotAllowed
 from stabil.desk.models import Incident, IncidentEvent
 from stabil.desk.present import incident_out
 from stabil.desk.service import NewIncident, change_priority, edit_incident, open_incident
@@ -46,7 +46,7 @@ def test_key_priority_and_timers(session: Session, cast: Cast) -> None:
     second = report(session, cast, now)
     assert incident.key == "BDK-2026-0001"
     assert second.key == "BDK-2026-0002"
-    out = incident_out(incident, now)
+    out = incident_out(incident, now, cast.operator.user)
     assert (out.priority, out.suggested_priority, out.major) == (1, 1, True)
     assert out.declaration_version == "1.0"
     assert out.timers["reaction"].due_at == local(2026, 4, 14, 10, 15)
@@ -107,7 +107,7 @@ def test_every_transition_and_its_events(session: Session, cast: Cast) -> None:
     assert events[3].after["reopen"] is True
     assert events[3].note == "fejlen er tilbage"
     assert events[2].actor_id == cast.supplier.user.id
-    out = incident_out(incident, local(2026, 4, 15))
+    out = incident_out(incident, local(2026, 4, 15), cast.operator.user)
     # Resolution: 09:50-11:00 (70 min) and 12:00-12:30 (30 min) = 100 min of 240: met.
     assert out.timers["resolution"].elapsed_seconds == 100 * 60
     assert out.timers["resolution"].met is True
@@ -154,7 +154,7 @@ def test_entry_made_afterwards_r7_2(session: Session, cast: Cast) -> None:
         at=local(2026, 4, 14, 10, 10),
         now=local(2026, 4, 14, 10, 30),
     )
-    out = incident_out(incident, local(2026, 4, 14, 10, 30))
+    out = incident_out(incident, local(2026, 4, 14, 10, 30), cast.operator.user)
     assert out.timers["reaction"].stopped_at == local(2026, 4, 14, 10, 10)
     assert out.timers["reaction"].met is True
     event = session.scalars(select(IncidentEvent).where(IncidentEvent.kind == "transition")).one()
@@ -178,7 +178,7 @@ def test_priority_change_recomputes_from_detection(session: Session, cast: Cast)
         "Færre ramt end først antaget",
         now=local(2026, 4, 14, 10, 5),
     )
-    out = incident_out(incident, local(2026, 4, 14, 10, 5))
+    out = incident_out(incident, local(2026, 4, 14, 10, 5), cast.operator.user)
     assert out.priority == 2
     assert out.major is False
     assert out.timers["reaction"].due_at == local(2026, 4, 14, 14)
@@ -241,8 +241,8 @@ def test_new_declaration_version_leaves_open_incidents_alone(session: Session, c
     later = report(session, cast, local(2026, 4, 14, 11))
     change_priority(session, cast.operator.user, incident, 1, None, now=local(2026, 4, 14, 11))
     old_out, new_out = (
-        incident_out(incident, local(2026, 4, 14, 11)),
-        incident_out(later, local(2026, 4, 14, 11)),
+        incident_out(incident, local(2026, 4, 14, 11), cast.operator.user),
+        incident_out(later, local(2026, 4, 14, 11), cast.operator.user),
     )
     assert (old_out.declaration_version, new_out.declaration_version) == ("1.0", "1.1")
     assert old_out.timers["reaction"].target_seconds == 900
@@ -251,7 +251,8 @@ def test_new_declaration_version_leaves_open_incidents_alone(session: Session, c
 
 def test_supplier_and_authority_limits(session: Session, cast: Cast) -> None:
     incident = report(session, cast, local(2026, 4, 14, 10))
-    with pytest.raises(Forbidden):
+    # Not handed to the supplier, so not visible to it: answered as if it did not exist.
+    with pytest.raises(NotFound):
         transitions.hand_over(
             session, cast.supplier.user, incident, party="supplier-a", now=local(2026, 4, 14, 10, 1)
         )

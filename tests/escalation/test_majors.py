@@ -210,10 +210,10 @@ def test_start_time_average_r4(session: Session, cast: Cast) -> None:
             now=local(2026, 4, day, 10, minutes),
         )
     major(session, cast, local(2026, 4, 16, 10))
-    result = start_time(session, "borger-dk", "2026-04")
+    result = start_time(session, "borger-dk", "2026-04", cast.viewer.user)
     assert (result.started, result.waiting, result.average_minutes) == (2, 1, 15.0)
     assert result.met is True
-    assert start_time(session, "borger-dk", "2026-05").average_minutes is None
+    assert start_time(session, "borger-dk", "2026-05", cast.viewer.user).average_minutes is None
 
 
 def test_major_status_and_start_time_api(session: Session, cast: Cast, client: TestClient) -> None:

@@ -151,10 +151,10 @@ def test_authorities_submit_see_and_withdraw_their_own(client: TestClient, cast:
     assert keys(cast.supplier) == []
     assert set(keys(cast.viewer)) == {own, staff}
     auth = headers(cast.other_authority)
-    assert client.get(f"/api/v1/requests/{own}", headers=auth).status_code == 403
+    assert client.get(f"/api/v1/requests/{own}", headers=auth).status_code == 404
     assert move(client, cast.authority, own, to="in_progress").status_code == 403
     assert move(client, cast.viewer, own, to="in_progress").status_code == 403
-    assert move(client, cast.other_authority, own, to="withdrawn").status_code == 403
+    assert move(client, cast.other_authority, own, to="withdrawn").status_code == 404
     withdrawn = move(client, cast.authority, own, to="withdrawn")
     assert withdrawn.json()["state"] == "withdrawn"
     assert withdrawn.json()["timers"]["reaction"]["excluded"] is True

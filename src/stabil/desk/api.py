@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from stabil.accounts.auth import CurrentUser
 from stabil.accounts.models import User
@@ -37,6 +37,7 @@ from stabil.desk.states import Action, State
 from stabil.desk.suggestion import Impact
 from stabil.web.deps import SessionDep
 from stabil.web.idempotency import IdempotencyKey, once
+from stabil.web.params import Limit, Offset
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 
@@ -91,7 +92,7 @@ def _create(session: Session, user: User, body: IncidentIn) -> IncidentOut:
             responsible=body.responsible,
         ),
     )
-    return incident_out(incident, now_utc())
+    return incident_out(incident, now_utc(), user)
 
 
 @router.get("", summary="List incidents")
@@ -103,20 +104,23 @@ def index(
     priority: Annotated[int | None, Query(ge=1, le=9)] = None,
     breached: bool | None = None,
     text: Annotated[Text | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> IncidentPage:
     now = now_utc()
     filters = IncidentFilter(service, state, priority, breached, text)
     items, total = list_incidents(session, user, filters, limit=limit, offset=offset, now=now)
     return IncidentPage(
-        items=[incident_out(item, now) for item in items], total=total, limit=limit, offset=offset
+        items=[incident_out(item, now, user) for item in items],
+        total=total,
+        limit=limit,
+        offset=offset,
     )
 
 
 @router.get("/{key}", summary="One incident")
 def show(key: str, user: CurrentUser, session: SessionDep) -> IncidentOut:
-    return incident_out(get_incident(session, user, key), now_utc())
+    return incident_out(get_incident(session, user, key), now_utc(), user)
 
 
 @router.patch("/{key}", summary="Edit an incident or change its priority")
@@ -132,14 +136,19 @@ def patch(key: str, body: IncidentPatch, user: CurrentUser, session: SessionDep)
         edit_incident(session, user, incident, changes, now)
     if body.priority is not None:
         change_priority(session, user, incident, body.priority, body.priority_reason, now)
-    return incident_out(incident, now)
+    return incident_out(incident, now, user)
 
 
 @router.post("/{key}/transitions", summary="Move an incident to another state")
 def transition(key: str, body: TransitionIn, user: CurrentUser, session: SessionDep) -> IncidentOut:
     incident = get_incident(session, user, key, for_update=True)
     now = now_utc()
-    common: dict[str, Any] = {"at": body.at, "note": body.note, "now": now}
+    common: dict[str, Any] = {
+        "at": body.at,
+        "note": body.note,
+        "note_visibility": body.note_visibility,
+        "now": now,
+    }
     if body.to is Action.handed_over:
         transitions.hand_over(session, user, incident, party=body.party, **common)
     elif body.to is Action.resolved:
@@ -150,7 +159,7 @@ def transition(key: str, body: TransitionIn, user: CurrentUser, session: Session
         transitions.reopen(session, user, incident, party=body.party, **common)
     else:
         transitions.cancel(session, user, incident, reason=body.reason, **common)
-    return incident_out(incident, now)
+    return incident_out(incident, now, user)
 
 
 @router.get("/{key}/events", summary="The incident's history, oldest first")
@@ -159,6 +168,7 @@ def events(key: str, user: CurrentUser, session: SessionDep) -> list[EventOut]:
     rows = session.scalars(
         select(IncidentEvent)
         .where(IncidentEvent.incident_id == incident.id)
+        .options(selectinload(IncidentEvent.actor))
         .order_by(IncidentEvent.seq)
     )
-    return [event_out(row) for row in rows]
+    return [event_out(row, user) for row in rows]

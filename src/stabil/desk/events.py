@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -11,6 +12,13 @@ from stabil.accounts.models import User
 from stabil.catalog.service import declaration_of
 from stabil.declaration import Declaration
 from stabil.desk.models import Incident, IncidentEvent
+
+
+class NoteVisibility(StrEnum):
+    """Who reads a note on the incident's timeline; the writer chooses when writing it."""
+
+    internal = "internal"  # the desk and the working supplier
+    shared = "shared"  # also the reporting authority
 
 
 def declaration_for(incident: Incident) -> Declaration:
@@ -29,6 +37,7 @@ def record_event(
     before: dict[str, Any],
     after: dict[str, Any],
     note: str | None = None,
+    note_visibility: NoteVisibility = NoteVisibility.internal,
 ) -> IncidentEvent:
     """Append one event. The (incident, seq) key makes a concurrent second writer fail."""
     incident.revision += 1
@@ -43,6 +52,7 @@ def record_event(
         before=before,
         after=after,
         note=note,
+        note_visibility=None if note is None else note_visibility.value,
     )
     session.add(event)
     return event

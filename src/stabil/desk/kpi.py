@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from stabil.accounts.models import User
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, version_in_force
+from stabil.desk.access import SEE_ALL, visible
 from stabil.desk.errors import Invalid
 from stabil.desk.models import Incident, IncidentTimer
 
@@ -29,10 +31,14 @@ class StartTime:
     goal_minutes: float
     met: bool | None
     incidents: list[str]
+    complete: bool  # every incident counted; else only those the reader may see
 
 
-def start_time(session: Session, service: str, month: str) -> StartTime:
+def start_time(session: Session, service: str, month: str, reader: User) -> StartTime:
     """The average of the timer's service time over the month's incidents (R4.1).
+
+    Only the incidents `reader` may see are counted and listed, by the same rule as every
+    list: the desk's readers get the service's figure, an authority its own incidents'.
 
     Each goal of `goals.averages` names its timer (Borger.dk: the reaction timer, which stops
     when work starts, counted in primary service time) and its priorities; cancelled
@@ -61,6 +67,7 @@ def start_time(session: Session, service: str, month: str) -> StartTime:
             Incident.detected_at >= start,
             Incident.detected_at < end,
             IncidentTimer.kind == goal.timer,
+            visible(reader),
         )
         .order_by(Incident.detected_at)
     ).all()
@@ -78,15 +85,23 @@ def start_time(session: Session, service: str, month: str) -> StartTime:
         goal_minutes=goal.average_minutes,
         met=None if average is None else average <= goal.average_minutes,
         incidents=[key for key, _ in done],
+        complete=reader.role in SEE_ALL,
     )
 
 
+FIRST_YEAR, LAST_YEAR = 1970, 9998
+
+
 def _month(text: str) -> dt.date:
+    wrong = f"{text!r} is not a month from {FIRST_YEAR}-01 to {LAST_YEAR}-12 (write YYYY-MM)"
     try:
         year, month = (int(part) for part in text.split("-"))
-        return dt.date(year, month, 1)
+        day = dt.date(year, month, 1)
     except ValueError:
-        raise Invalid("month", f"{text!r} is not a month (write YYYY-MM, e.g. 2026-04)") from None
+        raise Invalid("month", wrong) from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Invalid("month", wrong)
+    return day
 
 
 def _next_month(day: dt.date) -> dt.date:

@@ -129,4 +129,4 @@ def get_start_time(
     session: SessionDep,
     month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", examples=["2026-04"])],
 ) -> StartTime:
-    return start_time(session, service, month)
+    return start_time(session, service, month, user)

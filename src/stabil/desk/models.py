@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Float,
     ForeignKey,
     Index,
@@ -82,7 +83,10 @@ class IncidentEvent(Base):
     """One change of an incident, never updated or deleted: who, when, what, before and after."""
 
     __tablename__ = "incident_events"
-    __table_args__ = (UniqueConstraint("incident_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("incident_id", "seq"),
+        CheckConstraint("note_visibility IN ('internal', 'shared')", name="note_visibility"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
@@ -94,6 +98,9 @@ class IncidentEvent(Base):
     before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     after: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     note: Mapped[str | None] = mapped_column(Text)
+    note_visibility: Mapped[str | None] = mapped_column(
+        String(16), comment="internal or shared, for a note; who may read it."
+    )
 
     incident: Mapped[Incident] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()

@@ -1,16 +1,30 @@
-"""The JSON shapes of the desk API."""
+"""The JSON shapes of the desk API, and the field types every domain's request bodies share."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic import Strict as StrictMode
 
+from stabil.desk.events import NoteVisibility
 from stabil.desk.service import Channel, Responsible
 from stabil.desk.states import Action, State
 
 EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# Far enough for any horizon; any later and a time with a negative offset would not fit a
+# datetime once turned into UTC.
+LATEST = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 
 
 def _printable(value: str) -> str:
@@ -20,11 +34,34 @@ def _printable(value: str) -> str:
     return value
 
 
-def _not_ancient(value: dt.datetime) -> dt.datetime:
-    if value < EARLIEST:
-        raise ValueError("lies before 1970-01-01 (give the real time, with its offset)")
+def _instant_text(value: Any) -> Any:
+    # Lax datetime parsing would take a number as seconds since 1970; JSON instants are text.
+    if isinstance(value, (int, float)):
+        raise ValueError("is a number; give an instant as text, e.g. 2026-04-14T10:10:00+02:00")
     return value
 
+
+def _in_range(value: dt.datetime) -> dt.datetime:
+    if value < EARLIEST:
+        raise ValueError("lies before 1970-01-01 (give the real time, with its offset)")
+    if value >= LATEST:
+        raise ValueError("lies after 9998-12-31 (give the real time, with its offset)")
+    return value
+
+
+def _not_null(value: Any) -> Any:
+    if value is None:
+        raise ValueError("cannot be null (leave the field out to keep its value)")
+    return value
+
+
+# Request bodies are strict, so that "1" and true are not taken for the number 1. JSON has no
+# enum or datetime type, though: those arrive as text and are parsed from it.
+FromText = StrictMode(False)
+E = TypeVar("E", bound=StrEnum)
+Choice = Annotated[E, FromText]
+# For a field of a PATCH body that may be left out but, when given, may not be null.
+NotNull = BeforeValidator(_not_null)
 
 Printable = AfterValidator(_printable)
 Text = Annotated[str, Printable]
@@ -38,11 +75,15 @@ ShortText = Annotated[
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Printable]
 Level = Annotated[int, Field(ge=1, le=9)]
 Key = Annotated[str, StringConstraints(min_length=1, max_length=64), Printable]
-Instant = Annotated[AwareDatetime, AfterValidator(_not_ancient)]
+Instant = Annotated[
+    AwareDatetime, FromText, BeforeValidator(_instant_text), AfterValidator(_in_range)
+]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """The base of every request body: no unknown fields, and no guessing of types."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ImpactIn(Strict):
@@ -67,28 +108,37 @@ class IncidentIn(Strict):
     priority_reason: ShortText | None = Field(
         default=None, description="Required when the priority differs from the suggestion."
     )
-    channel: Channel = Channel.api
+    channel: Choice[Channel] = Channel.api
     reporter: Name | None = Field(
         default=None, description="Who reported it (a name or a functional address)."
     )
-    responsible: Responsible = Responsible.agency
+    responsible: Choice[Responsible] = Responsible.agency
 
 
 class IncidentPatch(Strict):
-    title: Title | None = None
-    description: LongText | None = None
-    responsible: Responsible | None = None
-    priority: Level | None = None
+    """The fields to change; a field left out keeps its value, and none of them may be null."""
+
+    title: Annotated[Title | None, NotNull] = None
+    description: Annotated[LongText | None, NotNull] = None
+    responsible: Annotated[Choice[Responsible] | None, NotNull] = None
+    priority: Annotated[Level | None, NotNull] = None
     priority_reason: ShortText | None = None
 
 
 class TransitionIn(Strict):
-    to: Action
+    to: Choice[Action]
     at: Instant | None = Field(
         default=None, description="When it really happened, for an entry made afterwards."
     )
     note: LongText | None = None
-    party: Key | None = Field(default=None, description="Organisation key, for handed_over.")
+    note_visibility: Choice[NoteVisibility] = Field(
+        default=NoteVisibility.internal,
+        description="internal: the desk and the working supplier read the note; shared: the "
+        "reporting authority too.",
+    )
+    party: Key | None = Field(
+        default=None, description="A supplier or agency organisation's key, for handed_over."
+    )
     reason: ShortText | None = Field(default=None, description="Required for cancelled.")
 
 
@@ -146,7 +196,8 @@ class EventOut(BaseModel):
     effective_at: dt.datetime
     before: dict[str, Any]
     after: dict[str, Any]
-    note: str | None
+    note: str | None = Field(description="None too when the reader may not read the note.")
+    note_visibility: NoteVisibility | None
 
 
 class IncidentPage(BaseModel):

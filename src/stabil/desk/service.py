@@ -17,8 +17,14 @@ from stabil.db.queries import contains_text, count_and_page, one_by_key
 from stabil.db.types import now_utc
 from stabil.db.upsert import next_number
 from stabil.declaration import Declaration
-from stabil.desk.access import check_can_edit, check_can_report, check_can_see, visible
-from stabil.desk.errors import Invalid, NotFound
+from stabil.desk.access import (
+    can_see,
+    check_can_edit,
+    check_can_report,
+    not_found,
+    visible,
+)
+from stabil.desk.errors import Invalid
 from stabil.desk.events import declaration_for, record_event
 from stabil.desk.history import refresh_timers
 from stabil.desk.models import Incident, IncidentSequence, IncidentTimer
@@ -241,9 +247,8 @@ def get_incident(session: Session, actor: User, key: str, *, for_update: bool = 
     """The incident with `key` if the actor may see it; locked for a change when asked."""
     statement = select(Incident).where(Incident.key == key)
     incident = one_by_key(session, statement, key, max_length=32, for_update=for_update)
-    if incident is None:
-        raise NotFound(f"no incident is named {key!r}")
-    check_can_see(actor, incident)
+    if incident is None or not can_see(actor, incident):
+        raise not_found(key)
     return incident
 
 

@@ -7,19 +7,27 @@ Each records an immutable event with who, when it was recorded and when it reall
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from stabil.accounts.models import Organisation, User
+from stabil.accounts.models import Organisation, OrganisationKind, User
 from stabil.db.types import now_utc
 from stabil.desk.access import check_can_act
 from stabil.desk.errors import Invalid, TransitionNotAllowed
-from stabil.desk.events import record_event
+from stabil.desk.events import NoteVisibility, record_event
 from stabil.desk.history import refresh_timers
 from stabil.desk.models import Incident
 from stabil.desk.states import TARGET_STATE, Action, State, allowed_actions
+
+# Who an incident may be handed to: those who work incidents.
+PARTY_KINDS = (OrganisationKind.supplier, OrganisationKind.agency)
+
+
+class _Note(NamedTuple):
+    text: str | None
+    visibility: NoteVisibility
 
 
 def hand_over(
@@ -30,15 +38,18 @@ def hand_over(
     party: str | None,
     at: dt.datetime | None = None,
     note: str | None = None,
+    note_visibility: NoteVisibility = NoteVisibility.internal,
     now: dt.datetime | None = None,
 ) -> None:
     """Work starts: the incident goes to a party for resolution; the reaction clock stops."""
     _guard(actor, incident, Action.handed_over)
     if party is None and incident.party_id is None:
         raise Invalid("party", "name the organisation the incident is handed over to")
-    organisation = _organisation(session, party) if party else None
+    organisation = _party(session, party) if party else None
     extra = {"party": organisation.key} if organisation else {}
-    _transition(session, actor, incident, Action.handed_over, at, note, extra, now)
+    _transition(
+        session, actor, incident, Action.handed_over, at, _Note(note, note_visibility), extra, now
+    )
     if organisation:
         incident.party_id = organisation.id
 
@@ -50,10 +61,13 @@ def resolve(
     *,
     at: dt.datetime | None = None,
     note: str | None = None,
+    note_visibility: NoteVisibility = NoteVisibility.internal,
     now: dt.datetime | None = None,
 ) -> None:
     """Service is restored, by a fix or a work-around; the resolution clock stops."""
-    _transition(session, actor, incident, Action.resolved, at, note, {}, now)
+    _transition(
+        session, actor, incident, Action.resolved, at, _Note(note, note_visibility), {}, now
+    )
 
 
 def close(
@@ -63,9 +77,10 @@ def close(
     *,
     at: dt.datetime | None = None,
     note: str | None = None,
+    note_visibility: NoteVisibility = NoteVisibility.internal,
     now: dt.datetime | None = None,
 ) -> None:
-    _transition(session, actor, incident, Action.closed, at, note, {}, now)
+    _transition(session, actor, incident, Action.closed, at, _Note(note, note_visibility), {}, now)
 
 
 def reopen(
@@ -76,15 +91,18 @@ def reopen(
     party: str | None = None,
     at: dt.datetime | None = None,
     note: str | None = None,
+    note_visibility: NoteVisibility = NoteVisibility.internal,
     now: dt.datetime | None = None,
 ) -> None:
     """The fix did not hold: back to the party; the resolution clock continues (R7.4)."""
     _guard(actor, incident, Action.reopened)
-    organisation = _organisation(session, party) if party else None
+    organisation = _party(session, party) if party else None
     extra: dict[str, Any] = {"reopen": True}
     if organisation:
         extra["party"] = organisation.key
-    _transition(session, actor, incident, Action.reopened, at, note, extra, now)
+    _transition(
+        session, actor, incident, Action.reopened, at, _Note(note, note_visibility), extra, now
+    )
     if organisation:
         incident.party_id = organisation.id
 
@@ -97,12 +115,16 @@ def cancel(
     reason: str | None,
     at: dt.datetime | None = None,
     note: str | None = None,
+    note_visibility: NoteVisibility = NoteVisibility.internal,
     now: dt.datetime | None = None,
 ) -> None:
     """Withdraw the incident (e.g. a duplicate); it stays in history, outside the KPIs."""
     if not (reason and reason.strip()):
         raise Invalid("reason", "say why the incident is cancelled")
-    _transition(session, actor, incident, Action.cancelled, at, note, {"reason": reason}, now)
+    extra = {"reason": reason}
+    _transition(
+        session, actor, incident, Action.cancelled, at, _Note(note, note_visibility), extra, now
+    )
 
 
 def _transition(
@@ -111,7 +133,7 @@ def _transition(
     incident: Incident,
     action: Action,
     at: dt.datetime | None,
-    note: str | None,
+    note: _Note,
     extra: dict[str, Any],
     now: dt.datetime | None,
 ) -> None:
@@ -133,7 +155,8 @@ def _transition(
         recorded_at=now,
         before=before,
         after=after,
-        note=note,
+        note=note.text,
+        note_visibility=note.visibility,
     )
     refresh_timers(session, incident, now)
 
@@ -166,9 +189,26 @@ def _effective_time(incident: Incident, at: dt.datetime | None, now: dt.datetime
     return at
 
 
-def _organisation(session: Session, key: str) -> Organisation:
+def _party(session: Session, key: str) -> Organisation:
+    """The organisation an incident goes to: one that can work it, never an authority.
+
+    An authority cannot resolve an incident, and once it was handed one no supplier could
+    see it any more.
+    """
     organisation = session.scalar(select(Organisation).where(Organisation.key == key))
+    if organisation is not None and organisation.kind in PARTY_KINDS:
+        return organisation
+    accepted = session.scalars(
+        select(Organisation.key)
+        .where(Organisation.kind.in_(PARTY_KINDS))
+        .order_by(Organisation.key)
+    ).all()
+    offered = f"(use one of: {', '.join(accepted)})" if accepted else "(there is none yet)"
     if organisation is None:
-        known = session.scalars(select(Organisation.key).order_by(Organisation.key)).all()
-        raise Invalid("party", f"no organisation is named {key!r} (known: {', '.join(known)})")
-    return organisation
+        problem = f"no supplier or agency organisation is named {key!r} {offered}"
+    else:
+        problem = (
+            f"{key} is an {organisation.kind.value}; an incident goes to a supplier or "
+            f"agency organisation {offered}"
+        )
+    raise Invalid("party", problem)

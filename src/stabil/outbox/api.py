@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from stabil.accounts.auth import require_roles
@@ -15,11 +15,10 @@ from stabil.db.types import now_utc
 from stabil.outbox.manage import OutboxFilter, get_item, list_outbox, retry
 from stabil.outbox.models import Channel, DeliveryState, OutboxItem
 from stabil.web.deps import SessionDep
+from stabil.web.params import Limit, Offset, RowId
 
 router = APIRouter(prefix="/outbox", tags=["outbox"])
 Admin = Annotated[User, Depends(require_roles(Role.admin))]
-ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-MAX_OFFSET = 2**31 - 1
 
 
 class OutboxItemOut(BaseModel):
@@ -60,8 +59,8 @@ def index(
     state: DeliveryState | None = None,
     channel: Channel | None = None,
     subject_key: Annotated[str | None, Query(max_length=64, pattern=r"^[^\x00]*$")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> OutboxPage:
     wanted = OutboxFilter(
         state=state.value if state else None,
@@ -73,10 +72,10 @@ def index(
 
 
 @router.get("/{item_id}", summary="One notification")
-def show(item_id: ItemId, _admin: Admin, session: SessionDep) -> OutboxItemOut:
+def show(item_id: RowId, _admin: Admin, session: SessionDep) -> OutboxItemOut:
     return item_out(get_item(session, item_id))
 
 
 @router.post("/{item_id}/retry", summary="Retry a parked notification now")
-def retry_parked(item_id: ItemId, _admin: Admin, session: SessionDep) -> OutboxItemOut:
+def retry_parked(item_id: RowId, _admin: Admin, session: SessionDep) -> OutboxItemOut:
     return item_out(retry(session, item_id, now_utc()))

@@ -2,47 +2,63 @@
 
 Admins, operators and viewers see every problem. A supplier sees the problems its organisation
 owns and those linked to an incident handed to it; an authority sees those linked to an
-incident it reported. Only admins and operators change problems.
+incident it reported. Only admins and operators change problems. A problem the caller may not
+see is answered exactly like one that does not exist.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement
 
+from stabil.access import EVERYTHING, NOTHING, Either, Owned, Scope, Through
 from stabil.accounts.models import Role, User
 from stabil.desk import access as desk_access
-from stabil.desk.errors import Forbidden
+from stabil.desk.errors import Forbidden, NotFound
 from stabil.problems.models import Problem, ProblemIncident
+from stabil.problems.states import ProblemState, allowed_states
 
-SEE_ALL = {Role.admin, Role.operator, Role.viewer}
-WORK = {Role.admin, Role.operator}
+SEE_ALL = desk_access.SEE_ALL
+WORK = desk_access.WORK
+
+
+def scope(user: User) -> Scope:
+    """The one statement of which problems `user` sees; lists and lookups both use it."""
+    if user.role in SEE_ALL:
+        return EVERYTHING
+    through_incident = Through(Problem.links, ProblemIncident.incident, desk_access.scope(user))
+    if user.role is Role.supplier:
+        return Either((Owned(Problem.owner_id, user.organisation_id), through_incident))
+    if user.role is Role.authority:
+        return through_incident
+    return NOTHING
 
 
 def visible(user: User) -> ColumnElement[bool]:
     """A filter for the problems `user` may see."""
-    if user.role in SEE_ALL:
-        return true()
-    through_incident = Problem.links.any(ProblemIncident.incident.has(desk_access.visible(user)))
-    if user.role is Role.supplier and user.organisation_id is not None:
-        return or_(Problem.owner_id == user.organisation_id, through_incident)
-    if user.role is Role.authority and user.organisation_id is not None:
-        return through_incident
-    return false()
+    return scope(user).where()
 
 
 def can_see(user: User, problem: Problem) -> bool:
-    if user.role in SEE_ALL:
-        return True
-    if user.role is Role.supplier and user.belongs_to(problem.owner_id):
-        return True
-    return any(desk_access.can_see(user, link.incident) for link in problem.links)
+    return scope(user).holds(problem)
 
 
-def check_can_see(user: User, problem: Problem) -> None:
-    if not can_see(user, problem):
-        raise Forbidden(f"{problem.key} is not visible to your organisation")
+def not_found(key: str) -> NotFound:
+    """The answer for an unknown key, and the same for a key the caller may not see."""
+    return NotFound(f"no problem is named {key!r}")
+
+
+def may_work(user: User) -> bool:
+    """Whether `user` may record problems and change them; the guard and the presenter ask."""
+    return user.role in WORK
 
 
 def check_can_work(user: User) -> None:
-    if user.role not in WORK:
+    if not may_work(user):
         raise Forbidden("only admins and operators may record or change problems")
+
+
+def states_for(user: User, problem: Problem) -> list[ProblemState]:
+    """The states `user` may move `problem` to now."""
+    if not may_work(user):
+        return []
+    return list(allowed_states(ProblemState(problem.state)))

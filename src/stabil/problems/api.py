@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from stabil.accounts.auth import CurrentUser
 from stabil.db.types import now_utc
 from stabil.desk.errors import Invalid
+from stabil.desk.links import keys_shown_in
 from stabil.desk.schemas import Text
 from stabil.problems.present import problem_event_out, problem_out
 from stabil.problems.schemas import (
@@ -33,6 +34,7 @@ from stabil.problems.service import (
 )
 from stabil.problems.states import ProblemState
 from stabil.web.deps import SessionDep
+from stabil.web.params import Limit, Offset
 
 router = APIRouter(prefix="/problems", tags=["problems"])
 
@@ -52,8 +54,8 @@ def index(
     owner: Annotated[Text | None, Query(max_length=64)] = None,
     incident: Annotated[Text | None, Query(max_length=64)] = None,
     text: Annotated[Text | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> ProblemPage:
     filters = ProblemFilter(service, state, owner, incident, text)
     items, total = list_problems(session, user, filters, limit=limit, offset=offset)
@@ -98,4 +100,6 @@ def unlink(key: str, incident: str, user: CurrentUser, session: SessionDep) -> R
 @router.get("/{key}/events", summary="The problem's history, oldest first")
 def events(key: str, user: CurrentUser, session: SessionDep) -> list[ProblemEventOut]:
     problem = get_problem(session, user, key)
-    return [problem_event_out(event) for event in events_of(session, problem)]
+    rows = events_of(session, problem)
+    shown = keys_shown_in(session, user, [part for row in rows for part in (row.before, row.after)])
+    return [problem_event_out(row, user, shown) for row in rows]

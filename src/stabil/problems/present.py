@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from stabil.accounts.models import User
+from stabil.accounts.privacy import person_label
 from stabil.desk.access import can_see
+from stabil.desk.links import without_hidden_incidents
+from stabil.problems.access import states_for
 from stabil.problems.models import Problem, ProblemEvent
 from stabil.problems.schemas import ProblemEventOut, ProblemOut
-from stabil.problems.states import ProblemState, allowed_states
+from stabil.problems.states import ProblemState
 
 
 def problem_out(problem: Problem, reader: User) -> ProblemOut:
-    state = ProblemState(problem.state)
+    """The problem as `reader` sees it: `allowed_states` are those the reader may choose."""
     return ProblemOut(
         key=problem.key,
         service=problem.service.key,
@@ -19,25 +22,26 @@ def problem_out(problem: Problem, reader: User) -> ProblemOut:
         root_cause=problem.root_cause,
         workaround=problem.workaround,
         owner=problem.owner.key if problem.owner else None,
-        state=state,
+        state=ProblemState(problem.state),
         state_since=problem.state_since,
         incidents=sorted(
             link.incident.key for link in problem.links if can_see(reader, link.incident)
         ),
         created_at=problem.created_at,
         updated_at=problem.updated_at,
-        allowed_states=list(allowed_states(state)),
+        allowed_states=states_for(reader, problem),
         revision=problem.revision,
     )
 
 
-def problem_event_out(event: ProblemEvent) -> ProblemEventOut:
+def problem_event_out(event: ProblemEvent, reader: User, shown: set[str]) -> ProblemEventOut:
+    """One event as `reader` may see it; `shown` are the incident keys the reader may see."""
     return ProblemEventOut(
         seq=event.seq,
         kind=event.kind,
-        actor=event.actor.email if event.actor else None,
+        actor=person_label(event.actor, reader),
         recorded_at=event.recorded_at,
-        before=event.before,
-        after=event.after,
+        before=without_hidden_incidents(event.before, shown),
+        after=without_hidden_incidents(event.after, shown),
         note=event.note,
     )

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
-from stabil.desk.schemas import Key, LongText, Strict, Title
+from stabil.desk.schemas import Choice, Key, LongText, NotNull, Strict, Title
 from stabil.problems.states import ProblemState
 
 IncidentKeys = Annotated[list[Key], Field(max_length=100)]
@@ -24,14 +24,17 @@ class ProblemIn(Strict):
 
 
 class ProblemPatch(Strict):
-    """Fields to change, and optionally a new state; the fields change first."""
+    """Fields to change, and optionally a new state; the fields change first.
 
-    title: Title | None = None
-    description: LongText | None = None
-    root_cause: LongText | None = None
-    workaround: LongText | None = None
+    A field left out keeps its value; only `owner` may be null (no owner), and `note`.
+    """
+
+    title: Annotated[Title | None, NotNull] = None
+    description: Annotated[LongText | None, NotNull] = None
+    root_cause: Annotated[LongText | None, NotNull] = None
+    workaround: Annotated[LongText | None, NotNull] = None
     owner: Key | None = Field(default=None, description="Organisation key; null: no owner.")
-    state: ProblemState | None = None
+    state: Annotated[Choice[ProblemState] | None, NotNull] = None
     note: LongText | None = Field(default=None, description="Why the state changes.")
 
 

@@ -20,9 +20,10 @@ from stabil.db.queries import contains_text, count_and_page, one_by_key
 from stabil.db.types import now_utc
 from stabil.db.upsert import next_number
 from stabil.desk.access import can_see as can_see_incident
+from stabil.desk.access import visible as visible_incident
 from stabil.desk.errors import Invalid, NotFound, TransitionNotAllowed
 from stabil.desk.models import Incident
-from stabil.problems.access import check_can_see, check_can_work, visible
+from stabil.problems.access import can_see, check_can_work, not_found, visible
 from stabil.problems.models import Problem, ProblemEvent, ProblemIncident, ProblemSequence
 from stabil.problems.states import ProblemState, allowed_states
 
@@ -317,9 +318,8 @@ def get_problem(session: Session, actor: User, key: str, *, for_update: bool = F
     """The problem with `key` if the actor may see it; locked for a change when asked."""
     statement = select(Problem).where(Problem.key == key)
     problem = one_by_key(session, statement, key, max_length=64, for_update=for_update)
-    if problem is None:
-        raise NotFound(f"no problem is named {key!r}")
-    check_can_see(actor, problem)
+    if problem is None or not can_see(actor, problem):
+        raise not_found(key)
     return problem
 
 
@@ -338,7 +338,7 @@ def list_problems(
     """A page of the problems the actor may see, newest first, and how many match in all."""
     matching = (
         select(Problem)
-        .where(and_(true(), visible(actor), *_conditions(filters)))
+        .where(and_(true(), visible(actor), *_conditions(filters, actor)))
         .options(
             selectinload(Problem.service),
             selectinload(Problem.owner),
@@ -349,7 +349,7 @@ def list_problems(
     return count_and_page(session, matching, limit=limit, offset=offset)
 
 
-def _conditions(filters: ProblemFilter) -> list[ColumnElement[bool]]:
+def _conditions(filters: ProblemFilter, actor: User) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.service:
         conditions.append(Problem.service.has(Service.key == filters.service))
@@ -358,9 +358,9 @@ def _conditions(filters: ProblemFilter) -> list[ColumnElement[bool]]:
     if filters.owner:
         conditions.append(Problem.owner.has(Organisation.key == filters.owner))
     if filters.incident:
-        conditions.append(
-            Problem.links.any(ProblemIncident.incident.has(Incident.key == filters.incident))
-        )
+        # Only an incident the actor may see: a filter must not tell what is linked to others.
+        named = and_(Incident.key == filters.incident, visible_incident(actor))
+        conditions.append(Problem.links.any(ProblemIncident.incident.has(named)))
     if filters.text:
         columns = (Problem.key, Problem.title, Problem.description, Problem.root_cause)
         conditions.append(contains_text(columns, filters.text))

@@ -2,40 +2,49 @@
 
 Admins and operators see and handle every request; viewers read them all; an authority
 submits requests and sees its organisation's own, and may withdraw them while open. Suppliers
-see none: requests are between the users and the agency's desk.
+see none: requests are between the users and the agency's desk. A request the caller may not
+see is answered exactly like one that does not exist.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement
 
+from stabil.access import EVERYTHING, NOTHING, Owned, Scope
 from stabil.accounts.models import Role, User
-from stabil.desk.errors import Forbidden
+from stabil.desk.access import SEE_ALL, WORK
+from stabil.desk.errors import Forbidden, NotFound
 from stabil.requests.models import ServiceRequest
-from stabil.requests.states import RequestState
+from stabil.requests.states import RequestState, allowed_states
 
-SEE_ALL = {Role.admin, Role.operator, Role.viewer}
-WORK = {Role.admin, Role.operator}
-SUBMIT = {Role.admin, Role.operator, Role.authority}
+SUBMIT = frozenset({Role.admin, Role.operator, Role.authority})
+
+
+def scope(user: User) -> Scope:
+    """The one statement of which requests `user` sees; lists and lookups both use it."""
+    if user.role in SEE_ALL:
+        return EVERYTHING
+    if user.role is Role.authority:
+        return Owned(ServiceRequest.organisation_id, user.organisation_id)
+    return NOTHING
 
 
 def visible(user: User) -> ColumnElement[bool]:
-    if user.role in SEE_ALL:
-        return true()
-    if user.role is Role.authority and user.organisation_id is not None:
-        return ServiceRequest.organisation_id == user.organisation_id
-    return false()
+    return scope(user).where()
 
 
 def can_see(user: User, request: ServiceRequest) -> bool:
-    if user.role in SEE_ALL:
-        return True
-    return user.role is Role.authority and user.belongs_to(request.organisation_id)
+    return scope(user).holds(request)
+
+
+def not_found(key: str) -> NotFound:
+    """The answer for an unknown key, and the same for a key the caller may not see."""
+    return NotFound(f"no service request is named {key!r}")
 
 
 def check_can_see(user: User, request: ServiceRequest) -> None:
     if not can_see(user, request):
-        raise Forbidden(f"{request.key} is not visible to your organisation")
+        raise not_found(request.key)
 
 
 def check_can_submit(user: User) -> None:
@@ -43,10 +52,26 @@ def check_can_submit(user: User) -> None:
         raise Forbidden("only admins, operators and authorities may submit service requests")
 
 
+def refusal(user: User, request: ServiceRequest, target: RequestState) -> str | None:
+    """Why `user` may not move `request` to `target`, or None when it may.
+
+    The guard of each transition and the `allowed_transitions` a request shows both ask this.
+    """
+    if user.role in WORK:
+        return None
+    if user.role is Role.authority and target is RequestState.withdrawn:
+        return None
+    return f"your role ({user.role.value}) may not make {request.key} {target.value}"
+
+
 def check_can_move(user: User, request: ServiceRequest, target: RequestState) -> None:
     check_can_see(user, request)
-    if user.role in WORK:
-        return
-    if user.role is Role.authority and target is RequestState.withdrawn:
-        return
-    raise Forbidden(f"your role ({user.role.value}) may not make {request.key} {target.value}")
+    reason = refusal(user, request, target)
+    if reason is not None:
+        raise Forbidden(reason)
+
+
+def states_for(user: User, request: ServiceRequest) -> list[RequestState]:
+    """The states `user` may move `request` to now."""
+    state = RequestState(request.state)
+    return [target for target in allowed_states(state) if refusal(user, request, target) is None]

@@ -21,6 +21,7 @@ from stabil.requests.schemas import (
 from stabil.requests.service import NewRequest, RequestFilter
 from stabil.requests.states import Category, RequestState
 from stabil.web.deps import SessionDep
+from stabil.web.params import Limit, Offset
 
 router = APIRouter(prefix="/requests", tags=["service requests"])
 
@@ -36,7 +37,7 @@ def create(body: RequestIn, user: CurrentUser, session: SessionDep) -> RequestOu
         priority=body.priority,
     )
     request = service.submit_request(session, user, new)
-    return request_out(request, service.events_of(session, request), now_utc())
+    return request_out(request, service.events_of(session, request), now_utc(), user)
 
 
 @router.get("", summary="List service requests, newest first")
@@ -46,14 +47,14 @@ def index(
     service_key: Annotated[Text | None, Query(alias="service", max_length=64)] = None,
     state: RequestState | None = None,
     category: Category | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> RequestPage:
     filters = RequestFilter(service_key, state, category)
     items, total = service.list_requests(session, user, filters, limit=limit, offset=offset)
     now = now_utc()
     return RequestPage(
-        items=[request_out(item, item.events, now) for item in items],
+        items=[request_out(item, item.events, now, user) for item in items],
         total=total,
         limit=limit,
         offset=offset,
@@ -63,7 +64,7 @@ def index(
 @router.get("/{key}", summary="One service request")
 def show(key: str, user: CurrentUser, session: SessionDep) -> RequestOut:
     request = service.get_request(session, user, key)
-    return request_out(request, service.events_of(session, request), now_utc())
+    return request_out(request, service.events_of(session, request), now_utc(), user)
 
 
 @router.post("/{key}/transitions", summary="Move a service request to another state")
@@ -85,10 +86,10 @@ def transition(
         service.close(session, user, request, **common)
     else:
         service.check_allowed(request, body.to)  # `submitted` is never a next state
-    return request_out(request, service.events_of(session, request), now)
+    return request_out(request, service.events_of(session, request), now, user)
 
 
 @router.get("/{key}/events", summary="The service request's history, oldest first")
 def events(key: str, user: CurrentUser, session: SessionDep) -> list[RequestEventOut]:
     request = service.get_request(session, user, key)
-    return [request_event_out(event) for event in service.events_of(session, request)]
+    return [request_event_out(event, user) for event in service.events_of(session, request)]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from stabil.accounts.models import User
+from stabil.accounts.privacy import person_label
 from stabil.desk.timers import TimerState
+from stabil.requests.access import states_for
 from stabil.requests.models import ServiceRequest, ServiceRequestEvent
 from stabil.requests.schemas import RequestEventOut, RequestOut, RequestTimerOut
-from stabil.requests.states import Category, RequestState, allowed_states
+from stabil.requests.states import Category, RequestState
 from stabil.requests.timers import request_timers
 
 
@@ -27,8 +30,9 @@ def timer_out(state: TimerState) -> RequestTimerOut:
 
 
 def request_out(
-    request: ServiceRequest, events: list[ServiceRequestEvent], now: dt.datetime
+    request: ServiceRequest, events: list[ServiceRequestEvent], now: dt.datetime, reader: User
 ) -> RequestOut:
+    """The request as `reader` sees it: `allowed_transitions` are those the reader may make."""
     state = RequestState(request.state)
     timers = request_timers(request, events, now)
     return RequestOut(
@@ -46,16 +50,16 @@ def request_out(
         submitted_at=request.submitted_at,
         declaration_version=request.declaration_version.version,
         timers={kind: timer_out(item) for kind, item in timers.items()},
-        allowed_transitions=list(allowed_states(state)),
+        allowed_transitions=states_for(reader, request),
         revision=request.revision,
     )
 
 
-def request_event_out(event: ServiceRequestEvent) -> RequestEventOut:
+def request_event_out(event: ServiceRequestEvent, reader: User) -> RequestEventOut:
     return RequestEventOut(
         seq=event.seq,
         kind=event.kind,
-        actor=event.actor.email if event.actor else None,
+        actor=person_label(event.actor, reader),
         recorded_at=event.recorded_at,
         before=event.before,
         after=event.after,

@@ -7,7 +7,17 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from stabil.desk.schemas import Key, Level, LongText, Name, ShortText, Strict, TimerOut, Title
+from stabil.desk.schemas import (
+    Choice,
+    Key,
+    Level,
+    LongText,
+    Name,
+    ShortText,
+    Strict,
+    TimerOut,
+    Title,
+)
 from stabil.requests.states import Category, RequestState
 
 
@@ -19,7 +29,7 @@ class RequestIn(Strict):
     service: Key
     title: Title
     description: LongText = ""
-    category: Category = Category.information
+    category: Choice[Category] = Category.information
     requester: Name | None = Field(
         default=None, description="Who asks, when it is not the user (e.g. a caller's name)."
     )
@@ -29,7 +39,7 @@ class RequestIn(Strict):
 
 
 class RequestTransitionIn(Strict):
-    to: RequestState
+    to: Choice[RequestState]
     note: LongText | None = None
     reason: ShortText | None = Field(default=None, description="Required for rejected.")
 

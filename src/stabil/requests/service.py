@@ -19,8 +19,8 @@ from stabil.catalog.service import declaration_of, list_services, version_in_for
 from stabil.db.queries import count_and_page, one_by_key
 from stabil.db.types import now_utc
 from stabil.db.upsert import next_number
-from stabil.desk.errors import Invalid, NotFound, TransitionNotAllowed
-from stabil.requests.access import check_can_move, check_can_see, check_can_submit, visible
+from stabil.desk.errors import Invalid, TransitionNotAllowed
+from stabil.requests.access import can_see, check_can_move, check_can_submit, not_found, visible
 from stabil.requests.models import ServiceRequest, ServiceRequestEvent, ServiceRequestSequence
 from stabil.requests.states import Category, RequestState, allowed_states
 from stabil.requests.timers import request_priorities
@@ -236,9 +236,8 @@ def get_request(
     """The request with `key` if the actor may see it; locked for a change when asked."""
     statement = select(ServiceRequest).where(ServiceRequest.key == key)
     request = one_by_key(session, statement, key, max_length=64, for_update=for_update)
-    if request is None:
-        raise NotFound(f"no service request is named {key!r}")
-    check_can_see(actor, request)
+    if request is None or not can_see(actor, request):
+        raise not_found(key)
     return request
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from stabil.accounts.auth import CurrentUser, require_roles
 from stabil.accounts.models import Role, User
 from stabil.declaration.communication import MessageType
+from stabil.desk.links import keys_shown_in
 from stabil.desk.schemas import Text
 from stabil.status import subscriptions
 from stabil.status.present import message_event_out, message_out, subscriber_out, webhook_out
@@ -44,11 +45,10 @@ from stabil.status.service import (
 from stabil.status.states import MessageState
 from stabil.web.deps import SessionDep
 from stabil.web.idempotency import IdempotencyKey, once
+from stabil.web.params import Limit, Offset, RowId
 
 router = APIRouter(tags=["operational messages"])
 AdminUser = Annotated[User, Depends(require_roles(Role.admin))]
-# Ids are 32-bit integers in every database; a larger number cannot name a row.
-RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.post("/messages", status_code=201, summary="Post an operational message")
@@ -65,7 +65,7 @@ def create(
             affected=body.affected,
             incidents=body.incidents,
         )
-        return message_out(post_message(session, user, new))
+        return message_out(post_message(session, user, new), user)
 
     return once(
         session,
@@ -82,25 +82,25 @@ def create(
 
 @router.get("/messages", summary="List operational messages, newest first")
 def index(
-    _user: CurrentUser,
+    user: CurrentUser,
     session: SessionDep,
     service: Annotated[Text | None, Query(max_length=64)] = None,
     state: MessageState | None = None,
     type: MessageType | None = None,
     incident: Annotated[Text | None, Query(max_length=64)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> MessagePage:
     filters = MessageFilter(service, state, type, incident)
-    items, total = list_messages(session, filters, limit=limit, offset=offset)
+    items, total = list_messages(session, user, filters, limit=limit, offset=offset)
     return MessagePage(
-        items=[message_out(item) for item in items], total=total, limit=limit, offset=offset
+        items=[message_out(item, user) for item in items], total=total, limit=limit, offset=offset
     )
 
 
 @router.get("/messages/{message_id}", summary="One operational message with its timeline")
-def show(message_id: RowId, _user: CurrentUser, session: SessionDep) -> MessageOut:
-    return message_out(get_message(session, message_id))
+def show(message_id: RowId, user: CurrentUser, session: SessionDep) -> MessageOut:
+    return message_out(get_message(session, message_id), user)
 
 
 @router.post("/messages/{message_id}/updates", summary="Post an update to an open message")
@@ -119,7 +119,7 @@ def post_update(
         )
         update = MessageUpdate(body.body, body.body_en, changes, body.incidents)
         update_message(session, user, message, update)
-        return message_out(message)
+        return message_out(message, user)
 
     return once(
         session,
@@ -141,20 +141,21 @@ def resolve(
     message = get_message(session, message_id, for_update=True)
     text = body or ResolveIn()
     resolve_message(session, user, message, body=text.body, body_en=text.body_en)
-    return message_out(message)
+    return message_out(message, user)
 
 
 @router.post("/messages/{message_id}/close", summary="Archive a resolved message")
 def close(message_id: RowId, user: CurrentUser, session: SessionDep) -> MessageOut:
     message = get_message(session, message_id, for_update=True)
     close_message(session, user, message)
-    return message_out(message)
+    return message_out(message, user)
 
 
 @router.get("/messages/{message_id}/events", summary="The message's history, oldest first")
-def events(message_id: RowId, _user: CurrentUser, session: SessionDep) -> list[MessageEventOut]:
-    message = get_message(session, message_id)
-    return [message_event_out(event) for event in events_of(session, message)]
+def events(message_id: RowId, user: CurrentUser, session: SessionDep) -> list[MessageEventOut]:
+    rows = events_of(session, get_message(session, message_id))
+    shown = keys_shown_in(session, user, [part for row in rows for part in (row.before, row.after)])
+    return [message_event_out(row, user, shown) for row in rows]
 
 
 @router.get("/subscribers", summary="Subscribers to operational messages (admins only)")

@@ -65,7 +65,7 @@ def notify_message(
     hooks = webhooks_for(session, message.service_id, event)
     if not hooks:
         return
-    payload = {"event": event.value, "message": message_out(message).model_dump(mode="json")}
+    payload = {"event": event.value, "message": message_out(message, None).model_dump(mode="json")}
     for hook in hooks:
         enqueue_webhook(
             session,

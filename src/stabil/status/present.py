@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from stabil.accounts.models import User
+from stabil.accounts.privacy import person_label
 from stabil.declaration.communication import MessageType
+from stabil.desk.access import can_see
+from stabil.desk.links import without_hidden_incidents
+from stabil.status.access import actions_for
 from stabil.status.models import (
     Message,
     MessageEntry,
@@ -17,7 +22,7 @@ from stabil.status.schemas import (
     SubscriberOut,
     WebhookOut,
 )
-from stabil.status.states import EntryKind, MessageState, WebhookEvent, allowed_actions
+from stabil.status.states import EntryKind, MessageState, WebhookEvent
 
 
 def entry_out(entry: MessageEntry) -> EntryOut:
@@ -31,13 +36,18 @@ def entry_out(entry: MessageEntry) -> EntryOut:
     )
 
 
-def message_out(message: Message) -> MessageOut:
-    state = MessageState(message.state)
+def message_out(message: Message, reader: User | None) -> MessageOut:
+    """The message as `reader` sees it: the linked incidents it may see, and the actions it
+    may take. None is a webhook's receiver: registered by an admin, it is told every linked
+    incident, and acts on nothing."""
+    incidents = [link.incident for link in message.links]
+    if reader is not None:
+        incidents = [item for item in incidents if can_see(reader, item)]
     return MessageOut(
         id=message.id,
         service=message.service.key,
         type=MessageType(message.type),
-        state=state,
+        state=MessageState(message.state),
         title=message.title,
         title_en=message.title_en,
         body=message.body,
@@ -47,25 +57,26 @@ def message_out(message: Message) -> MessageOut:
         cause=message.cause,
         horizon=message.horizon,
         horizon_at=message.horizon_at,
-        incidents=sorted(link.incident.key for link in message.links),
+        incidents=sorted(item.key for item in incidents),
         posted_at=message.posted_at,
         updated_at=message.updated_at,
         resolved_at=message.resolved_at,
         closed_at=message.closed_at,
         timeline=[entry_out(entry) for entry in message.entries],
-        allowed_actions=list(allowed_actions(state)),
+        allowed_actions=actions_for(reader, message),
         revision=message.revision,
     )
 
 
-def message_event_out(event: MessageEvent) -> MessageEventOut:
+def message_event_out(event: MessageEvent, reader: User, shown: set[str]) -> MessageEventOut:
+    """One event as `reader` may see it; `shown` are the incident keys the reader may see."""
     return MessageEventOut(
         seq=event.seq,
         kind=event.kind,
-        actor=event.actor.email if event.actor else None,
+        actor=person_label(event.actor, reader),
         recorded_at=event.recorded_at,
-        before=event.before,
-        after=event.after,
+        before=without_hidden_incidents(event.before, shown),
+        after=without_hidden_incidents(event.after, shown),
     )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StringConstraints
 
 from stabil.declaration.communication import MessageType
-from stabil.desk.schemas import Instant, Key, Printable, ShortText, Strict, Title
+from stabil.desk.schemas import Choice, Instant, Key, Printable, ShortText, Strict, Title
 from stabil.status.states import EntryKind, MessageAction, MessageState, WebhookEvent
 
 Part = Annotated[
@@ -23,7 +23,7 @@ IncidentKeys = Annotated[list[Key], Field(max_length=50)]
 
 class MessageIn(Strict):
     service: Key
-    type: MessageType
+    type: Choice[MessageType]
     affected: Parts = Field(description="The affected parts of the service; at least one.")
     title: Title
     title_en: Title | None = None
@@ -43,7 +43,7 @@ class MessageUpdateIn(Strict):
 
     body: Body
     body_en: Body | None = None
-    type: MessageType | None = None
+    type: Choice[MessageType] | None = None
     affected: Parts | None = None
     title: Title | None = None
     title_en: Title | None = None
@@ -135,7 +135,7 @@ Secret = Annotated[str, StringConstraints(min_length=16, max_length=200), Printa
 class WebhookIn(Strict):
     service: Key
     url: WebhookUrl = Field(description="An http:// or https:// address.")
-    events: list[WebhookEvent] | None = Field(
+    events: list[Choice[WebhookEvent]] | None = Field(
         default=None, min_length=1, max_length=10, description="Default: every event."
     )
     secret: Secret | None = Field(

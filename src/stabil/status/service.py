@@ -15,16 +15,17 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, and_, select, true
 from sqlalchemy.orm import Session, selectinload
 
-from stabil.accounts.models import Role, User
+from stabil.accounts.models import User
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, list_services, version_in_force
 from stabil.db.queries import count_and_page
 from stabil.db.types import now_utc
 from stabil.declaration import Declaration
 from stabil.declaration.communication import MessageType
-from stabil.desk.access import can_see
-from stabil.desk.errors import Forbidden, Invalid, NotFound, TransitionNotAllowed
+from stabil.desk.access import can_see, visible
+from stabil.desk.errors import Invalid, NotFound, TransitionNotAllowed
 from stabil.desk.models import Incident
+from stabil.status.access import check_can_write
 from stabil.status.models import Message, MessageEntry, MessageEvent, MessageIncident
 from stabil.status.notify import active_subscribers, notify_message
 from stabil.status.states import (
@@ -35,7 +36,6 @@ from stabil.status.states import (
     allowed_actions,
 )
 
-WRITERS = {Role.admin, Role.operator}
 RESOLVED_TEXT = ("Løst.", "Resolved.")
 
 # Facts of a message an update may change; the first three can never be empty.
@@ -84,11 +84,6 @@ class MessageTime(NamedTuple):
 
     at: dt.datetime
     type: MessageType
-
-
-def check_can_write(actor: User) -> None:
-    if actor.role not in WRITERS:
-        raise Forbidden("only admins and operators may post or change operational messages")
 
 
 def post_message(
@@ -418,12 +413,12 @@ class MessageFilter:
 
 
 def list_messages(
-    session: Session, filters: MessageFilter, *, limit: int, offset: int
+    session: Session, reader: User, filters: MessageFilter, *, limit: int, offset: int
 ) -> tuple[list[Message], int]:
     """A page of messages, newest first, and how many match in all."""
     matching = (
         select(Message)
-        .where(and_(true(), *_conditions(filters)))
+        .where(and_(true(), *_conditions(filters, reader)))
         .options(*LOAD_FOR_DISPLAY)
         .order_by(Message.posted_at.desc(), Message.id.desc())
     )
@@ -437,7 +432,7 @@ LOAD_FOR_DISPLAY = (
 )
 
 
-def _conditions(filters: MessageFilter) -> list[ColumnElement[bool]]:
+def _conditions(filters: MessageFilter, reader: User) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.service:
         conditions.append(Message.service.has(Service.key == filters.service))
@@ -446,9 +441,9 @@ def _conditions(filters: MessageFilter) -> list[ColumnElement[bool]]:
     if filters.type:
         conditions.append(Message.type == filters.type.value)
     if filters.incident:
-        conditions.append(
-            Message.links.any(MessageIncident.incident.has(Incident.key == filters.incident))
-        )
+        # Only an incident the reader may see: messages are public, the links are not.
+        named = and_(Incident.key == filters.incident, visible(reader))
+        conditions.append(Message.links.any(MessageIncident.incident.has(named)))
     return conditions
 
 

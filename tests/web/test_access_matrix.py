@@ -1,0 +1,215 @@
+"""Every API route, asked by every member of the cast, without a token and with a revoked one.
+
+The table says what each may read and do in the world of tests/web/world.py: `404` where the
+member may not see the record (exactly as for a key that does not exist), `403` where it may
+see it but its role may not do this, `401` without a valid token. Each request runs in a
+savepoint that is rolled back afterwards, so every cell starts from the same world.
+
+A route of the app without a row here fails `test_every_route_has_a_row`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import time_machine
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from stabil.web.app import API_PREFIX, create_app
+from tests.cast import Cast, headers
+from tests.web.world import NOW, World, build_world, isolated
+
+WHO = (
+    "admin",
+    "operator",
+    "viewer",
+    "supplier",
+    "other_supplier",
+    "authority",
+    "other_authority",
+    "anonymous",
+    "revoked",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    method: str
+    route: str  # as the app declares it
+    expected: str  # one status per member of WHO, in that order
+    path: str = ""  # the route with the world's keys; default: the route itself
+    body: dict[str, Any] | None = None
+
+
+INCIDENT = {"service": "borger-dk", "title": "Selvbetjening svarer ikke"}
+MESSAGE = {
+    "service": "borger-dk",
+    "type": "slow",
+    "affected": ["Søgning"],
+    "title": "Søgning er langsom",
+    "body": "Søgningen svarer langsomt.",
+}
+
+#            admin operator viewer supplier other_supplier authority other_authority anon revoked
+ROWS = (
+    Row("GET", "/services", "200 200 200 200 200 200 200 200 200"),
+    Row("GET", "/services/{key}/declaration", "200 200 200 200 200 200 200 200 200",
+        "/services/borger-dk/declaration"),
+    Row("GET", "/me", "200 200 200 200 200 200 200 401 401"),
+    Row("GET", "/users", "200 403 403 403 403 403 403 401 401"),
+    Row("POST", "/incidents", "201 201 403 403 403 201 201 401 401", body=INCIDENT),
+    Row("GET", "/incidents", "200 200 200 200 200 200 200 401 401"),
+    Row("GET", "/incidents/{key}", "200 200 200 200 404 200 404 401 401",
+        "/incidents/{handed}"),
+    Row("PATCH", "/incidents/{key}", "200 200 403 403 404 403 404 401 401",
+        "/incidents/{handed}", {"title": "Log-in fejler for alle"}),
+    Row("POST", "/incidents/{key}/transitions", "200 200 403 200 404 403 404 401 401",
+        "/incidents/{handed}/transitions", {"to": "resolved"}),
+    Row("GET", "/incidents/{key}/events", "200 200 200 200 404 200 404 401 401",
+        "/incidents/{handed}/events"),
+    Row("GET", "/incidents/{key}/major", "200 200 200 200 404 200 404 401 401",
+        "/incidents/{major}/major"),
+    Row("GET", "/incidents/{key}/review", "200 200 200 200 404 200 404 401 401",
+        "/incidents/{major}/review"),
+    Row("PUT", "/incidents/{key}/review", "200 200 403 403 404 403 404 401 401",
+        "/incidents/{major}/review", {"report": "# Rapport\n\nÅrsag: databasen."}),
+    Row("POST", "/incidents/{key}/review/submit", "200 200 403 403 404 403 404 401 401",
+        "/incidents/{major}/review/submit"),
+    Row("GET", "/services/{service}/start-time", "200 200 200 200 200 200 200 401 401",
+        "/services/borger-dk/start-time?month=2026-04"),
+    Row("POST", "/messages", "201 201 403 403 403 403 403 401 401", body=MESSAGE),
+    Row("GET", "/messages", "200 200 200 200 200 200 200 401 401"),
+    Row("GET", "/messages/{message_id}", "200 200 200 200 200 200 200 401 401",
+        "/messages/{message}"),
+    Row("POST", "/messages/{message_id}/updates", "200 200 403 403 403 403 403 401 401",
+        "/messages/{message}/updates", {"body": "Stadig nede."}),
+    Row("POST", "/messages/{message_id}/resolve", "200 200 403 403 403 403 403 401 401",
+        "/messages/{message}/resolve"),
+    Row("POST", "/messages/{message_id}/close", "200 200 403 403 403 403 403 401 401",
+        "/messages/{resolved_message}/close"),
+    Row("GET", "/messages/{message_id}/events", "200 200 200 200 200 200 200 401 401",
+        "/messages/{message}/events"),
+    Row("GET", "/subscribers", "200 403 403 403 403 403 403 401 401"),
+    Row("POST", "/subscribers", "201 403 403 403 403 403 403 401 401",
+        body={"service": "borger-dk", "email": "ny@example.dk"}),
+    Row("DELETE", "/subscribers/{subscriber_id}", "204 403 403 403 403 403 403 401 401",
+        "/subscribers/{subscriber}"),
+    Row("GET", "/webhooks", "200 403 403 403 403 403 403 401 401"),
+    Row("POST", "/webhooks", "201 403 403 403 403 403 403 401 401",
+        body={"service": "borger-dk", "url": "https://hooks.example/ny"}),
+    Row("DELETE", "/webhooks/{webhook_id}", "204 403 403 403 403 403 403 401 401",
+        "/webhooks/{webhook}"),
+    Row("POST", "/problems", "201 201 403 403 403 403 403 401 401",
+        body={"service": "borger-dk", "title": "Langsom søgning"}),
+    Row("GET", "/problems", "200 200 200 200 200 200 200 401 401"),
+    Row("GET", "/problems/{key}", "200 200 200 200 404 200 404 401 401",
+        "/problems/{problem}"),
+    Row("PATCH", "/problems/{key}", "200 200 403 403 404 403 404 401 401",
+        "/problems/{problem}", {"root_cause": "Et indeks mangler"}),
+    Row("POST", "/problems/{key}/incidents", "200 200 403 403 404 403 404 401 401",
+        "/problems/{problem}/incidents", {"incidents": ["{major}"]}),
+    Row("DELETE", "/problems/{key}/incidents/{incident}", "204 204 403 403 404 403 404 401 401",
+        "/problems/{problem}/incidents/{handed}"),
+    Row("GET", "/problems/{key}/events", "200 200 200 200 404 200 404 401 401",
+        "/problems/{problem}/events"),
+    Row("POST", "/requests", "201 201 403 403 403 201 201 401 401",
+        body={"service": "borger-dk", "title": "Adgang til selvbetjening"}),
+    Row("GET", "/requests", "200 200 200 200 200 200 200 401 401"),
+    Row("GET", "/requests/{key}", "200 200 200 404 404 200 404 401 401",
+        "/requests/{request}"),
+    Row("POST", "/requests/{key}/transitions", "200 200 403 404 404 200 404 401 401",
+        "/requests/{request}/transitions", {"to": "withdrawn"}),
+    Row("GET", "/requests/{key}/events", "200 200 200 404 404 200 404 401 401",
+        "/requests/{request}/events"),
+    Row("GET", "/outbox", "200 403 403 403 403 403 403 401 401"),
+    Row("GET", "/outbox/{item_id}", "200 403 403 403 403 403 403 401 401",
+        "/outbox/{parked}"),
+    Row("POST", "/outbox/{item_id}/retry", "200 403 403 403 403 403 403 401 401",
+        "/outbox/{parked}/retry"),
+)  # fmt: skip
+
+
+def api_routes() -> set[tuple[str, str]]:
+    app = create_app()
+    return {
+        (method, (route.path or "").removeprefix(API_PREFIX))
+        for route in iter_route_contexts(app.routes)
+        if (route.path or "").startswith(API_PREFIX + "/")
+        for method in route.methods or ()
+        if method != "HEAD"
+    }
+
+
+def test_every_route_has_a_row() -> None:
+    rows = {(row.method, row.route) for row in ROWS}
+    assert len(rows) == len(ROWS), "a route has two rows"
+    assert api_routes() - rows == set(), "routes without a row in the matrix"
+    assert rows - api_routes() == set(), "rows for routes the app does not have"
+
+
+@pytest.fixture
+def frozen() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.mark.usefixtures("frozen")
+def test_who_may_read_and_do_what(client: TestClient, session: Session, cast: Cast) -> None:
+    world = build_world(session, cast)
+    tokens = {name: headers(getattr(cast, name)) for name in WHO[:7]}
+    tokens["anonymous"] = {}
+    tokens["revoked"] = {"Authorization": f"Bearer {world.revoked_token}"}
+    wrong = []
+    for row in ROWS:
+        path = API_PREFIX + (row.path or row.route).format(**_names(world))
+        body = _filled(row.body, world)
+        for name, expected in zip(WHO, row.expected.split(), strict=True):
+            status = isolated(session, client, row.method, path, body, tokens[name]).status_code
+            if str(status) != expected:
+                wrong.append(f"{row.method} {row.route} as {name}: {status}, expected {expected}")
+    assert wrong == []
+
+
+def _names(world: World) -> dict[str, Any]:
+    return {name: getattr(world, name) for name in World.__slots__}
+
+
+def _filled(body: dict[str, Any] | None, world: World) -> dict[str, Any] | None:
+    if body is None:
+        return None
+    names = _names(world)
+    return {
+        name: [item.format(**names) for item in value] if isinstance(value, list) else value
+        for name, value in body.items()
+    }
+
+
+# What each member finds in the lists, of the world's records: h(anded), m(ajor), p(roblem),
+# r(equest), and the two messages as 2.
+#                admin operator viewer supplier other_supplier authority other_authority
+LISTED = {
+    "/incidents": "hm    hm       hm     hm       -              hm        -",
+    "/problems": "p     p        p      p        -              p         -",
+    "/requests": "r     r        r      -        -              r         -",
+    "/messages": "2     2        2      2        2              2         2",
+}
+
+
+@pytest.mark.usefixtures("frozen")
+def test_lists_hold_what_each_may_see(client: TestClient, session: Session, cast: Cast) -> None:
+    world = build_world(session, cast)
+    letters = {"h": world.handed, "m": world.major, "p": world.problem, "r": world.request}
+    for route, row in LISTED.items():
+        for name, expected in zip(WHO[:7], row.split(), strict=True):
+            page = client.get(API_PREFIX + route, headers=headers(getattr(cast, name))).json()
+            if expected == "2":
+                assert page["total"] == 2, (route, name)
+                continue
+            wanted = {letters[letter] for letter in expected if letter != "-"}
+            listed = {item["key"] for item in page["items"]}
+            assert (listed, page["total"]) == (wanted, len(wanted)), (route, name)

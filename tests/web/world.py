@@ -1,0 +1,178 @@
+"""A small world in which every permission question has an answer worth checking.
+
+Aarhus (the cast's `authority`) reported an incident that the desk handed to supplier-a (the
+cast's `supplier`), with an internal and a shared note; a second, major one, was resolved by
+supplier-a and has a saved post-review report. A problem is linked to the first; Aarhus has
+a service request; operators posted a message about the first incident and resolved another.
+Odense and supplier-b (`other_authority`, `other_supplier`) have nothing: they must see
+nothing of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from stabil.accounts.service import create_token, revoke_token
+from stabil.catalog.service import load_declaration_text
+from stabil.declaration.communication import MessageType
+from stabil.desk import transitions
+from stabil.desk.events import NoteVisibility
+from stabil.desk.review import save_review
+from stabil.desk.service import NewIncident, open_incident
+from stabil.desk.suggestion import Impact
+from stabil.outbox.models import DeliveryState, OutboxItem
+from stabil.outbox.service import enqueue_email
+from stabil.problems.service import NewProblem, open_problem
+from stabil.requests.service import NewRequest, submit_request
+from stabil.status.service import NewMessage, post_message, resolve_message
+from stabil.status.subscriptions import add_subscriber, add_webhook
+from tests.cast import Cast
+from tests.conftest import BORGER_DK, EXAMPLE
+
+CPH = ZoneInfo("Europe/Copenhagen")
+# Tuesday 14 April 2026, 10:00 in Copenhagen: primary service time.
+NOW = dt.datetime(2026, 4, 14, 10, tzinfo=CPH)
+INTERNAL_NOTE = "Fejlen ligger i leverandørens database"
+SHARED_NOTE = "Vi arbejder på sagen"
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    handed: str  # reported by Aarhus, handed to supplier-a
+    major: str  # reported by Aarhus, priority 1, resolved by supplier-a, report saved
+    problem: str  # linked to `handed`
+    request: str  # submitted by Aarhus
+    message: int  # open, about `handed`
+    resolved_message: int
+    subscriber: int
+    webhook: int
+    parked: int  # an outbox item that kept failing
+    revoked_token: str  # the admin's, revoked
+
+
+def load_services(session: Session) -> None:
+    for path in (BORGER_DK, EXAMPLE):
+        load_declaration_text(session, path.read_text(encoding="utf-8"), path.name)
+
+
+def build_world(session: Session, cast: Cast, now: dt.datetime = NOW) -> World:
+    """Build the world at `now` and commit it (a savepoint of the test's transaction)."""
+    load_services(session)
+    operator, supplier, authority = cast.operator.user, cast.supplier.user, cast.authority.user
+    handed = open_incident(
+        session,
+        authority,
+        NewIncident("borger-dk", "Log-in fejler", "", Impact(users_affected_percent=10)),
+        now=now - dt.timedelta(minutes=30),
+    )
+    transitions.hand_over(
+        session,
+        operator,
+        handed,
+        party="supplier-a",
+        note=INTERNAL_NOTE,
+        now=now - dt.timedelta(minutes=25),
+    )
+    transitions.hand_over(
+        session,
+        operator,
+        handed,
+        party=None,
+        note=SHARED_NOTE,
+        note_visibility=NoteVisibility.shared,
+        now=now - dt.timedelta(minutes=20),
+    )
+    major = open_incident(
+        session,
+        authority,
+        NewIncident("borger-dk", "Borger.dk er nede", "", Impact(users_affected_percent=100)),
+        now=now - dt.timedelta(minutes=50),
+    )
+    transitions.hand_over(
+        session, operator, major, party="supplier-a", now=now - dt.timedelta(minutes=45)
+    )
+    transitions.resolve(session, supplier, major, now=now - dt.timedelta(minutes=40))
+    save_review(session, operator, major, report="# Rapport\n", actions=[], now=now)
+    problem = open_problem(
+        session, operator, NewProblem("borger-dk", "Databasen", incidents=[handed.key]), now=now
+    )
+    request = submit_request(session, authority, NewRequest("borger-dk", "Ny adgangskode"), now=now)
+    subscriber = add_subscriber(session, "borger-dk", "borger@example.dk", actor=cast.admin.user)
+    webhook, _secret = add_webhook(
+        session, "borger-dk", "https://hooks.example/stabil", actor=cast.admin.user
+    )
+    message = post_message(session, operator, _message([handed.key]), now=now)
+    resolved = post_message(session, operator, _message([]), now=now)
+    resolve_message(session, operator, resolved, now=now)
+    parked = _parked_item(session, handed.key)
+    row, revoked = create_token(session, cast.admin.user, "revoked")
+    revoke_token(session, row)
+    session.commit()
+    return World(
+        handed=handed.key,
+        major=major.key,
+        problem=problem.key,
+        request=request.key,
+        message=message.id,
+        resolved_message=resolved.id,
+        subscriber=subscriber.id,
+        webhook=webhook.id,
+        parked=parked,
+        revoked_token=revoked,
+    )
+
+
+def isolated(
+    session: Session,
+    client: TestClient,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+    auth: dict[str, str],
+) -> httpx.Response:
+    """The answer to one request whose writes are undone afterwards."""
+    session.commit()  # the session holds no savepoint of its own while the request runs
+    connection = session.get_bind()
+    assert isinstance(connection, Connection)
+    savepoint = connection.begin_nested()
+    try:
+        return client.request(method, path, json=body, headers=auth)
+    finally:
+        savepoint.rollback()
+        # Rows the request wrote are gone; so must be what the session remembers of them.
+        session.expunge_all()
+
+
+def _message(incidents: list[str]) -> NewMessage:
+    return NewMessage(
+        service="borger-dk",
+        type=MessageType.unavailable,
+        affected=["Log-in"],
+        title="Log-in virker ikke",
+        body="Borgere kan ikke logge ind.",
+        incidents=incidents,
+    )
+
+
+def _parked_item(session: Session, key: str) -> int:
+    item_id = enqueue_email(
+        session,
+        recipient="drift@example.dk",
+        subject="Prøve",
+        body="Prøve",
+        subject_kind="incident",
+        subject_key=key,
+    )
+    assert item_id is not None
+    item = session.get(OutboxItem, item_id)
+    assert item is not None
+    item.state = DeliveryState.parked.value
+    return item_id
