@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from stabil.accounts.models import Organisation, User
 from stabil.db.types import now_utc
 from stabil.desk.access import check_can_act
+from stabil.desk.corrections import withdraw_disproved
 from stabil.desk.errors import Invalid, TransitionNotAllowed
 from stabil.desk.events import record_event
 from stabil.desk.history import refresh_timers
@@ -38,9 +39,7 @@ def hand_over(
         raise Invalid("party", "name the organisation the incident is handed over to")
     organisation = _organisation(session, party) if party else None
     extra = {"party": organisation.key} if organisation else {}
-    _transition(session, actor, incident, Action.handed_over, at, note, extra, now)
-    if organisation:
-        incident.party_id = organisation.id
+    _transition(session, actor, incident, Action.handed_over, at, note, extra, now, organisation)
 
 
 def resolve(
@@ -84,9 +83,7 @@ def reopen(
     extra: dict[str, Any] = {"reopen": True}
     if organisation:
         extra["party"] = organisation.key
-    _transition(session, actor, incident, Action.reopened, at, note, extra, now)
-    if organisation:
-        incident.party_id = organisation.id
+    _transition(session, actor, incident, Action.reopened, at, note, extra, now, organisation)
 
 
 def cancel(
@@ -114,6 +111,7 @@ def _transition(
     note: str | None,
     extra: dict[str, Any],
     now: dt.datetime | None,
+    party: Organisation | None = None,
 ) -> None:
     now = now or now_utc()
     _guard(actor, incident, action)
@@ -135,7 +133,11 @@ def _transition(
         after=after,
         note=note,
     )
+    if party is not None:
+        incident.party = party
     refresh_timers(session, incident, now)
+    if effective < now:
+        withdraw_disproved(session, incident, now)
 
 
 def _guard(actor: User, incident: Incident, action: Action) -> None:
