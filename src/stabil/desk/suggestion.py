@@ -10,10 +10,11 @@ from stabil.declaration.priorities import Condition
 
 @dataclass(frozen=True, slots=True)
 class Impact:
-    """The facts a reporter gave; None is a fact not given, which no condition takes as met.
+    """The facts a reporter gave; None is a fact not given.
 
-    An unknown share of users meets no bound on it. A yes/no fact not given counts as no, as
-    a report that names no security breach is taken to have none.
+    An unknown share of users meets no bound on it: "at most 5 %" is not known either. A
+    yes/no fact not given counts as no, as a report that names no security breach is taken
+    to have none.
     """
 
     users_affected_percent: float | None = None
