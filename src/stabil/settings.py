@@ -93,6 +93,13 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = Field(
         default=10, ge=1, le=100, description="Attempts to deliver a notification before parking."
     )
+    escalation_grace_seconds: int = Field(
+        default=120,
+        ge=0,
+        le=3600,
+        description="How long escalations already due when an incident is registered wait, "
+        "so that what already happened can be recorded first.",
+    )
 
     max_body_bytes: int = Field(
         default=MIB,

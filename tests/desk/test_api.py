@@ -93,7 +93,7 @@ def test_get_list_and_events(client: TestClient, cast: Cast) -> None:
     events = client.get(
         f"/api/v1/incidents/{first['key']}/events", headers=headers(cast.viewer)
     ).json()
-    assert [event["kind"] for event in events] == ["opened"]
+    assert [event["kind"] for event in events] == ["opened", "report_routed"]
     assert events[0]["actor"] == cast.operator.user.email
 
 
@@ -154,7 +154,7 @@ def test_patch_priority_and_fields(client: TestClient, cast: Cast) -> None:
     assert changed.status_code == 200
     assert (changed.json()["priority"], changed.json()["title"]) == (2, "Delvis nede")
     kinds = [e["kind"] for e in client.get(f"{url}/events", headers=headers(cast.operator)).json()]
-    assert kinds == ["opened", "edited", "priority_changed"]
+    assert kinds == ["opened", "report_routed", "edited", "priority_changed"]
     empty = client.patch(url, json={}, headers=headers(cast.operator))
     assert empty.status_code == 422
 

@@ -45,3 +45,29 @@ def test_default_when_no_condition_matches(example_declaration: Declaration) -> 
     suggestion = suggest_priority(example_declaration, Impact(users_affected_percent=1))
     assert suggestion.priority == 4
     assert "no condition of a higher priority is met" in suggestion.reason_en
+
+
+def test_no_facts_suggest_the_default_and_say_so(
+    borger_dk: Declaration, example_declaration: Declaration
+) -> None:
+    # Nothing was said of the impact: not "at most 5 % affected", which nobody said.
+    suggestion = suggest_priority(borger_dk, Impact())
+    assert suggestion.priority == 3  # priority_suggestion.default_priority
+    assert suggestion.reason_en == "priority 3 (Medium): no impact facts were given"
+    assert suggestion.reason_da == (
+        "prioritet 3 (Mellem): der er ikke oplyst noget om påvirkningen"
+    )
+    assert suggest_priority(example_declaration, Impact()).priority == 4
+
+
+def test_none_of_the_users_is_a_fact(borger_dk: Declaration) -> None:
+    suggestion = suggest_priority(borger_dk, Impact(users_affected_percent=0))
+    assert suggestion.priority == 4
+    assert "at most 5 % of users affected" in suggestion.reason_en
+
+
+def test_an_unknown_share_meets_no_bound_on_it(borger_dk: Declaration) -> None:
+    # Only a work-around is known: priority 4 needs a share over 5 % or at most 5 %.
+    suggestion = suggest_priority(borger_dk, Impact(workaround=True))
+    assert suggestion.priority == 3
+    assert "no condition of a higher priority is met" in suggestion.reason_en

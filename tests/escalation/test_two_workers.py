@@ -48,14 +48,16 @@ def test_two_workers_escalate_each_due_timer_once(tmp_path: Path) -> None:
             load_declaration_text(session, text, "borger-dk.yaml")
             add_organisation(session, "digst", "Digitaliseringsstyrelsen", "agency")
             operator, _ = add_user(session, "op@example.org", "operator", "digst")
-            # Critical faults detected a week ago and never handed over: both timers of each
+            # Critical faults detected a week ago, registered five minutes ago (the grace for
+            # entries after the fact has passed) and never handed over: both timers of each
             # are far past their targets, and every escalation job is due at once.
             detected = now_utc() - dt.timedelta(days=7)
+            registered = now_utc() - dt.timedelta(minutes=5)
             for _ in range(INCIDENTS):
                 new = NewIncident(
                     "borger-dk", "Nede", "", Impact(users_affected_percent=50), detected_at=detected
                 )
-                open_incident(session, operator, new)
+                open_incident(session, operator, new, now=registered)
             session.commit()
         env = {
             "STABIL_DATABASE_URL": url,

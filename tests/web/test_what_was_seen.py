@@ -99,12 +99,16 @@ def test_the_reporting_authority_reads_shared_notes_and_no_staff_address(
     notes = [(event["note"], event["note_visibility"]) for event in mine if event["note"]]
     assert notes == [(SHARED_NOTE, "shared")]
     actors = [event["actor"] for event in mine]
-    # The report is Aarhus's own; the hand-overs are the desk's, named by its organisation.
+    # The report is Aarhus's own, its routing Stabil's; the hand-overs are the desk's, named
+    # by its organisation.
     assert actors == [
         cast.authority.user.email,
+        None,
         "Digitaliseringsstyrelsen",
         "Digitaliseringsstyrelsen",
     ]
+    routed = next(event for event in mine if event["kind"] == "report_routed")
+    assert isinstance(routed["after"]["notified"], int)  # how many were told, not who
     assert "@digst.example" not in str(
         get(client, cast.authority, f"/incidents/{world.major}/events")
     )
@@ -120,7 +124,7 @@ def test_the_reporting_authority_reads_shared_notes_and_no_staff_address(
     assert cast.operator.user.email not in str(theirs)
     # The desk's readers see it all.
     desk = get(client, cast.viewer, path)
-    assert [event["actor"] for event in desk][1:] == [cast.operator.user.email] * 2
+    assert [event["actor"] for event in desk][2:] == [cast.operator.user.email] * 2
     assert [event["note_visibility"] for event in desk if event["note"]] == ["internal", "shared"]
 
 

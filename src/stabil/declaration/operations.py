@@ -210,12 +210,27 @@ class ChangeManagement(Sourced):
     goals: list[Text] = Field(default_factory=list)
 
 
+class ReportScope(StrEnum):
+    all = "all"  # every report
+    major = "major"  # a suspected major incident: reported with a major priority
+
+
 class ReportingRoute(Sourced):
-    """Where a kind of report goes, in which hours (R5.3)."""
+    """Where a kind of report goes, in which hours (R5.3).
+
+    A new incident is sent at once to every route that takes it: `reports` says which
+    reports a route takes, and `hours` the calendar the registration must fall in.
+    """
 
     what: Text
+    reports: ReportScope = Field(
+        default=ReportScope.all,
+        description="Which reports it takes: `all`, or `major` (reported with a major priority).",
+    )
     to: Annotated[list[Key], Field(min_length=1)]
-    hours: Key | None = None
+    hours: Key | None = Field(
+        default=None, description="Only reports registered in this calendar; omit for always."
+    )
 
 
 class IncidentManagement(Model):

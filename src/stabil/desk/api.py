@@ -83,7 +83,7 @@ def _create(session: Session, user: User, body: IncidentIn) -> IncidentOut:
             service=body.service,
             title=body.title,
             description=body.description,
-            impact=Impact(**body.impact.model_dump()),
+            impact=Impact(**body.impact.model_dump(exclude_unset=True)),
             detected_at=body.detected_at,
             priority=body.priority,
             priority_reason=body.priority_reason,

@@ -24,12 +24,12 @@ from stabil.clock import Clock, clock_for
 from stabil.declaration import Declaration
 from stabil.declaration.operations import EscalationRule
 from stabil.desk.events import declaration_for
+from stabil.desk.grace import after_grace
 from stabil.desk.models import Escalation, Incident, IncidentEvent, IncidentTimer
 from stabil.desk.notify import (
     TIMER_DA,
     compose,
     incident_lines,
-    incident_url,
     local_text,
     minutes_text,
     recipients,
@@ -85,14 +85,20 @@ def _plan(
     state: TimerState,
     rule: EscalationRule,
     stage: str,
-    run_at: dt.datetime,
+    reached_at: dt.datetime,
 ) -> None:
     plan.schedule(
         kind=JOB_KIND,
         subject_key=incident.key,
         dedupe_key=f"{_prefix(incident)}{state.kind}:{rule.key}:{stage}",
-        run_at=run_at,
-        payload={"incident": incident.key, "timer": state.kind, "rule": rule.key, "stage": stage},
+        run_at=after_grace(incident, reached_at),
+        payload={
+            "incident": incident.key,
+            "timer": state.kind,
+            "rule": rule.key,
+            "stage": stage,
+            "reached_at": reached_at.isoformat(),
+        },
     )
 
 
@@ -185,7 +191,7 @@ def _check(
     declaration = declaration_for(incident)
     clock = clock_for(declaration)
     timer = timers.get((incident.id, str(job.payload["timer"])))
-    rule = _rule(declaration, str(job.payload["rule"]))
+    rule = rule_named(declaration, str(job.payload["rule"]))
     if timer is None or rule is None or not timer.running:
         return None
     stage = str(job.payload["stage"])
@@ -199,7 +205,7 @@ def _check(
         timer=timer,
         rule=rule,
         stage=stage,
-        reached_at=job.run_at,
+        reached_at=_reached_at(job),
         elapsed=elapsed,
         deliver_after=clock.next_open(rule.hours, now),
         addresses=recipients(session, declaration, rule.notify, incident),
@@ -311,7 +317,13 @@ def _mails(item: _Due) -> list[Email]:
     ]
 
 
-def _rule(declaration: Declaration, key: str) -> EscalationRule | None:
+def _reached_at(job: Job) -> dt.datetime:
+    """When the threshold was reached; a job waiting out the grace runs later than that."""
+    reached = job.payload.get("reached_at")
+    return dt.datetime.fromisoformat(reached) if reached else job.run_at
+
+
+def rule_named(declaration: Declaration, key: str) -> EscalationRule | None:
     rules = declaration.escalation.rules if declaration.escalation else []
     return next((rule for rule in rules if rule.key == key), None)
 
@@ -353,4 +365,4 @@ def _notice(
         f"{head_en}: target {target} ({timer.calendar}), due {due_en}, used {used}.",
         f"Escalation: {rule.name.get('en')} ({rule.kind.value}).",
     ]
-    return subject, compose(danish, english, incident_url(incident))
+    return subject, compose(danish, english, incident)

@@ -18,9 +18,10 @@ from stabil.clock import Clock, clock_for
 from stabil.declaration import Declaration
 from stabil.declaration.operations import MajorIncidents
 from stabil.desk.events import declaration_for, record_event
+from stabil.desk.grace import after_grace
 from stabil.desk.messages import posts_about
 from stabil.desk.models import Incident, MajorReview
-from stabil.desk.notify import compose, incident_lines, incident_url, local_text, recipients
+from stabil.desk.notify import compose, incident_lines, local_text, recipients
 from stabil.desk.states import State
 from stabil.outbox.service import enqueue_email
 from stabil.worker.jobs import Plan, handles
@@ -78,7 +79,7 @@ def _plan_open(plan: Plan, incident: Incident, majors: MajorIncidents, clock: Cl
             kind=DOWNTIME,
             subject_key=incident.key,
             dedupe_key=_key(incident, "downtime"),
-            run_at=run_at,
+            run_at=after_grace(incident, run_at),
             payload={"incident": incident.key},
         )
 
@@ -102,7 +103,7 @@ def plan_orientation(
             kind=ORIENTATION,
             subject_key=incident.key,
             dedupe_key=_key(incident, "orient", due.isoformat(), stage),
-            run_at=run_at,
+            run_at=after_grace(incident, run_at),
             payload={**payload, "stage": stage},
         )
 
@@ -323,7 +324,7 @@ def _notify(
     body = compose(
         [head_da, *lines_da, "", *danish],
         [head_en, *lines_en, "", *english],
-        incident_url(incident),
+        incident,
     )
     for address in addresses:
         enqueue_email(

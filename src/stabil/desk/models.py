@@ -46,7 +46,9 @@ class Incident(Base):
     reporter_name: Mapped[str | None] = mapped_column(String(200))
     detected_at: Mapped[dt.datetime]
     registered_at: Mapped[dt.datetime]
-    users_affected_percent: Mapped[float] = mapped_column(Float)
+    users_affected_percent: Mapped[float | None] = mapped_column(
+        Float, comment="Share of the usual users affected; null when the report did not say."
+    )
     security_breach: Mapped[bool] = mapped_column(Boolean)
     legal_breach: Mapped[bool] = mapped_column(Boolean)
     workaround: Mapped[bool] = mapped_column(Boolean)
@@ -188,6 +190,10 @@ class Escalation(Base):
         comment="Its notifications wait for the rule's hours."
     )
     recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(
+        comment="When the history, as corrected, showed it never happened; it then counts "
+        "nowhere. The row stays, as history does."
+    )
 
 
 class MajorReview(Base):

@@ -12,7 +12,7 @@ from stabil.accounts.models import User
 from stabil.declaration import Declaration
 from stabil.declaration.operations import WORKING_PARTY
 from stabil.desk.models import Incident
-from stabil.settings import get_settings
+from stabil.outbox.links import finding_lines
 
 STATE_DA = {
     "registered": "registreret",
@@ -82,8 +82,9 @@ def minutes_text(seconds: float) -> str:
     return f"{minutes // 60} t {minutes % 60:02d} min"
 
 
-def incident_url(incident: Incident) -> str:
-    return f"{get_settings().public_url.rstrip('/')}/api/v1/incidents/{incident.key}"
+def finding_incident(incident: Incident) -> tuple[str, str]:
+    """Where the reader finds the incident, in Danish and in English."""
+    return finding_lines(incident.key, f"/api/v1/incidents/{incident.key}")
 
 
 def incident_lines(incident: Incident, declaration: Declaration) -> tuple[list[str], list[str]]:
@@ -106,5 +107,7 @@ def incident_lines(incident: Incident, declaration: Declaration) -> tuple[list[s
     return danish, english
 
 
-def compose(danish: list[str], english: list[str], link: str) -> str:
-    return "\n".join([*danish, "", link, "", "-- English --", *english, ""])
+def compose(danish: list[str], english: list[str], incident: Incident) -> str:
+    """A notice's body: the Danish text, then the English, each saying where to find it."""
+    finding_da, finding_en = finding_incident(incident)
+    return "\n".join([*danish, "", finding_da, "", "-- English --", *english, "", finding_en, ""])

@@ -17,7 +17,7 @@ from stabil.desk.errors import Conflict, Invalid, NotFound
 from stabil.desk.events import declaration_for, record_event
 from stabil.desk.majors import is_major
 from stabil.desk.models import Incident, IncidentEvent, MajorReview
-from stabil.desk.notify import compose, incident_lines, incident_url, local_text, recipients
+from stabil.desk.notify import compose, incident_lines, local_text, recipients
 from stabil.outbox.service import enqueue_email
 
 
@@ -110,7 +110,7 @@ def submit_review(
         after={"sent_to": addresses, "late": now > review.due_at},
     )
     danish, english = incident_lines(incident, declaration)
-    body = compose([*danish, "", review.report], english, incident_url(incident))
+    body = compose([*danish, "", review.report], english, incident)
     subject = f"[{incident.key}] Major Incident Post Review"
     for address in addresses:
         enqueue_email(

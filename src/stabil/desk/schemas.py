@@ -87,9 +87,11 @@ class Strict(BaseModel):
 
 
 class ImpactIn(Strict):
-    """The reported facts that suggest a priority (R6.5)."""
+    """The reported facts that suggest a priority (R6.5); a fact left out is not given."""
 
-    users_affected_percent: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 0
+    users_affected_percent: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None = (
+        Field(default=None, description="Share of the usual users affected; omit if unknown.")
+    )
     security_breach: bool = False
     legal_breach: bool = False
     workaround: bool = False
@@ -155,7 +157,7 @@ class TimerOut(BaseModel):
 
 
 class ImpactOut(BaseModel):
-    users_affected_percent: float
+    users_affected_percent: float | None = Field(description="null: not given.")
     security_breach: bool
     legal_breach: bool
     workaround: bool

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from stabil.accounts.models import User
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, list_services, version_in_force
+from stabil.clock import clock_for
 from stabil.db.queries import contains_text, count_and_page, one_by_key
 from stabil.db.types import now_utc
 from stabil.db.upsert import next_number
@@ -28,6 +29,7 @@ from stabil.desk.errors import Invalid
 from stabil.desk.events import declaration_for, record_event
 from stabil.desk.history import refresh_timers
 from stabil.desk.models import Incident, IncidentSequence, IncidentTimer
+from stabil.desk.reporting import route_report
 from stabil.desk.states import State
 from stabil.desk.suggestion import Impact, suggest_priority
 from stabil.desk.timers import Step
@@ -97,10 +99,10 @@ def open_incident(
         detected_at=detected,
         registered_at=now,
         users_affected_percent=new.impact.users_affected_percent,
-        security_breach=new.impact.security_breach,
-        legal_breach=new.impact.legal_breach,
-        workaround=new.impact.workaround,
-        central_function=new.impact.central_function,
+        security_breach=bool(new.impact.security_breach),
+        legal_breach=bool(new.impact.legal_breach),
+        workaround=bool(new.impact.workaround),
+        central_function=bool(new.impact.central_function),
         suggested_priority=suggestion.priority,
         suggestion_reason=suggestion.reason_en,
         suggestion_reason_da=suggestion.reason_da,
@@ -130,6 +132,7 @@ def open_incident(
         after=snapshot(incident),
     )
     refresh_timers(session, incident, now, steps=[Step(detected, State.registered)], new=True)
+    route_report(session, incident, declaration, clock_for(declaration), now)
     return incident
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from stabil.declaration import Declaration
 from stabil.declaration.priorities import Condition
@@ -10,11 +10,22 @@ from stabil.declaration.priorities import Condition
 
 @dataclass(frozen=True, slots=True)
 class Impact:
-    users_affected_percent: float = 0.0
-    security_breach: bool = False
-    legal_breach: bool = False
-    workaround: bool = False
-    central_function: bool = False
+    """The facts a reporter gave; None is a fact not given.
+
+    An unknown share of users meets no bound on it: "at most 5 %" is not known either. A
+    yes/no fact not given counts as no, as a report that names no security breach is taken
+    to have none.
+    """
+
+    users_affected_percent: float | None = None
+    security_breach: bool | None = None
+    legal_breach: bool | None = None
+    workaround: bool | None = None
+    central_function: bool | None = None
+
+    @property
+    def given(self) -> bool:
+        return any(getattr(self, item.name) is not None for item in fields(self))
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +37,10 @@ class Suggestion:
 
 def suggest_priority(declaration: Declaration, impact: Impact) -> Suggestion:
     """The most urgent priority one of whose conditions the facts meet, else the default."""
+    if not impact.given:
+        return _default(
+            declaration, "no impact facts were given", "der er ikke oplyst noget om påvirkningen"
+        )
     for priority in sorted(declaration.priorities, key=lambda item: item.level):
         for condition in priority.suggested_when:
             if _holds(condition, impact):
@@ -35,6 +50,14 @@ def suggest_priority(declaration: Declaration, impact: Impact) -> Suggestion:
                     f"priority {priority.level} ({priority.name.get('en')}): {en}",
                     f"prioritet {priority.level} ({priority.name.da}): {da}",
                 )
+    return _default(
+        declaration,
+        "no condition of a higher priority is met",
+        "ingen betingelse for en højere prioritet er opfyldt",
+    )
+
+
+def _default(declaration: Declaration, why_en: str, why_da: str) -> Suggestion:
     default = (
         declaration.priority_suggestion.default_priority
         if declaration.priority_suggestion
@@ -43,21 +66,21 @@ def suggest_priority(declaration: Declaration, impact: Impact) -> Suggestion:
     name = declaration.priority(default).name
     return Suggestion(
         default,
-        f"priority {default} ({name.get('en')}): no condition of a higher priority is met",
-        f"prioritet {default} ({name.da}): ingen betingelse for en højere prioritet er opfyldt",
+        f"priority {default} ({name.get('en')}): {why_en}",
+        f"prioritet {default} ({name.da}): {why_da}",
     )
 
 
 def _holds(condition: Condition, impact: Impact) -> bool:
+    share = impact.users_affected_percent
+    over, at_most = condition.users_affected_percent_over, condition.users_affected_percent_at_most
     checks = [
-        condition.users_affected_percent_over is None
-        or impact.users_affected_percent > condition.users_affected_percent_over,
-        condition.users_affected_percent_at_most is None
-        or impact.users_affected_percent <= condition.users_affected_percent_at_most,
+        over is None or (share is not None and share > over),
+        at_most is None or (share is not None and share <= at_most),
     ]
     for fact in ("security_breach", "legal_breach", "workaround", "central_function"):
         wanted = getattr(condition, fact)
-        checks.append(wanted is None or getattr(impact, fact) == wanted)
+        checks.append(wanted is None or bool(getattr(impact, fact)) == wanted)
     return all(checks)
 
 

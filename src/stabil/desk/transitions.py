@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from stabil.accounts.models import Organisation, OrganisationKind, User
 from stabil.db.types import now_utc
 from stabil.desk.access import check_can_act
+from stabil.desk.corrections import withdraw_disproved
 from stabil.desk.errors import Invalid, TransitionNotAllowed
 from stabil.desk.events import NoteVisibility, record_event
 from stabil.desk.history import refresh_timers
@@ -47,11 +48,8 @@ def hand_over(
         raise Invalid("party", "name the organisation the incident is handed over to")
     organisation = _party(session, party) if party else None
     extra = {"party": organisation.key} if organisation else {}
-    _transition(
-        session, actor, incident, Action.handed_over, at, _Note(note, note_visibility), extra, now
-    )
-    if organisation:
-        incident.party_id = organisation.id
+    note_of = _Note(note, note_visibility)
+    _transition(session, actor, incident, Action.handed_over, at, note_of, extra, now, organisation)
 
 
 def resolve(
@@ -100,11 +98,8 @@ def reopen(
     extra: dict[str, Any] = {"reopen": True}
     if organisation:
         extra["party"] = organisation.key
-    _transition(
-        session, actor, incident, Action.reopened, at, _Note(note, note_visibility), extra, now
-    )
-    if organisation:
-        incident.party_id = organisation.id
+    note_of = _Note(note, note_visibility)
+    _transition(session, actor, incident, Action.reopened, at, note_of, extra, now, organisation)
 
 
 def cancel(
@@ -136,6 +131,7 @@ def _transition(
     note: _Note,
     extra: dict[str, Any],
     now: dt.datetime | None,
+    party: Organisation | None = None,
 ) -> None:
     now = now or now_utc()
     _guard(actor, incident, action)
@@ -158,7 +154,11 @@ def _transition(
         note=note.text,
         note_visibility=note.visibility,
     )
+    if party is not None:
+        incident.party = party
     refresh_timers(session, incident, now)
+    if effective < now:
+        withdraw_disproved(session, incident, now)
 
 
 def _guard(actor: User, incident: Incident, action: Action) -> None:

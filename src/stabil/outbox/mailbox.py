@@ -41,11 +41,32 @@ class MaildirMailer:
     def connection(self) -> Iterator[SendMail]:
         def keep(message: EmailMessage) -> None:
             try:
-                mailbox.Maildir(self.path, create=True).add(message)
+                _writable(self.path).add(message)
             except OSError as error:
                 raise DeliveryFailed(f"{type(error).__name__}: {error}") from error
 
         yield keep
+
+
+_FOLDERS = ("tmp", "new", "cur")
+
+
+def _writable(path: Path) -> mailbox.Maildir:
+    """The Maildir at `path`, with every folder it needs made first.
+
+    The var directory need not exist: it is made with the SQLite database, and a deployment
+    whose database lives elsewhere has none until the first mail is kept.
+    """
+    for folder in _FOLDERS:
+        (path / folder).mkdir(mode=0o700, parents=True, exist_ok=True)
+    return mailbox.Maildir(path, create=False)
+
+
+def _readable(path: Path) -> mailbox.Maildir | None:
+    """The Maildir at `path`, or None while nothing was kept (it is made on the first mail)."""
+    if not all((path / folder).is_dir() for folder in _FOLDERS):
+        return None
+    return mailbox.Maildir(path, create=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,18 +87,18 @@ class Mail:
 
 def list_mail(path: Path, *, limit: int, offset: int = 0) -> tuple[list[MailSummary], int]:
     """A page of the mailbox, the latest kept first, and how many it holds in all."""
-    if not path.is_dir():
+    box = _readable(path)
+    if box is None:
         return [], 0
-    box = mailbox.Maildir(path, create=False)
     keys = sorted(box.keys(), key=_delivery_order, reverse=True)
     return [_summary(key, _read(box, key)) for key in keys[offset : offset + limit]], len(keys)
 
 
 def read_mail(path: Path, key: str) -> Mail | None:
     """One message with its text, or None when the mailbox holds no message under `key`."""
-    if not path.is_dir():
+    box = _readable(path)
+    if box is None:
         return None
-    box = mailbox.Maildir(path, create=False)
     try:
         message = _read(box, key)
     except KeyError:

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from stabil.declaration import Declaration
 from stabil.declaration.communication import Contact
+from stabil.outbox.links import app_url
 from stabil.outbox.service import enqueue_email, enqueue_webhook
-from stabil.settings import get_settings
 from stabil.status.models import Message, MessageEntry, Subscriber, WebhookRegistration
 from stabil.status.present import message_out
 from stabil.status.states import EntryKind, WebhookEvent
@@ -123,7 +123,7 @@ def webhooks_for(
 
 
 def unsubscribe_url(token: str) -> str:
-    return f"{get_settings().public_url.rstrip('/')}/status/unsubscribe/{token}"
+    return app_url(f"/status/unsubscribe/{token}")
 
 
 def _mail_extra(recipient: Recipient) -> dict[str, str]:
