@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from stabil.status import subscriptions
 from stabil.status.states import WebhookEvent
 from tests.cast import Cast, headers
-from tests.status.conftest import outbox, post
+from tests.status.conftest import incident, outbox, post
 
 CPH = ZoneInfo("Europe/Copenhagen")
 NOW = dt.datetime(2026, 4, 14, 10, tzinfo=CPH)
@@ -48,6 +48,20 @@ def listeners(services: None, session: Session) -> None:
         secret="r" * 20,
     )
     session.commit()
+
+
+@pytest.mark.usefixtures("listeners")
+def test_a_subscriber_mail_names_no_linked_incident(
+    client: TestClient, cast: Cast, session: Session
+) -> None:
+    key = incident(client, cast.operator)
+    post(client, cast.operator, incidents=[key])
+    mails = outbox(session, channel="email", subject_kind="message")
+    assert mails
+    # A subscriber may be anyone, and may not see the incident (issue: leaked keys).
+    assert all(key not in mail.body for mail in mails)
+    hooks = outbox(session, channel="webhook")
+    assert hooks[0].payload["message"]["incidents"] == [key]  # an admin's own receiver
 
 
 @pytest.mark.usefixtures("listeners")

@@ -160,9 +160,10 @@ def compose_email(
     return subject, "\n\n".join(parts) + "\n"
 
 
+# No linked incident keys: a subscriber may be anyone, and may not see those incidents.
 LABELS = {
-    "da": ("Berørte dele", "Berørte brugere", "Årsag", "Forventet horisont", "Hændelser"),
-    "en": ("Affected parts", "Users affected", "Cause", "Expected horizon", "Incidents"),
+    "da": ("Berørte dele", "Berørte brugere", "Årsag", "Forventet horisont"),
+    "en": ("Affected parts", "Users affected", "Cause", "Expected horizon"),
 }
 
 
@@ -174,7 +175,7 @@ def _section(
     type_name = _type_name(declaration, entry.type, language)
     when = WHEN[EntryKind(entry.kind)][1 if english else 0]
     body = (entry.body_en or entry.body) if english else entry.body
-    parts_label, users_label, cause_label, horizon_label, incidents_label = LABELS[language]
+    parts_label, users_label, cause_label, horizon_label = LABELS[language]
     horizon = [message.horizon or ""]
     if message.horizon_at is not None:
         horizon.append(_local(message.horizon_at, zone, language))
@@ -183,7 +184,6 @@ def _section(
         (users_label, message.affected_users or ""),
         (cause_label, message.cause or ""),
         (horizon_label, ", ".join(item for item in horizon if item)),
-        (incidents_label, ", ".join(sorted(link.incident.key for link in message.links))),
     ]
     lines = [title, f"{type_name} · {when} {_local(entry.at, zone, language)}", "", body, ""]
     lines += [f"{label}: {value}" for label, value in facts if value]
