@@ -153,6 +153,7 @@ def test_the_unsubscribe_link_asks_first_then_acts(
     page = client.get(f"/status/unsubscribe/{token}")
     assert page.status_code == 200
     assert "drift@aarhus.example" in page.text
+    assert page.headers["Cache-Control"] == "no-store"  # it shows the address
     assert '<form method="post">' in page.text
     assert count(session, Subscriber) == 1  # opening the link changes nothing
     done = client.post(f"/status/unsubscribe/{token}")

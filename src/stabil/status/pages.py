@@ -29,7 +29,12 @@ UNKNOWN = (
 
 
 def _page(title: str, content: str, status_code: int = 200) -> HTMLResponse:
-    return HTMLResponse(PAGE.format(title=escape(title), content=content), status_code)
+    # The page shows the subscriber's address to whoever holds the link: no cache keeps it.
+    return HTMLResponse(
+        PAGE.format(title=escape(title), content=content),
+        status_code,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @router.get("/unsubscribe/{token}", response_class=HTMLResponse)
