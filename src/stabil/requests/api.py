@@ -21,6 +21,7 @@ from stabil.requests.schemas import (
 from stabil.requests.service import NewRequest, RequestFilter
 from stabil.requests.states import Category, RequestState
 from stabil.web.deps import SessionDep
+from stabil.web.openapi import TRANSITION_CONFLICT
 
 router = APIRouter(prefix="/requests", tags=["service requests"])
 
@@ -66,7 +67,11 @@ def show(key: str, user: CurrentUser, session: SessionDep) -> RequestOut:
     return request_out(request, service.events_of(session, request), now_utc())
 
 
-@router.post("/{key}/transitions", summary="Move a service request to another state")
+@router.post(
+    "/{key}/transitions",
+    summary="Move a service request to another state",
+    responses=TRANSITION_CONFLICT,
+)
 def transition(
     key: str, body: RequestTransitionIn, user: CurrentUser, session: SessionDep
 ) -> RequestOut:

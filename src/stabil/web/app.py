@@ -22,6 +22,7 @@ from stabil.status import api as status_api
 from stabil.status import pages as status_pages
 from stabil.web.errors import install_error_handlers
 from stabil.web.login import install_login
+from stabil.web.openapi import install_openapi
 
 API_PREFIX = "/api/v1"
 
@@ -52,6 +53,7 @@ def create_app() -> FastAPI:
     app.state.design_system = (assets / "dkfds").is_dir()
     install_error_handlers(app)
     install_login(app)
+    install_openapi(app)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
