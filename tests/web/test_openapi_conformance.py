@@ -233,6 +233,18 @@ def test_each_operation_succeeds_as_its_schema_says(call: Call, api: World) -> N
     assert 200 <= response.status_code < 300, response.text
 
 
+def test_a_replayed_answer_is_as_documented(api: World) -> None:
+    case = ADMIN_SCHEMA["/api/v1/incidents"]["POST"].Case(
+        headers={"Idempotency-Key": "schema-replay"},
+        body={"service": "borger-dk", "title": "Log-in fejler"},
+    )
+    first = _call(case, api.tokens["admin"])
+    again = _call(case, api.tokens["admin"])
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.headers["idempotent-replayed"] == ["true"]
+    assert again.json() == first.json()
+
+
 def test_every_operation_has_a_succeeding_call() -> None:
     operations = {
         f"{method.upper()} {path}"

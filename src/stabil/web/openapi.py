@@ -195,10 +195,11 @@ def _complete(operation: dict[str, Any], route: RouteContext, method: str) -> No
 
 
 def _accept_both(declared: dict[str, Any], derived: dict[str, Any]) -> None:
-    """One status with two shapes (a transition conflict and an Idempotency-Key conflict)."""
+    """One status for two causes (a transition conflict and an Idempotency-Key conflict)."""
     content = declared.setdefault("content", {}).setdefault(JSON, {})
     shapes = [content.get("schema"), derived["content"][JSON]["schema"]]
-    content["schema"] = {"oneOf": [shape for shape in shapes if shape]}
+    if shapes[0] != shapes[1]:
+        content["schema"] = {"oneOf": [shape for shape in shapes if shape]}
     declared["description"] = f"{declared['description']} Or: {derived['description']}"
 
 
