@@ -128,7 +128,8 @@ DERIVED: dict[int, Answer] = {
         headers=(("Retry-After", RETRY_AFTER),),
     ),
 }
-# What only the route knows, for it to declare with `responses=`.
+# What only the route knows, for it to declare with `responses=`. (TOO_MANY_ATTEMPTS is for a
+# route that limits failed sign-ins; the sign-in form itself is a page, outside the schema.)
 CONFLICT: Responses = {409: Answer("It conflicts with the current state of the thing.").response()}
 TRANSITION_CONFLICT: Responses = {
     409: Answer(
@@ -216,8 +217,8 @@ def _statuses(route: RouteContext, method: str) -> set[int]:
         for dependant in _dependants(route.dependant)
     )
     wanted = {
-        # Every change checks the caller's role in its service function.
         401: needs_token,
+        # A role dependency, or a change: each checks the caller's role in its service function.
         403: any(_is_role_check(call) for call in calls) or (needs_token and method in WRITES),
         404: _has_path_parameters(route),
         409: _is_idempotent(route),
