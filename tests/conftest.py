@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 from click.testing import Result
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -108,7 +110,15 @@ def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 @pytest.fixture(scope="session")
 def postgresql_engine(worker_id: str, testrun_uid: str) -> Iterator[Engine]:
     # Unique per run and worker: runs on one server at the same time never share a database.
-    name = f"stabil_test_{testrun_uid[:8]}_{_worker_suffix(worker_id)}"
+    with postgresql_database(
+        f"stabil_test_{testrun_uid[:8]}_{_worker_suffix(worker_id)}"
+    ) as engine:
+        yield engine
+
+
+@contextmanager
+def postgresql_database(name: str) -> Iterator[Engine]:
+    """A new, migrated PostgreSQL database called `name`, dropped afterwards."""
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -116,11 +126,13 @@ def postgresql_engine(worker_id: str, testrun_uid: str) -> Iterator[Engine]:
     url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     engine = make_engine(url)
     upgrade(engine)
-    yield engine
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
@@ -132,7 +144,13 @@ def engine(request: pytest.FixtureRequest) -> Engine:
 
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
-    """A session inside a transaction that is rolled back after the test.
+    with rolled_back_session(engine) as db:
+        yield db
+
+
+@contextmanager
+def rolled_back_session(engine: Engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back at the end.
 
     Code under test may commit: with `create_savepoint` its commits end savepoints, never the
     outer transaction, so nothing a test writes outlives it.
@@ -158,10 +176,17 @@ def cast(session: Session) -> Iterator[Cast]:
 def client(session: Session) -> Iterator[TestClient]:
     """The app, its requests using the test's session so that all they write is rolled back."""
     app = create_app()
+    serve_from(app, session)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def serve_from(app: FastAPI, session: Session) -> None:
+    """Let every request of `app` work in `session`."""
 
     def request_session() -> Iterator[Session]:
         # Like the real unit of work: commit at the end of the request, roll back on error;
-        # here both act on a savepoint inside the test's transaction.
+        # in a test's session both act on a savepoint inside the test's transaction.
         try:
             yield session
             session.commit()
@@ -171,8 +196,6 @@ def client(session: Session) -> Iterator[TestClient]:
 
     app.dependency_overrides[get_session] = request_session
     app.dependency_overrides[get_units] = lambda: SessionUnits(session)
-    with TestClient(app, raise_server_exceptions=False) as test_client:
-        yield test_client
 
 
 class SessionUnits:

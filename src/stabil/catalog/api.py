@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel
 
 from stabil.catalog.service import declaration_of, list_services, version_in_force
+from stabil.declaration import Declaration
 from stabil.web.deps import SessionDep
 
 router = APIRouter(prefix="/services", tags=["services"])
@@ -52,6 +53,9 @@ def get_services(session: SessionDep) -> list[ServiceOut]:
 @router.get(
     "/{key}/declaration",
     summary="The declaration of a service: the version in force, or a given version",
+    # The stored declaration is valid already: documented, not validated again on the way out.
+    response_model=None,
+    responses={200: {"model": Declaration, "description": "The declaration."}},
 )
 def get_declaration(key: str, session: SessionDep, version: str | None = None) -> dict[str, Any]:
     today = dt.datetime.now(dt.UTC).date()

@@ -38,6 +38,7 @@ from stabil.desk.suggestion import Impact
 from stabil.web.deps import SessionDep
 from stabil.web.idempotency import IdempotencyKey, once
 from stabil.web.params import Limit, Offset
+from stabil.web.openapi import TRANSITION_CONFLICT
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 
@@ -139,7 +140,11 @@ def patch(key: str, body: IncidentPatch, user: CurrentUser, session: SessionDep)
     return incident_out(incident, now, user)
 
 
-@router.post("/{key}/transitions", summary="Move an incident to another state")
+@router.post(
+    "/{key}/transitions",
+    summary="Move an incident to another state",
+    responses=TRANSITION_CONFLICT,
+)
 def transition(key: str, body: TransitionIn, user: CurrentUser, session: SessionDep) -> IncidentOut:
     incident = get_incident(session, user, key, for_update=True)
     now = now_utc()

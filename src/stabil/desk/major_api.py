@@ -22,6 +22,7 @@ from stabil.desk.review import draft_report, review_of, save_review, submit_revi
 from stabil.desk.schemas import Strict, Text
 from stabil.desk.service import get_incident
 from stabil.web.deps import SessionDep
+from stabil.web.openapi import CONFLICT
 
 router = APIRouter(tags=["major incidents"])
 
@@ -107,7 +108,7 @@ def get_review(key: str, user: CurrentUser, session: SessionDep) -> ReviewOut:
     return _review_out(session, get_incident(session, user, key), now_utc())
 
 
-@router.put("/incidents/{key}/review", summary="Save the post-review report")
+@router.put("/incidents/{key}/review", summary="Save the post-review report", responses=CONFLICT)
 def put_review(key: str, body: ReviewIn, user: CurrentUser, session: SessionDep) -> ReviewOut:
     incident = get_incident(session, user, key, for_update=True)
     actions = [action.model_dump() for action in body.actions]
@@ -115,7 +116,11 @@ def put_review(key: str, body: ReviewIn, user: CurrentUser, session: SessionDep)
     return _review_out(session, incident, now_utc())
 
 
-@router.post("/incidents/{key}/review/submit", summary="Send the report to the authorities")
+@router.post(
+    "/incidents/{key}/review/submit",
+    summary="Send the report to the authorities",
+    responses=CONFLICT,
+)
 def post_review(key: str, user: CurrentUser, session: SessionDep) -> ReviewOut:
     incident = get_incident(session, user, key, for_update=True)
     submit_review(session, user, incident)

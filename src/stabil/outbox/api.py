@@ -16,6 +16,7 @@ from stabil.outbox.manage import OutboxFilter, get_item, list_outbox, retry
 from stabil.outbox.models import Channel, DeliveryState, OutboxItem
 from stabil.web.deps import SessionDep
 from stabil.web.params import Limit, Offset, RowId
+from stabil.web.openapi import CONFLICT
 
 router = APIRouter(prefix="/outbox", tags=["outbox"])
 Admin = Annotated[User, Depends(require_roles(Role.admin))]
@@ -76,6 +77,6 @@ def show(item_id: RowId, _admin: Admin, session: SessionDep) -> OutboxItemOut:
     return item_out(get_item(session, item_id))
 
 
-@router.post("/{item_id}/retry", summary="Retry a parked notification now")
+@router.post("/{item_id}/retry", summary="Retry a parked notification now", responses=CONFLICT)
 def retry_parked(item_id: RowId, _admin: Admin, session: SessionDep) -> OutboxItemOut:
     return item_out(retry(session, item_id, now_utc()))

@@ -35,6 +35,7 @@ from stabil.problems.service import (
 from stabil.problems.states import ProblemState
 from stabil.web.deps import SessionDep
 from stabil.web.params import Limit, Offset
+from stabil.web.openapi import TRANSITION_CONFLICT
 
 router = APIRouter(prefix="/problems", tags=["problems"])
 
@@ -69,7 +70,11 @@ def show(key: str, user: CurrentUser, session: SessionDep) -> ProblemOut:
     return problem_out(get_problem(session, user, key), user)
 
 
-@router.patch("/{key}", summary="Edit a problem or move it to another state")
+@router.patch(
+    "/{key}",
+    summary="Edit a problem or move it to another state",
+    responses=TRANSITION_CONFLICT,
+)
 def patch(key: str, body: ProblemPatch, user: CurrentUser, session: SessionDep) -> ProblemOut:
     problem = get_problem(session, user, key, for_update=True)
     changes = body.model_dump(exclude_unset=True, exclude={"state", "note"})
@@ -83,14 +88,21 @@ def patch(key: str, body: ProblemPatch, user: CurrentUser, session: SessionDep) 
     return problem_out(problem, user)
 
 
-@router.post("/{key}/incidents", summary="Link incidents to a problem")
+@router.post(
+    "/{key}/incidents", summary="Link incidents to a problem", responses=TRANSITION_CONFLICT
+)
 def link(key: str, body: LinkIn, user: CurrentUser, session: SessionDep) -> ProblemOut:
     problem = get_problem(session, user, key, for_update=True)
     link_incidents(session, user, problem, body.incidents)
     return problem_out(problem, user)
 
 
-@router.delete("/{key}/incidents/{incident}", status_code=204, summary="Unlink an incident")
+@router.delete(
+    "/{key}/incidents/{incident}",
+    status_code=204,
+    summary="Unlink an incident",
+    responses=TRANSITION_CONFLICT,
+)
 def unlink(key: str, incident: str, user: CurrentUser, session: SessionDep) -> Response:
     problem = get_problem(session, user, key, for_update=True)
     unlink_incident(session, user, problem, incident)

@@ -22,6 +22,7 @@ from stabil.requests.service import NewRequest, RequestFilter
 from stabil.requests.states import Category, RequestState
 from stabil.web.deps import SessionDep
 from stabil.web.params import Limit, Offset
+from stabil.web.openapi import TRANSITION_CONFLICT
 
 router = APIRouter(prefix="/requests", tags=["service requests"])
 
@@ -67,7 +68,11 @@ def show(key: str, user: CurrentUser, session: SessionDep) -> RequestOut:
     return request_out(request, service.events_of(session, request), now_utc(), user)
 
 
-@router.post("/{key}/transitions", summary="Move a service request to another state")
+@router.post(
+    "/{key}/transitions",
+    summary="Move a service request to another state",
+    responses=TRANSITION_CONFLICT,
+)
 def transition(
     key: str, body: RequestTransitionIn, user: CurrentUser, session: SessionDep
 ) -> RequestOut:

@@ -46,6 +46,7 @@ from stabil.status.states import MessageState
 from stabil.web.deps import SessionDep
 from stabil.web.idempotency import IdempotencyKey, once
 from stabil.web.params import Limit, Offset, RowId
+from stabil.web.openapi import CONFLICT, TRANSITION_CONFLICT
 
 router = APIRouter(tags=["operational messages"])
 AdminUser = Annotated[User, Depends(require_roles(Role.admin))]
@@ -103,7 +104,11 @@ def show(message_id: RowId, user: CurrentUser, session: SessionDep) -> MessageOu
     return message_out(get_message(session, message_id), user)
 
 
-@router.post("/messages/{message_id}/updates", summary="Post an update to an open message")
+@router.post(
+    "/messages/{message_id}/updates",
+    summary="Post an update to an open message",
+    responses=TRANSITION_CONFLICT,
+)
 def post_update(
     message_id: RowId,
     body: MessageUpdateIn,
@@ -134,7 +139,11 @@ def post_update(
     )
 
 
-@router.post("/messages/{message_id}/resolve", summary="Announce that the situation is over")
+@router.post(
+    "/messages/{message_id}/resolve",
+    summary="Announce that the situation is over",
+    responses=TRANSITION_CONFLICT,
+)
 def resolve(
     message_id: RowId, user: CurrentUser, session: SessionDep, body: ResolveIn | None = None
 ) -> MessageOut:
@@ -144,7 +153,11 @@ def resolve(
     return message_out(message, user)
 
 
-@router.post("/messages/{message_id}/close", summary="Archive a resolved message")
+@router.post(
+    "/messages/{message_id}/close",
+    summary="Archive a resolved message",
+    responses=TRANSITION_CONFLICT,
+)
 def close(message_id: RowId, user: CurrentUser, session: SessionDep) -> MessageOut:
     message = get_message(session, message_id, for_update=True)
     close_message(session, user, message)
@@ -167,7 +180,12 @@ def subscriber_index(
     return [subscriber_out(item) for item in subscriptions.list_subscribers(session, service)]
 
 
-@router.post("/subscribers", status_code=201, summary="Subscribe an address (admins only)")
+@router.post(
+    "/subscribers",
+    status_code=201,
+    summary="Subscribe an address (admins only)",
+    responses=CONFLICT,
+)
 def subscriber_create(body: SubscriberIn, admin: AdminUser, session: SessionDep) -> SubscriberOut:
     subscriber = subscriptions.add_subscriber(session, body.service, body.email, actor=admin)
     return subscriber_out(subscriber)

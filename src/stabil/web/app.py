@@ -31,6 +31,7 @@ from stabil.web.errors import install_error_handlers
 from stabil.web.headers import SecurityHeaders
 from stabil.web.limits import BodyLimit
 from stabil.web.login import SESSION_COOKIE, install_login
+from stabil.web.openapi import install_openapi
 from stabil.web.retry import RetryConflicts
 
 API_PREFIX = "/api/v1"
@@ -88,6 +89,7 @@ def create_app() -> FastAPI:
     install_login(app)
     app.add_middleware(RetryConflicts)  # inside the body limit: it keeps bounded bodies
     install_edge(app, settings.max_body_bytes)
+    install_openapi(app)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

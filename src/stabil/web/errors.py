@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,6 +26,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 async def _http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    if isinstance(error.__cause__, UnicodeDecodeError):
+        # FastAPI's "error parsing the body" (400) says neither what is wrong nor what is right.
+        return _invalid([{"field": "body", "problem": "is not UTF-8 text (send JSON in UTF-8)"}])
     return JSONResponse(
         {"detail": error.detail}, status_code=error.status_code, headers=error.headers
     )
@@ -35,13 +39,25 @@ async def _refusal(_request: Request, error: Refusal) -> JSONResponse:
 
 
 async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
-    problems = [
-        {
-            "field": ".".join(str(part) for part in item["loc"] if part != "body") or "body",
-            "problem": str(item["msg"]).removeprefix("Value error, "),
+    return _invalid([_problem(item) for item in error.errors()])
+
+
+def _problem(item: dict[str, Any]) -> dict[str, str]:
+    if item["type"] == "json_invalid":
+        # Its location is a character offset, not a field.
+        reason = item.get("ctx", {}).get("error", "malformed")
+        return {
+            "field": "body",
+            "problem": f"is not valid JSON: {reason} at character {item['loc'][-1]}",
         }
-        for item in error.errors()
-    ]
+    return {
+        "field": ".".join(str(part) for part in item["loc"] if part != "body") or "body",
+        "problem": str(item["msg"]).removeprefix("Value error, "),
+    }
+
+
+def _invalid(problems: list[dict[str, str]]) -> JSONResponse:
+    """The shape of every 422: `ValidationError` in the OpenAPI schema (web/openapi.py)."""
     return JSONResponse({"detail": "invalid request", "errors": problems}, status_code=422)
 
 
