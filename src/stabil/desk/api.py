@@ -37,8 +37,8 @@ from stabil.desk.states import Action, State
 from stabil.desk.suggestion import Impact
 from stabil.web.deps import SessionDep
 from stabil.web.idempotency import IdempotencyKey, once
-from stabil.web.params import Limit, Offset
 from stabil.web.openapi import TRANSITION_CONFLICT
+from stabil.web.params import Limit, Offset
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 

@@ -20,9 +20,16 @@ from stabil.desk.escalation import BREACH, rule_named
 from stabil.desk.events import declaration_for, record_event
 from stabil.desk.history import compute_timers, steps_of
 from stabil.desk.models import Escalation, Incident
-from stabil.desk.notify import TIMER_DA, compose, incident_lines, local_text, minutes_text
+from stabil.desk.notify import (
+    TIMER_DA,
+    compose,
+    incident_lines,
+    incident_mails,
+    local_text,
+    minutes_text,
+)
 from stabil.desk.timers import TOLERANCE_SECONDS, Step, TimerState
-from stabil.outbox.service import Email, enqueue_emails
+from stabil.outbox.service import enqueue_emails
 
 
 def standing_escalations(session: Session, incident: Incident) -> list[Escalation]:
@@ -101,21 +108,10 @@ def _withdraw(
     # Never before the notice it corrects, which may still wait for its rule's hours.
     deliver_after = max(now, escalation.deliver_after)
     key = f"correction:{incident.key}:{escalation.timer}:{escalation.rule}:{escalation.stage}"
-    enqueue_emails(
-        session,
-        [
-            Email(
-                recipient=address,
-                subject=subject,
-                body=body,
-                subject_kind="incident",
-                subject_key=incident.key,
-                deliver_after=deliver_after,
-                dedupe_key=f"{key}:{address}",
-            )
-            for address in addresses
-        ],
+    mails = incident_mails(
+        incident, addresses, subject, body, dedupe=key, deliver_after=deliver_after
     )
+    enqueue_emails(session, mails)
 
 
 def _notice(

@@ -30,6 +30,7 @@ from stabil.desk.notify import (
     TIMER_DA,
     compose,
     incident_lines,
+    incident_mails,
     local_text,
     minutes_text,
     recipients,
@@ -303,18 +304,9 @@ def _mails(item: _Due) -> list[Email]:
         item.incident, item.declaration, item.timer, item.rule, item.stage, item.elapsed
     )
     key = f"esc:{item.incident.key}:{item.timer.kind}:{item.rule.key}:{item.stage}"
-    return [
-        Email(
-            recipient=address,
-            subject=subject,
-            body=body,
-            subject_kind="incident",
-            subject_key=item.incident.key,
-            deliver_after=item.deliver_after,
-            dedupe_key=f"{key}:{address}",
-        )
-        for address in item.addresses
-    ]
+    return incident_mails(
+        item.incident, item.addresses, subject, body, dedupe=key, deliver_after=item.deliver_after
+    )
 
 
 def _reached_at(job: Job) -> dt.datetime:

@@ -21,9 +21,9 @@ from stabil.desk.events import declaration_for, record_event
 from stabil.desk.grace import after_grace
 from stabil.desk.messages import posts_about
 from stabil.desk.models import Incident, MajorReview
-from stabil.desk.notify import compose, incident_lines, local_text, recipients
+from stabil.desk.notify import compose, incident_lines, incident_mails, local_text, recipients
 from stabil.desk.states import State
-from stabil.outbox.service import enqueue_email
+from stabil.outbox.service import enqueue_emails
 from stabil.worker.jobs import Plan, handles
 from stabil.worker.models import Job
 
@@ -326,13 +326,6 @@ def _notify(
         [head_en, *lines_en, "", *english],
         incident,
     )
-    for address in addresses:
-        enqueue_email(
-            session,
-            recipient=address,
-            subject=f"[{incident.key}] {head_da} · {head_en}",
-            body=body,
-            subject_kind="incident",
-            subject_key=incident.key,
-            dedupe_key=f"{kind}:{incident.key}:{event.seq}:{address}",
-        )
+    subject = f"[{incident.key}] {head_da} · {head_en}"
+    dedupe = f"{kind}:{incident.key}:{event.seq}"
+    enqueue_emails(session, incident_mails(incident, addresses, subject, body, dedupe=dedupe))

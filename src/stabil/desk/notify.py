@@ -13,6 +13,7 @@ from stabil.declaration import Declaration
 from stabil.declaration.operations import WORKING_PARTY
 from stabil.desk.models import Incident
 from stabil.outbox.links import finding_lines
+from stabil.outbox.service import Email
 
 STATE_DA = {
     "registered": "registreret",
@@ -111,3 +112,28 @@ def compose(danish: list[str], english: list[str], incident: Incident) -> str:
     """A notice's body: the Danish text, then the English, each saying where to find it."""
     finding_da, finding_en = finding_incident(incident)
     return "\n".join([*danish, "", finding_da, "", "-- English --", *english, "", finding_en, ""])
+
+
+def incident_mails(
+    incident: Incident,
+    addresses: Iterable[str],
+    subject: str,
+    body: str,
+    *,
+    dedupe: str,
+    deliver_after: dt.datetime | None = None,
+) -> list[Email]:
+    """The same notice about `incident` to each address; `dedupe` plus the address is the
+    key under which each is queued once, however often the caller runs."""
+    return [
+        Email(
+            recipient=address,
+            subject=subject,
+            body=body,
+            subject_kind="incident",
+            subject_key=incident.key,
+            deliver_after=deliver_after,
+            dedupe_key=f"{dedupe}:{address}",
+        )
+        for address in addresses
+    ]

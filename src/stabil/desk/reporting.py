@@ -18,8 +18,8 @@ from stabil.declaration import Declaration
 from stabil.declaration.operations import ReportingRoute, ReportScope
 from stabil.desk.events import record_event
 from stabil.desk.models import Incident
-from stabil.desk.notify import compose, incident_lines, local_text, recipients
-from stabil.outbox.service import Email, enqueue_emails
+from stabil.desk.notify import compose, incident_lines, incident_mails, local_text, recipients
+from stabil.outbox.service import enqueue_emails
 
 
 def routes_for(
@@ -63,21 +63,9 @@ def route_report(
         },
     )
     subject, body = _notice(incident, declaration, routes, major)
-    enqueue_emails(
-        session,
-        [
-            Email(
-                recipient=address,
-                subject=subject,
-                body=body,
-                subject_kind="incident",
-                subject_key=incident.key,
-                deliver_after=now,
-                dedupe_key=f"report:{incident.key}:{address}",
-            )
-            for address in addresses
-        ],
-    )
+    dedupe = f"report:{incident.key}"
+    mails = incident_mails(incident, addresses, subject, body, dedupe=dedupe, deliver_after=now)
+    enqueue_emails(session, mails)
 
 
 def _notice(

@@ -17,8 +17,8 @@ from stabil.desk.errors import Conflict, Invalid, NotFound
 from stabil.desk.events import declaration_for, record_event
 from stabil.desk.majors import is_major
 from stabil.desk.models import Incident, IncidentEvent, MajorReview
-from stabil.desk.notify import compose, incident_lines, local_text, recipients
-from stabil.outbox.service import enqueue_email
+from stabil.desk.notify import compose, incident_lines, incident_mails, local_text, recipients
+from stabil.outbox.service import enqueue_emails
 
 
 def review_of(session: Session, incident: Incident) -> MajorReview:
@@ -112,16 +112,8 @@ def submit_review(
     danish, english = incident_lines(incident, declaration)
     body = compose([*danish, "", review.report], english, incident)
     subject = f"[{incident.key}] Major Incident Post Review"
-    for address in addresses:
-        enqueue_email(
-            session,
-            recipient=address,
-            subject=subject,
-            body=body,
-            subject_kind="incident",
-            subject_key=incident.key,
-            dedupe_key=f"review:{incident.key}:{address}",
-        )
+    dedupe = f"review:{incident.key}"
+    enqueue_emails(session, incident_mails(incident, addresses, subject, body, dedupe=dedupe))
     return review
 
 

@@ -15,8 +15,8 @@ from stabil.db.types import now_utc
 from stabil.outbox.manage import OutboxFilter, get_item, list_outbox, retry
 from stabil.outbox.models import Channel, DeliveryState, OutboxItem
 from stabil.web.deps import SessionDep
-from stabil.web.params import Limit, Offset, RowId
 from stabil.web.openapi import CONFLICT
+from stabil.web.params import Limit, Offset, RowId
 
 router = APIRouter(prefix="/outbox", tags=["outbox"])
 Admin = Annotated[User, Depends(require_roles(Role.admin))]

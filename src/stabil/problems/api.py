@@ -34,8 +34,8 @@ from stabil.problems.service import (
 )
 from stabil.problems.states import ProblemState
 from stabil.web.deps import SessionDep
-from stabil.web.params import Limit, Offset
 from stabil.web.openapi import TRANSITION_CONFLICT
+from stabil.web.params import Limit, Offset
 
 router = APIRouter(prefix="/problems", tags=["problems"])
 

@@ -21,8 +21,8 @@ from stabil.requests.schemas import (
 from stabil.requests.service import NewRequest, RequestFilter
 from stabil.requests.states import Category, RequestState
 from stabil.web.deps import SessionDep
-from stabil.web.params import Limit, Offset
 from stabil.web.openapi import TRANSITION_CONFLICT
+from stabil.web.params import Limit, Offset
 
 router = APIRouter(prefix="/requests", tags=["service requests"])
 

@@ -45,8 +45,8 @@ from stabil.status.service import (
 from stabil.status.states import MessageState
 from stabil.web.deps import SessionDep
 from stabil.web.idempotency import IdempotencyKey, once
-from stabil.web.params import Limit, Offset, RowId
 from stabil.web.openapi import CONFLICT, TRANSITION_CONFLICT
+from stabil.web.params import Limit, Offset, RowId
 
 router = APIRouter(tags=["operational messages"])
 AdminUser = Annotated[User, Depends(require_roles(Role.admin))]
