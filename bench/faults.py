@@ -243,7 +243,7 @@ def pg_burst(server: Server, desk: Desk) -> dict[str, Any]:
 
     log_from = server.log_size()
     burst, released = release_at_once(server, 100, create, BURST_TIMEOUT)
-    stored = settled_titles(server, desk.admin.token, marker, released)
+    stored, answers_after = settled_titles(server, desk.admin.token, marker, released)
     client_of = {f"{marker} #{i}": i for i in range(100)}
     # What each client whose incident was stored heard: a 201, another status, or nothing.
     heard = [
@@ -259,29 +259,35 @@ def pg_burst(server: Server, desk: Desk) -> dict[str, Any]:
         "stored_but_answered_error": sum(answered(o) and o != "201" for o in heard),
         "acknowledged_not_stored": len(lost),
         "pool_timeouts_logged": server.log_count(log_from, "QueuePool limit"),
+        "lists_again_after_s": None if answers_after is None else round(answers_after, 1),
     }
     say(
         f"  100 creates at once, 20 s client timeout: {counts(burst.outcomes)}; stored "
         f"{result['stored']}, of which {gave_up} for clients that had given up; "
         f"{len(lost)} acknowledged but not stored; server log: "
-        f"{result['pool_timeouts_logged']} × 'QueuePool limit'"
+        f"{result['pool_timeouts_logged']} × 'QueuePool limit'; the first listing afterwards "
+        f"answered {result['lists_again_after_s']} s after the release"
     )
     return result
 
 
-def settled_titles(server: Server, token: str, marker: str, since: float) -> dict[str, str]:
-    """Key -> title of the stored incidents with `marker`, once their number stops changing."""
-    previous, stable, titles = -1, 0, {}
+def settled_titles(
+    server: Server, token: str, marker: str, since: float
+) -> tuple[dict[str, str], float | None]:
+    """Key -> title of the stored incidents with `marker`, once their number stops changing;
+    and how long after `since` the server first answered the listing (None: never)."""
+    previous, stable, titles, first = -1, 0, {}, None
     deadline = since + 90
     while time.monotonic() < deadline:
         with contextlib.suppress(httpx.HTTPError, KeyError, ValueError):
             titles = listed(server, token, marker)
+            first = first or time.monotonic() - since
             stable = stable + 1 if len(titles) == previous else 0
             previous = len(titles)
             if stable >= 3 and time.monotonic() > since + BURST_SETTLE:
                 break
         time.sleep(2)
-    return titles
+    return titles, first
 
 
 def listed(server: Server, token: str, text: str) -> dict[str, str]:
@@ -300,22 +306,32 @@ def listed(server: Server, token: str, text: str) -> dict[str, str]:
 
 @dataclass
 class Acknowledgements:
-    titles: dict[str, str] = field(default_factory=dict)  # every key answered 201 -> its title
-    this_round: list[str] = field(default_factory=list)
-    reused_at_once: int = 0  # a 201 with a key acknowledged before for another title
+    """Every `201` of the kill rounds, and what became of it.
+
+    Each title is unique, so an acknowledged incident is lost when its key is not found or
+    holds another title, and the key was reused when another incident has it.
+    """
+
+    count: int = 0
+    owner: dict[str, str] = field(default_factory=dict)  # key -> title of its latest 201
+    this_round: list[tuple[str, str]] = field(default_factory=list)  # (key, title)
+    lost: set[tuple[str, str]] = field(default_factory=set)
+    reused: int = 0
     reads: Counter[str] = field(default_factory=Counter)  # GET right after the 201
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, key: str, title: str) -> None:
         with self.lock:
-            if key in self.titles and self.titles[key] != title:
-                self.reused_at_once += 1
-            self.titles[key] = title
-            self.this_round.append(key)
+            self.count += 1
+            if key in self.owner and self.owner[key] != title:
+                self.lost.add((key, self.owner[key]))
+                self.reused += 1
+            self.owner[key] = title
+            self.this_round.append((key, title))
 
 
 def kill_rounds(server: Server, desk: Desk, rounds: int, rng: random.Random) -> dict[str, Any]:
-    acks, after = Acknowledgements(), Counter[str]()
+    acks, found = Acknowledgements(), Counter[str]()
     server.ensure_running()
     for round_ in range(rounds):
         acks.this_round = []
@@ -336,20 +352,20 @@ def kill_rounds(server: Server, desk: Desk, rounds: int, rng: random.Random) -> 
         for thread in threads:
             thread.join(timeout=CLIENT_TIMEOUT)
         server.start()
-        after += check_round(server, desk.admin.token, acks)
+        found += check_round(server, desk.admin.token, acks)
     result = {
         "kills": rounds,
-        "acknowledged": len(acks.titles),
-        "after_restart": dict(after),
-        "lost": after["lost"],
-        "reused": after["reused"] + acks.reused_at_once,
+        "acknowledged": acks.count,
+        "after_restart": dict(found),
+        "lost": len(acks.lost),
+        "reused": acks.reused,
         "read_after_201": dict(acks.reads),
         "not_found_after_201": acks.reads["404"],
     }
     say(
-        f"  {rounds} kills: {result['acknowledged']} acknowledged; after the restarts "
-        f"{counts(after)}; {result['reused']} keys reused in all; GET right after 201: "
-        f"{counts(acks.reads)}"
+        f"  {rounds} kills: {acks.count} acknowledged; found after each restart: "
+        f"{counts(found)}; {len(acks.lost)} lost and {acks.reused} keys reused in all; "
+        f"GET right after 201: {counts(acks.reads)}"
     )
     return result
 
@@ -382,18 +398,22 @@ def keep_creating(
 
 
 def check_round(server: Server, token: str, acks: Acknowledgements) -> Counter[str]:
-    """After the restart, each acknowledged key of this round: found, lost, reused or unreadable."""
+    """After the restart, what each key acknowledged in this round holds."""
     found: Counter[str] = Counter()
     with httpx.Client(base_url=server.url, headers=bearer(token), timeout=10) as http:
-        for key in acks.this_round:
+        for key, title in acks.this_round:
             outcome, response = attempt(partial(http.get, f"/api/v1/incidents/{key}"))
             if outcome == "404":
-                found["lost"] += 1
+                found["missing"] += 1
+                acks.lost.add((key, title))
             elif response is None or outcome != "200":
                 found[f"unreadable ({outcome})"] += 1
+            elif response.json()["title"] == title:
+                found["its incident"] += 1
             else:
-                same = response.json()["title"] == acks.titles[key]
-                found["kept" if same else "reused"] += 1
+                found["another incident"] += 1
+                acks.lost.add((key, title))
+                acks.reused += 1
     return found
 
 
@@ -771,7 +791,8 @@ def summary(results: dict[str, dict[str, Any]], plan: Plan) -> list[tuple[str, .
 LEGEND = f"""
 hangs: /healthz did not answer within 5 s once every client of the burst had its answer or
   had given up ({CLIENT_TIMEOUT:.0f} s); such a server is killed and started again.
-acked: answered 201; lost: not found after the restart; reused: found with another title;
+acked: answered 201; lost: its key, read after the restart, is unknown or holds another
+  incident (each title is unique); reused: a lost incident's key holds another incident;
   404 after 201: a GET on another connection right after the 201.
 dropped: the connection closed or was refused without an answer.
 peak RSS growth: the server's VmHWM after the body minus its VmRSS before, on a fresh server.
