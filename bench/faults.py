@@ -860,6 +860,7 @@ def main() -> None:
         )
     names = ["sqlite", "postgresql"] if options.database == "both" else [options.database]
     signal.signal(signal.SIGTERM, stop_on_sigterm)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even where a shell ignored it
     commit, began = checkout(), time.monotonic()
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
     say(f"stabil {commit} at {ROOT}; {os.cpu_count()} cores, load average {load}")
@@ -872,6 +873,9 @@ def main() -> None:
                     say(f"{name}: not measured (no server)")
                     continue
                 results[name] = measure(name, url, var_dir, plan, steps, options.seed)
+    except KeyboardInterrupt:
+        kill_all_servers()
+        sys.exit("interrupted: the servers were killed, the throw-away databases removed")
     finally:
         kill_all_servers()
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
