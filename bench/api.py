@@ -9,11 +9,7 @@ with a note when the server at PYTEST_POSTGRES_URL cannot be reached.
 
 from __future__ import annotations
 
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -23,6 +19,7 @@ import httpx
 from sqlalchemy.orm import Session
 
 from _databases import postgres_database
+from _serve import Server, server_env
 from stabil.accounts.service import add_organisation, add_user, create_token
 from stabil.catalog.service import load_declaration_text
 from stabil.db.engine import make_engine
@@ -56,32 +53,7 @@ def prepare(url: str) -> str:
     return token
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "STABIL_DATABASE_URL": url, "STABIL_LOG_LEVEL": "warning"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "stabil", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                return server
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("the server did not start")
-
-
-def load(port: int, token: str, count: int, clients: int) -> tuple[float, list[float], int]:
+def load(url: str, token: str, count: int, clients: int) -> tuple[float, list[float], int]:
     """Create `count` incidents from `clients` threads: wall seconds, latencies, failures."""
     latencies: list[float] = []
     failures = [0]
@@ -90,7 +62,7 @@ def load(port: int, token: str, count: int, clients: int) -> tuple[float, list[f
 
     def client() -> None:
         headers = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as http:
+        with httpx.Client(base_url=url, headers=headers) as http:
             for _ in range(per_client):
                 began = time.perf_counter()
                 response = http.post("/api/v1/incidents", json=BODY)
@@ -110,15 +82,15 @@ def load(port: int, token: str, count: int, clients: int) -> tuple[float, list[f
 
 def measure(name: str, url: str) -> None:
     token = prepare(url)
-    port = free_port()
-    server = start_server(url, port)
-    try:
-        load(port, token, WARM_UP, 2)
-        for clients in CONCURRENCY:
-            report(f"{name} ×{clients}", *load(port, token, CREATES, clients))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with tempfile.TemporaryDirectory() as directory:
+        server = Server(server_env(url, Path(directory)), Path(directory) / "server.log")
+        try:
+            server.start()
+            load(server.url, token, WARM_UP, 2)
+            for clients in CONCURRENCY:
+                report(f"{name} ×{clients}", *load(server.url, token, CREATES, clients))
+        finally:
+            server.stop()
 
 
 def report(name: str, wall: float, latencies: list[float], failures: int) -> None:
