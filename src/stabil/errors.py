@@ -1,4 +1,7 @@
-"""Refusals that any domain may raise; the web layer answers each with its status code."""
+"""Refusals that any domain may raise; the web layer answers each with its status code.
+
+Every message says what is wrong and, where it can, what would be right.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,50 @@ class Refusal(Exception):
 
     def headers(self) -> dict[str, str]:
         return {}
+
+
+class NotFound(Refusal):
+    """No such thing, or one the caller may not see: the two answer alike."""
+
+    status_code = 404
+
+
+class Forbidden(Refusal):
+    """The caller may see it, but its role may not do this."""
+
+    status_code = 403
+
+
+class Conflict(Refusal):
+    status_code = 409
+
+
+class TransitionNotAllowed(Conflict):
+    """The record's state does not allow the step; `allowed` is what the caller may do."""
+
+    def __init__(self, message: str, allowed: list[str]) -> None:
+        super().__init__(message)
+        self.allowed = allowed
+
+    def payload(self) -> dict[str, Any]:
+        return {"detail": str(self), "allowed": self.allowed}
+
+
+class Invalid(Refusal):
+    """Input that is well-formed but wrong for this record or declaration."""
+
+    status_code = 422
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.problem = message
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "detail": "invalid request",
+            "errors": [{"field": self.field, "problem": self.problem}],
+        }
 
 
 class Unavailable(Refusal):

@@ -18,7 +18,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from stabil.desk.models import IdempotencyRecord, Incident, IncidentEvent
+from stabil.desk.models import Incident, IncidentEvent
+from stabil.idempotency.models import IdempotencyRecord
 from stabil.web.app import create_app
 from stabil.web.deps import get_session
 from tests.cast import Cast, headers

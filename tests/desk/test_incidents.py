@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from stabil.catalog.service import load_declaration_text
 from stabil.desk import transitions
-from stabil.desk.errors import Forbidden, Invalid, NotFound, TransitionNotAllowed
 from stabil.desk.models import Incident, IncidentEvent
 from stabil.desk.present import incident_out
 from stabil.desk.service import NewIncident, change_priority, edit_incident, open_incident
 from stabil.desk.suggestion import Impact
+from stabil.errors import Forbidden, Invalid, NotFound, TransitionNotAllowed
 from tests.cast import Cast
 from tests.conftest import BORGER_DK
 

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from stabil.accounts.browser_sessions import BrowserSession
 from stabil.settings import get_settings
-from stabil.web.sessions import BrowserSession
 from tests.cast import Cast, Member
 from tests.outbox.delivery_helpers import item, queue_mail, settings, worker
 

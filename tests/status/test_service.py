@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from stabil.declaration.communication import MessageType
-from stabil.desk.errors import Invalid
+from stabil.errors import Invalid
 from stabil.status.service import MessageUpdate, NewMessage, post_message, update_message
 from tests.cast import Cast
 

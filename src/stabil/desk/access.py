@@ -11,9 +11,9 @@ from sqlalchemy import ColumnElement
 
 from stabil.access import EVERYTHING, NOTHING, Owned, Scope
 from stabil.accounts.models import Role, User
-from stabil.desk.errors import Forbidden, NotFound
 from stabil.desk.models import Incident
 from stabil.desk.states import Action, State, allowed_actions
+from stabil.errors import Forbidden, NotFound
 
 SEE_ALL = frozenset({Role.admin, Role.operator, Role.viewer})
 WORK = frozenset({Role.admin, Role.operator})

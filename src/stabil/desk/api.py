@@ -12,7 +12,6 @@ from stabil.accounts.auth import CurrentUser
 from stabil.accounts.models import User
 from stabil.db.types import now_utc
 from stabil.desk import transitions
-from stabil.desk.errors import Invalid
 from stabil.desk.models import IncidentEvent
 from stabil.desk.present import event_out, incident_out
 from stabil.desk.schemas import (
@@ -21,7 +20,6 @@ from stabil.desk.schemas import (
     IncidentOut,
     IncidentPage,
     IncidentPatch,
-    Text,
     TransitionIn,
 )
 from stabil.desk.service import (
@@ -35,6 +33,8 @@ from stabil.desk.service import (
 )
 from stabil.desk.states import Action, State
 from stabil.desk.suggestion import Impact
+from stabil.errors import Invalid
+from stabil.schemas import Text
 from stabil.web.deps import SessionDep
 from stabil.web.idempotency import IdempotencyKey, once
 from stabil.web.openapi import TRANSITION_CONFLICT

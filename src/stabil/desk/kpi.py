@@ -12,8 +12,8 @@ from stabil.accounts.models import User
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, version_in_force
 from stabil.desk.access import SEE_ALL, visible
-from stabil.desk.errors import Invalid
 from stabil.desk.models import Incident, IncidentTimer
+from stabil.errors import Invalid
 
 
 @dataclass(frozen=True, slots=True)

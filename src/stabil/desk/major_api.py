@@ -12,15 +12,15 @@ from sqlalchemy.orm import Session
 from stabil.accounts.auth import CurrentUser
 from stabil.clock import clock_for
 from stabil.db.types import now_utc
-from stabil.desk.errors import NotFound
 from stabil.desk.events import declaration_for
 from stabil.desk.kpi import StartTime, start_time
 from stabil.desk.majors import OPEN, is_major
 from stabil.desk.messages import posts_about
 from stabil.desk.models import Incident
 from stabil.desk.review import draft_report, review_of, save_review, submit_review
-from stabil.desk.schemas import Strict, Text
 from stabil.desk.service import get_incident
+from stabil.errors import NotFound
+from stabil.schemas import Strict, Text
 from stabil.web.deps import SessionDep
 from stabil.web.openapi import CONFLICT
 

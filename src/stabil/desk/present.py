@@ -11,9 +11,10 @@ from stabil.clock import Clock, clock_for
 from stabil.desk.access import actions_for, sees_internal_notes
 from stabil.desk.events import NoteVisibility, declaration_for
 from stabil.desk.models import Incident, IncidentEvent, IncidentTimer
-from stabil.desk.schemas import EventOut, ImpactOut, IncidentOut, TimerOut
+from stabil.desk.schemas import EventOut, ImpactOut, IncidentOut
 from stabil.desk.service import Channel, Responsible
 from stabil.desk.states import State
+from stabil.schemas import TimerOut
 
 
 def live_timer(row: IncidentTimer, clock: Clock, now: dt.datetime) -> TimerOut:

@@ -13,11 +13,11 @@ from stabil.accounts.models import User
 from stabil.catalog.models import Service
 from stabil.db.types import now_utc
 from stabil.desk.access import check_can_edit
-from stabil.desk.errors import Conflict, Invalid, NotFound
 from stabil.desk.events import declaration_for, record_event
 from stabil.desk.majors import is_major
 from stabil.desk.models import Incident, IncidentEvent, MajorReview
 from stabil.desk.notify import compose, incident_lines, incident_mails, local_text, recipients
+from stabil.errors import Conflict, Invalid, NotFound
 from stabil.outbox.service import enqueue_emails
 
 

@@ -25,7 +25,6 @@ from stabil.desk.access import (
     not_found,
     visible,
 )
-from stabil.desk.errors import Invalid
 from stabil.desk.events import declaration_for, record_event
 from stabil.desk.history import refresh_timers
 from stabil.desk.models import Incident, IncidentSequence, IncidentTimer
@@ -33,6 +32,7 @@ from stabil.desk.reporting import route_report
 from stabil.desk.states import State
 from stabil.desk.suggestion import Impact, suggest_priority
 from stabil.desk.timers import Step
+from stabil.errors import Invalid
 
 
 class Channel(StrEnum):

@@ -16,11 +16,11 @@ from stabil.accounts.models import Organisation, OrganisationKind, User
 from stabil.db.types import now_utc
 from stabil.desk.access import check_can_act
 from stabil.desk.corrections import withdraw_disproved
-from stabil.desk.errors import Invalid, TransitionNotAllowed
 from stabil.desk.events import NoteVisibility, record_event
 from stabil.desk.history import refresh_timers
 from stabil.desk.models import Incident
 from stabil.desk.states import TARGET_STATE, Action, State, allowed_actions
+from stabil.errors import Invalid, TransitionNotAllowed
 
 # Who an incident may be handed to: those who work incidents.
 PARTY_KINDS = (OrganisationKind.supplier, OrganisationKind.agency)

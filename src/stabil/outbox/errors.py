@@ -1,8 +1,6 @@
-"""Why a notification was not delivered, and why an outbox request was refused."""
+"""Why a notification was not delivered."""
 
 from __future__ import annotations
-
-from stabil.errors import Refusal
 
 
 class DeliveryFailed(Exception):
@@ -11,11 +9,3 @@ class DeliveryFailed(Exception):
     def __init__(self, reason: str, *, permanent: bool = False) -> None:
         super().__init__(reason)
         self.permanent = permanent
-
-
-class NotFound(Refusal):
-    status_code = 404
-
-
-class Conflict(Refusal):
-    status_code = 409

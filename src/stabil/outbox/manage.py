@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
-from stabil.outbox.errors import Conflict, NotFound
+from stabil.errors import Conflict, NotFound
 from stabil.outbox.models import DeliveryState, OutboxItem
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement
 from stabil.access import EVERYTHING, NOTHING, Either, Owned, Scope, Through
 from stabil.accounts.models import Role, User
 from stabil.desk import access as desk_access
-from stabil.desk.errors import Forbidden, NotFound
+from stabil.errors import Forbidden, NotFound
 from stabil.problems.models import Problem, ProblemIncident
 from stabil.problems.states import ProblemState, allowed_states
 

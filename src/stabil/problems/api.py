@@ -8,9 +8,8 @@ from fastapi import APIRouter, Query, Response
 
 from stabil.accounts.auth import CurrentUser
 from stabil.db.types import now_utc
-from stabil.desk.errors import Invalid
 from stabil.desk.links import keys_shown_in
-from stabil.desk.schemas import Text
+from stabil.errors import Invalid
 from stabil.problems.present import problem_event_out, problem_out
 from stabil.problems.schemas import (
     LinkIn,
@@ -33,6 +32,7 @@ from stabil.problems.service import (
     unlink_incident,
 )
 from stabil.problems.states import ProblemState
+from stabil.schemas import Text
 from stabil.web.deps import SessionDep
 from stabil.web.openapi import TRANSITION_CONFLICT
 from stabil.web.params import Limit, Offset

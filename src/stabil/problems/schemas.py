@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
-from stabil.desk.schemas import Choice, Key, LongText, NotNull, Strict, Title
 from stabil.problems.states import ProblemState
+from stabil.schemas import Choice, Key, LongText, NotNull, Strict, Title
 
 IncidentKeys = Annotated[list[Key], Field(max_length=100)]
 

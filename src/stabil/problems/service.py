@@ -21,8 +21,8 @@ from stabil.db.types import now_utc
 from stabil.db.upsert import next_number
 from stabil.desk.access import can_see as can_see_incident
 from stabil.desk.access import visible as visible_incident
-from stabil.desk.errors import Invalid, NotFound, TransitionNotAllowed
 from stabil.desk.models import Incident
+from stabil.errors import Invalid, NotFound, TransitionNotAllowed
 from stabil.problems.access import can_see, check_can_work, not_found, visible
 from stabil.problems.models import Problem, ProblemEvent, ProblemIncident, ProblemSequence
 from stabil.problems.states import ProblemState, allowed_states

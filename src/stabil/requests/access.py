@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement
 from stabil.access import EVERYTHING, NOTHING, Owned, Scope
 from stabil.accounts.models import Role, User
 from stabil.desk.access import SEE_ALL, WORK
-from stabil.desk.errors import Forbidden, NotFound
+from stabil.errors import Forbidden, NotFound
 from stabil.requests.models import ServiceRequest
 from stabil.requests.states import RequestState, allowed_states
 

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query
 
 from stabil.accounts.auth import CurrentUser
 from stabil.db.types import now_utc
-from stabil.desk.schemas import Text
 from stabil.requests import service
 from stabil.requests.present import request_event_out, request_out
 from stabil.requests.schemas import (
@@ -20,6 +19,7 @@ from stabil.requests.schemas import (
 )
 from stabil.requests.service import NewRequest, RequestFilter
 from stabil.requests.states import Category, RequestState
+from stabil.schemas import Text
 from stabil.web.deps import SessionDep
 from stabil.web.openapi import TRANSITION_CONFLICT
 from stabil.web.params import Limit, Offset

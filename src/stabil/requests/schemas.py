@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from stabil.desk.schemas import (
+from stabil.requests.states import Category, RequestState
+from stabil.schemas import (
     Choice,
     Key,
     Level,
@@ -18,7 +19,6 @@ from stabil.desk.schemas import (
     TimerOut,
     Title,
 )
-from stabil.requests.states import Category, RequestState
 
 
 class RequestTimerOut(TimerOut):

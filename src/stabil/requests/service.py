@@ -19,7 +19,7 @@ from stabil.catalog.service import declaration_of, list_services, version_in_for
 from stabil.db.queries import count_and_page, one_by_key
 from stabil.db.types import now_utc
 from stabil.db.upsert import next_number
-from stabil.desk.errors import Invalid, TransitionNotAllowed
+from stabil.errors import Invalid, TransitionNotAllowed
 from stabil.requests.access import can_see, check_can_move, check_can_submit, not_found, visible
 from stabil.requests.models import ServiceRequest, ServiceRequestEvent, ServiceRequestSequence
 from stabil.requests.states import Category, RequestState, allowed_states

@@ -8,7 +8,7 @@ only the addresses it may see (accounts.privacy).
 from __future__ import annotations
 
 from stabil.accounts.models import Role, User
-from stabil.desk.errors import Forbidden
+from stabil.errors import Forbidden
 from stabil.status.models import Message
 from stabil.status.states import MessageAction, MessageState, allowed_actions
 

@@ -14,7 +14,7 @@ from stabil.accounts.auth import CurrentUser, require_roles
 from stabil.accounts.models import Role, User
 from stabil.declaration.communication import MessageType
 from stabil.desk.links import keys_shown_in
-from stabil.desk.schemas import Text
+from stabil.schemas import Text
 from stabil.status import subscriptions
 from stabil.status.present import message_event_out, message_out, subscriber_out, webhook_out
 from stabil.status.schemas import (

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StringConstraints
 
 from stabil.declaration.communication import MessageType
-from stabil.desk.schemas import Choice, Instant, Key, Printable, ShortText, Strict, Title
+from stabil.schemas import Choice, Instant, Key, Printable, ShortText, Strict, Title
 from stabil.status.states import EntryKind, MessageAction, MessageState, WebhookEvent
 
 Part = Annotated[

@@ -23,8 +23,8 @@ from stabil.db.types import now_utc
 from stabil.declaration import Declaration
 from stabil.declaration.communication import MessageType
 from stabil.desk.access import can_see, visible
-from stabil.desk.errors import Invalid, NotFound, TransitionNotAllowed
 from stabil.desk.models import Incident
+from stabil.errors import Invalid, NotFound, TransitionNotAllowed
 from stabil.status.access import check_can_write
 from stabil.status.models import Message, MessageEntry, MessageEvent, MessageIncident
 from stabil.status.notify import active_subscribers, notify_message

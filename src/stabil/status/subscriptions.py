@@ -21,7 +21,7 @@ from stabil.accounts.validation import AccountInvalid, normalise_email
 from stabil.catalog.models import Service
 from stabil.catalog.service import list_services
 from stabil.db.types import now_utc
-from stabil.desk.errors import Conflict, Invalid, NotFound
+from stabil.errors import Conflict, Invalid, NotFound
 from stabil.status.models import Subscriber, WebhookRegistration
 from stabil.status.states import WebhookEvent
 

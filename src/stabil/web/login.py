@@ -21,6 +21,14 @@ import anyio
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
+from stabil.accounts.browser_sessions import (
+    SESSION_LIFETIME,
+    csrf_matches,
+    csrf_token,
+    end_session,
+    open_session,
+    session_user,
+)
 from stabil.accounts.models import User
 from stabil.accounts.roles import Role
 from stabil.accounts.signin import Verdict, check_password, find_candidate
@@ -29,14 +37,6 @@ from stabil.db.types import now_utc
 from stabil.errors import Unavailable
 from stabil.settings import get_settings
 from stabil.web.deps import SessionDep, UnitsDep
-from stabil.web.sessions import (
-    SESSION_LIFETIME,
-    csrf_matches,
-    csrf_token,
-    end_session,
-    open_session,
-    session_user,
-)
 from stabil.web.signin_limits import Attempt, SignInLimits
 from stabil.web.templating import render
 
