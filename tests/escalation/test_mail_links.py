@@ -18,7 +18,7 @@ from stabil.desk.service import NewIncident, open_incident
 from stabil.desk.suggestion import Impact
 from stabil.outbox.models import Channel, OutboxItem
 from stabil.settings import get_settings
-from stabil.status.subscriptions import add_subscriber
+from stabil.subscriptions.service import add_subscriber
 from tests.cast import Cast, headers
 from tests.escalation.conftest import run_until
 

@@ -19,7 +19,7 @@ from stabil.desk.models import Incident, IncidentEvent
 from stabil.desk.service import NewIncident, open_incident
 from stabil.desk.suggestion import Impact
 from stabil.status.service import NewMessage, post_message
-from stabil.status.subscriptions import add_subscriber
+from stabil.subscriptions.service import add_subscriber
 from tests.cast import Cast, headers
 from tests.escalation.conftest import mails, run_until
 

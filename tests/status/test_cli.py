@@ -16,7 +16,7 @@ from stabil.db import engine as db_engine
 from stabil.db.engine import get_engine, unit_of_work
 from stabil.db.migrate import upgrade
 from stabil.settings import get_settings
-from stabil.status.models import Subscriber, WebhookRegistration
+from stabil.subscriptions.models import Subscriber, WebhookRegistration
 from tests.conftest import BORGER_DK
 
 Stabil = Callable[..., Result]

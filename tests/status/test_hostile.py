@@ -12,9 +12,8 @@ from stabil.status.models import (
     MessageEntry,
     MessageEvent,
     MessageIncident,
-    Subscriber,
-    WebhookRegistration,
 )
+from stabil.subscriptions.models import Subscriber, WebhookRegistration
 from tests.cast import Cast, headers
 from tests.status.conftest import count, post
 from tests.status.hostile import send_hostile

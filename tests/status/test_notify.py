@@ -11,8 +11,8 @@ import time_machine
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from stabil.status import subscriptions
-from stabil.status.states import WebhookEvent
+from stabil.subscriptions import service as subscriptions
+from stabil.subscriptions.service import WebhookEvent
 from tests.cast import Cast, headers
 from tests.status.conftest import incident, outbox, post
 

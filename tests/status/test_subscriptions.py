@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from stabil.status.models import Subscriber, WebhookRegistration
+from stabil.subscriptions.models import Subscriber, WebhookRegistration
 from tests.cast import Cast, headers
 from tests.status.conftest import count
 

@@ -8,20 +8,17 @@ import pytest
 from sqlalchemy.orm import Session
 
 from stabil.declaration.communication import MessageType
+from stabil.desk.messages import Post, posts_about, posts_about_incidents
 from stabil.desk.service import NewIncident, open_incident
 from stabil.desk.suggestion import Impact
 from stabil.status.service import (
-    MessageTime,
     MessageUpdate,
     NewMessage,
-    message_times_for_incident,
-    message_times_for_incidents,
     post_message,
     resolve_message,
-    subscriber_emails,
     update_message,
 )
-from stabil.status.subscriptions import add_subscriber
+from stabil.subscriptions.service import add_subscriber, subscriber_emails
 from tests.cast import Cast
 
 T0 = dt.datetime(2026, 4, 14, 8, tzinfo=dt.UTC)
@@ -65,27 +62,27 @@ def test_posting_updates_and_resolution_are_the_times(session: Session, cast: Ca
     )
     update_message(session, operator, about_first, MessageUpdate("Stadig nede"), at(65))
     resolve_message(session, operator, about_first, now=at(130))
-    assert message_times_for_incident(session, first.id) == [
-        MessageTime(at(5), MessageType.unavailable),
-        MessageTime(at(10), MessageType.slow),
-        MessageTime(at(15), MessageType.slow),
-        MessageTime(at(65), MessageType.unavailable),
-        MessageTime(at(70), MessageType.major_update),
-        MessageTime(at(130), MessageType.unavailable),
+    assert posts_about(session, first) == [
+        Post(at(5), MessageType.unavailable),
+        Post(at(10), MessageType.slow),
+        Post(at(15), MessageType.slow),
+        Post(at(65), MessageType.unavailable),
+        Post(at(70), MessageType.major_update),
+        Post(at(130), MessageType.unavailable),
     ]
-    instant, kind = message_times_for_incident(session, second.id)[0]
+    instant, kind = posts_about(session, second)[0]
     assert (instant, kind) == (at(10), "slow")
-    assert all(item.at.tzinfo is not None for item in message_times_for_incident(session, first.id))
-    many = message_times_for_incidents(session, [first.id, second.id, 999_999])
+    assert all(item.at.tzinfo is not None for item in posts_about(session, first))
+    many = posts_about_incidents(session, [first.id, second.id, 999_999])
     assert [len(many[first.id]), len(many[second.id])] == [6, 3]
     assert 999_999 not in many
-    assert message_times_for_incidents(session, []) == {}
+    assert posts_about_incidents(session, []) == {}
 
 
 def test_an_incident_without_messages_has_no_times(session: Session, cast: Cast) -> None:
     incident = open_incident(session, cast.operator.user, NewIncident("borger-dk", "A", ""), at(0))
     post_message(session, cast.operator.user, new(), at(5))
-    assert message_times_for_incident(session, incident.id) == []
+    assert posts_about(session, incident) == []
 
 
 def test_subscriber_emails_are_the_confirmed_addresses(session: Session) -> None:

@@ -98,7 +98,7 @@ def test_the_reporting_authority_reads_shared_notes_and_no_staff_address(
     mine = get(client, cast.authority, path)
     notes = [(event["note"], event["note_visibility"]) for event in mine if event["note"]]
     assert notes == [(SHARED_NOTE, "shared")]
-    actors = [event["actor"] for event in mine]
+    actors = [event["actor"] for event in mine if event["kind"] != "status_message"]
     # The report is Aarhus's own, its routing Stabil's; the hand-overs are the desk's, named
     # by its organisation.
     assert actors == [
@@ -107,6 +107,8 @@ def test_the_reporting_authority_reads_shared_notes_and_no_staff_address(
         "Digitaliseringsstyrelsen",
         "Digitaliseringsstyrelsen",
     ]
+    told = [event["actor"] for event in mine if event["kind"] == "status_message"]
+    assert told == ["Digitaliseringsstyrelsen"]  # the desk posted the message about it
     routed = next(event for event in mine if event["kind"] == "report_routed")
     assert isinstance(routed["after"]["notified"], int)  # how many were told, not who
     assert "@digst.example" not in str(
@@ -124,7 +126,8 @@ def test_the_reporting_authority_reads_shared_notes_and_no_staff_address(
     assert cast.operator.user.email not in str(theirs)
     # The desk's readers see it all.
     desk = get(client, cast.viewer, path)
-    assert [event["actor"] for event in desk][2:] == [cast.operator.user.email] * 2
+    # The hand-overs and the status message about it, all by the operator.
+    assert [event["actor"] for event in desk][2:] == [cast.operator.user.email] * 3
     assert [event["note_visibility"] for event in desk if event["note"]] == ["internal", "shared"]
 
 

@@ -33,7 +33,7 @@ from stabil.outbox.service import enqueue_email
 from stabil.problems.service import NewProblem, open_problem
 from stabil.requests.service import NewRequest, submit_request
 from stabil.status.service import NewMessage, post_message, resolve_message
-from stabil.status.subscriptions import add_subscriber, add_webhook
+from stabil.subscriptions.service import add_subscriber, add_webhook
 from tests.cast import Cast
 from tests.conftest import BORGER_DK, EXAMPLE
 

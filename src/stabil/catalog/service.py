@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from stabil.catalog.models import DeclarationVersion, Service
 from stabil.declaration import Declaration, parse_declaration
+from stabil.errors import Invalid
 
 
 class LoadOutcome(StrEnum):
@@ -81,6 +82,27 @@ def load_declaration_text(session: Session, text: str, filename: str) -> LoadRes
 
 def list_services(session: Session) -> list[Service]:
     return list(session.scalars(select(Service).order_by(Service.key)))
+
+
+def unknown_service(session: Session, key: str) -> Invalid:
+    """The refusal of a service key that names no service, listing those that exist."""
+    known = ", ".join(service.key for service in list_services(session)) or "none"
+    return Invalid("service", f"no service is named {key!r} (known: {known})")
+
+
+def service_named(session: Session, key: str) -> Service:
+    service = session.scalar(select(Service).where(Service.key == key))
+    if service is None:
+        raise unknown_service(session, key)
+    return service
+
+
+def version_named(session: Session, service_key: str, on: dt.date) -> DeclarationVersion:
+    """The version of the service in force on `on`; refused when no service has the key."""
+    stored = version_in_force(session, service_key, on)
+    if stored is None:
+        raise unknown_service(session, service_key)
+    return stored
 
 
 def version_in_force(session: Session, service_key: str, on: dt.date) -> DeclarationVersion | None:

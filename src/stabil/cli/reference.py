@@ -13,6 +13,8 @@ import typer
 from typer.cli import get_docs_for_click
 from typer.main import get_command
 
+from stabil.cli.main import app
+
 INTRO = (
     "Generated from the code by `make docs`; a test fails when this file is stale.\n"
     "Every command reads its settings from the environment (see settings.md); errors end\n"
@@ -21,8 +23,6 @@ INTRO = (
 
 
 def cli_reference() -> str:
-    from stabil.cli.main import app
-
     command = get_command(app)
     text = get_docs_for_click(
         obj=command, ctx=typer.Context(command), name="stabil", title="CLI reference"

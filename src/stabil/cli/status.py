@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from stabil.cli.common import fail, out
 from stabil.db.engine import unit_of_work
 from stabil.errors import Refusal
-from stabil.status import subscriptions
-from stabil.status.states import WebhookEvent
+from stabil.subscriptions import service as subscriptions
+from stabil.subscriptions.service import WebhookEvent
 
 subscriber_app = typer.Typer(
     help="Addresses e-mailed every operational message of a service.", no_args_is_help=True

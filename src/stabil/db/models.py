@@ -9,6 +9,7 @@ from stabil.outbox import models as outbox_models
 from stabil.problems import models as problems_models
 from stabil.requests import models as requests_models
 from stabil.status import models as status_models
+from stabil.subscriptions import models as subscriptions_models
 from stabil.worker import models as worker_models
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "problems_models",
     "requests_models",
     "status_models",
+    "subscriptions_models",
     "worker_models",
 ]

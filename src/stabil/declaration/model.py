@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from stabil.declaration.base import Key, Model
+from stabil.declaration.calendars import resolve_week_patterns
 from stabil.declaration.communication import Communication, Contact, ContactPolicy, Meeting
 from stabil.declaration.extras import Penalties, ResponseTimeTarget
 from stabil.declaration.hours import WeekPattern
@@ -88,8 +89,6 @@ class Declaration(Model):
     @cached_property
     def week_patterns(self) -> dict[str, WeekPattern]:
         """Every calendar's weekly hours, holidays observed; the declaration is known valid."""
-        from stabil.declaration.calendars import resolve_week_patterns
-
         patterns, problems = resolve_week_patterns(self.time)
         if problems:
             raise ValueError(problems[0].message)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from stabil.accounts.models import User
 from stabil.catalog.models import Service
-from stabil.catalog.service import declaration_of, version_in_force
+from stabil.catalog.service import declaration_of, version_named
 from stabil.desk.access import SEE_ALL, visible
 from stabil.desk.models import Incident, IncidentTimer
 from stabil.errors import Invalid
@@ -46,9 +46,7 @@ def start_time(session: Session, service: str, month: str, reader: User) -> Star
     which it was detected, in the declaration's time zone.
     """
     first_day = _month(month)
-    stored = version_in_force(session, service, first_day)
-    if stored is None:
-        raise Invalid("service", f"no service is named {service!r}")
+    stored = version_named(session, service, first_day)
     declaration = declaration_of(stored)
     if not declaration.goals.averages:
         raise Invalid("service", f"{service} has no average-time goal (goals.averages)")

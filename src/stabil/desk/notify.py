@@ -14,6 +14,7 @@ from stabil.declaration.operations import WORKING_PARTY
 from stabil.desk.models import Incident
 from stabil.outbox.links import finding_lines
 from stabil.outbox.service import Email
+from stabil.subscriptions.service import subscriber_emails
 
 STATE_DA = {
     "registered": "registreret",
@@ -65,9 +66,6 @@ def _party_addresses(session: Session, incident: Incident) -> list[str]:
 
 
 def _subscriber_addresses(session: Session, service_id: int) -> list[str]:
-    # Imported here: the status domain reads the desk, so the desk reads it only when needed.
-    from stabil.status.service import subscriber_emails
-
     return subscriber_emails(session, service_id)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from stabil.accounts.models import User
 from stabil.catalog.models import Service
-from stabil.catalog.service import declaration_of, list_services, version_in_force
+from stabil.catalog.service import declaration_of, version_named
 from stabil.clock import clock_for
 from stabil.db.queries import contains_text, count_and_page, one_by_key
 from stabil.db.types import now_utc
@@ -74,10 +74,7 @@ def open_incident(
     detected = new.detected_at or now
     if detected > now:
         raise Invalid("detected_at", "lies in the future (give when it was detected, up to now)")
-    stored = version_in_force(session, new.service, detected.date())
-    if stored is None:
-        known = ", ".join(service.key for service in list_services(session)) or "none"
-        raise Invalid("service", f"no service is named {new.service!r} (known: {known})")
+    stored = version_named(session, new.service, detected.date())
     declaration = declaration_of(stored)
     suggestion = suggest_priority(declaration, new.impact)
     priority = new.priority or suggestion.priority

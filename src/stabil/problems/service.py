@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from stabil.accounts.models import Organisation, User
 from stabil.catalog.models import Service
-from stabil.catalog.service import declaration_of, list_services, version_in_force
+from stabil.catalog.service import declaration_of, version_named
 from stabil.db.queries import contains_text, count_and_page, one_by_key
 from stabil.db.types import now_utc
 from stabil.db.upsert import next_number
@@ -47,10 +47,7 @@ def open_problem(
     """Record a problem of a service, keyed PRB-<prefix>-<year>-<number>."""
     check_can_work(actor)
     now = now or now_utc()
-    stored = version_in_force(session, new.service, now.date())
-    if stored is None:
-        known = ", ".join(service.key for service in list_services(session)) or "none"
-        raise Invalid("service", f"no service is named {new.service!r} (known: {known})")
+    stored = version_named(session, new.service, now.date())
     declaration = declaration_of(stored)
     owner = _organisation(session, new.owner) if new.owner else None
     incidents = _incidents(session, actor, stored.service, new.incidents)

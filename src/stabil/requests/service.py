@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from stabil.accounts.models import User
 from stabil.catalog.models import Service
-from stabil.catalog.service import declaration_of, list_services, version_in_force
+from stabil.catalog.service import declaration_of, version_named
 from stabil.db.queries import count_and_page, one_by_key
 from stabil.db.types import now_utc
 from stabil.db.upsert import next_number
@@ -42,10 +42,7 @@ def submit_request(
     """Register a request under the declaration version in force, with its priority if any."""
     check_can_submit(actor)
     now = now or now_utc()
-    stored = version_in_force(session, new.service, now.date())
-    if stored is None:
-        known = ", ".join(service.key for service in list_services(session)) or "none"
-        raise Invalid("service", f"no service is named {new.service!r} (known: {known})")
+    stored = version_named(session, new.service, now.date())
     declaration = declaration_of(stored)
     levels = [item.level for item in request_priorities(declaration)]
     if new.priority is not None and new.priority not in levels:

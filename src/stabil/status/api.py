@@ -15,7 +15,6 @@ from stabil.accounts.models import Role, User
 from stabil.declaration.communication import MessageType
 from stabil.desk.links import keys_shown_in
 from stabil.schemas import Text
-from stabil.status import subscriptions
 from stabil.status.present import message_event_out, message_out, subscriber_out, webhook_out
 from stabil.status.schemas import (
     MessageEventOut,
@@ -43,6 +42,7 @@ from stabil.status.service import (
     update_message,
 )
 from stabil.status.states import MessageState
+from stabil.subscriptions import service as subscriptions
 from stabil.web.deps import SessionDep
 from stabil.web.idempotency import IdempotencyKey, once
 from stabil.web.openapi import CONFLICT, TRANSITION_CONFLICT

@@ -1,4 +1,4 @@
-"""Tables of operational status: messages with their timeline, subscribers and webhooks.
+"""Tables of operational status: messages with their timeline and their links to incidents.
 
 One message entity serves everything told to a service's users (R10.3, R14.1); the public
 status page and self-service subscriptions read and extend these tables, never copies of them.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
@@ -114,44 +114,3 @@ class MessageEvent(Base):
 @sa_event.listens_for(MessageEvent, "before_delete")
 def _history_is_immutable(_mapper: Mapper[Any], _connection: Any, target: Any) -> None:
     raise PermissionError(f"{type(target).__name__} {target.id} is immutable")
-
-
-class Subscriber(Base):
-    """An address told of every message of one service (R10.2).
-
-    Admins add confirmed subscribers; self-service sign-up sets `confirmed` only once the
-    address has answered `confirm_token`. `unsubscribe_token` goes in every e-mail's footer.
-    """
-
-    __tablename__ = "status_subscribers"
-    __table_args__ = (UniqueConstraint("service_id", "email"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
-    email: Mapped[str] = mapped_column(String(254), comment="Stored lower-cased.")
-    confirmed: Mapped[bool] = mapped_column(Boolean)
-    confirm_token: Mapped[str | None] = mapped_column(String(64), unique=True)
-    unsubscribe_token: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
-    confirmed_at: Mapped[dt.datetime | None]
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-    service: Mapped[Service] = relationship()
-
-
-class WebhookRegistration(Base):
-    """A URL that receives a signed JSON POST for the chosen events of one service."""
-
-    __tablename__ = "status_webhooks"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
-    url: Mapped[str] = mapped_column(String(2000))
-    secret: Mapped[str] = mapped_column(
-        String(200), comment="Signs each body (HMAC-SHA256); kept, since every delivery needs it."
-    )
-    events: Mapped[list[str]] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-    service: Mapped[Service] = relationship()

@@ -21,9 +21,11 @@ from stabil.declaration import Declaration
 from stabil.declaration.communication import Contact
 from stabil.outbox.links import app_url
 from stabil.outbox.service import enqueue_email, enqueue_webhook
-from stabil.status.models import Message, MessageEntry, Subscriber, WebhookRegistration
+from stabil.status.models import Message, MessageEntry
 from stabil.status.present import message_out
-from stabil.status.states import EntryKind, WebhookEvent
+from stabil.status.states import EntryKind
+from stabil.subscriptions.models import Subscriber, WebhookRegistration
+from stabil.subscriptions.service import WebhookEvent, active_subscribers
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,16 +100,6 @@ def recipients(
             for item in subscribers:
                 found.setdefault(item.email, Recipient(item.email, contact, item.unsubscribe_token))
     return list(found.values())
-
-
-def active_subscribers(session: Session, service_id: int) -> list[Subscriber]:
-    return list(
-        session.scalars(
-            select(Subscriber)
-            .where(Subscriber.service_id == service_id, Subscriber.confirmed)
-            .order_by(Subscriber.email)
-        )
-    )
 
 
 def webhooks_for(

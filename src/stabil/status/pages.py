@@ -11,7 +11,7 @@ from html import escape
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from stabil.status.subscriptions import subscription_for_token, unsubscribe
+from stabil.subscriptions.service import subscription_for_token, unsubscribe
 from stabil.web.deps import SessionDep
 
 router = APIRouter(prefix="/status", include_in_schema=False)

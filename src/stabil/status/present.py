@@ -8,13 +8,7 @@ from stabil.declaration.communication import MessageType
 from stabil.desk.access import can_see
 from stabil.desk.links import without_hidden_incidents
 from stabil.status.access import actions_for
-from stabil.status.models import (
-    Message,
-    MessageEntry,
-    MessageEvent,
-    Subscriber,
-    WebhookRegistration,
-)
+from stabil.status.models import Message, MessageEntry, MessageEvent
 from stabil.status.schemas import (
     EntryOut,
     MessageEventOut,
@@ -22,7 +16,9 @@ from stabil.status.schemas import (
     SubscriberOut,
     WebhookOut,
 )
-from stabil.status.states import EntryKind, MessageState, WebhookEvent
+from stabil.status.states import EntryKind, MessageState
+from stabil.subscriptions.models import Subscriber, WebhookRegistration
+from stabil.subscriptions.service import WebhookEvent
 
 
 def entry_out(entry: MessageEntry) -> EntryOut:

@@ -9,7 +9,8 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from stabil.declaration.communication import MessageType
 from stabil.schemas import Choice, Instant, Key, Printable, ShortText, Strict, Title
-from stabil.status.states import EntryKind, MessageAction, MessageState, WebhookEvent
+from stabil.status.states import EntryKind, MessageAction, MessageState
+from stabil.subscriptions.service import WebhookEvent
 
 Part = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), Printable

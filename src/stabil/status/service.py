@@ -10,31 +10,32 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from stabil.accounts.models import User
 from stabil.catalog.models import Service
-from stabil.catalog.service import declaration_of, list_services, version_in_force
+from stabil.catalog.service import declaration_of, version_named
 from stabil.db.queries import count_and_page
 from stabil.db.types import now_utc
 from stabil.declaration import Declaration
 from stabil.declaration.communication import MessageType
 from stabil.desk.access import can_see, visible
+from stabil.desk.messages import note_status_message
 from stabil.desk.models import Incident
 from stabil.errors import Invalid, NotFound, TransitionNotAllowed
 from stabil.status.access import check_can_write
 from stabil.status.models import Message, MessageEntry, MessageEvent, MessageIncident
-from stabil.status.notify import active_subscribers, notify_message
+from stabil.status.notify import notify_message
 from stabil.status.states import (
     EntryKind,
     MessageAction,
     MessageState,
-    WebhookEvent,
     allowed_actions,
 )
+from stabil.subscriptions.service import WebhookEvent
 
 RESOLVED_TEXT = ("Løst.", "Resolved.")
 
@@ -78,14 +79,6 @@ class MessageUpdate:
     incidents: Sequence[str] = ()
 
 
-class MessageTime(NamedTuple):
-    """Users were told about an incident at `at` (a posting, update or resolution) in a
-    message of `type`."""
-
-    at: dt.datetime
-    type: MessageType
-
-
 def post_message(
     session: Session, actor: User, new: NewMessage, now: dt.datetime | None = None
 ) -> Message:
@@ -118,6 +111,7 @@ def post_message(
     session.add(message)
     session.flush()  # the id names the message in events, notifications and dedupe keys
     entry = _add_entry(message, EntryKind.posted, now, new.body, new.body_en, actor)
+    _tell_incidents(session, message, incidents, [entry], actor, now)
     after = {**snapshot(message), "body": new.body, "body_en": new.body_en}
     seq = _record(session, message, "posted", actor, now, before={}, after=after)
     notify_message(
@@ -147,12 +141,15 @@ def update_message(
     declaration, service = _declaration(session, message.service.key, now)
     named = _incidents(session, actor, service, update.incidents)
     before, after = _apply_changes(message, declaration, update.changes)
-    linked = {link.incident_id for link in message.links}
-    added = [item for item in named if item.id not in linked]
+    linked = [link.incident for link in message.links]
+    added = [item for item in named if item not in linked]
     message.links.extend(MessageIncident(incident=item, linked_at=now) for item in added)
     if added:
         after["incidents_linked"] = [item.key for item in added]
     entry = _add_entry(message, EntryKind.updated, now, update.body, update.body_en, actor)
+    _tell_incidents(session, message, linked, [entry], actor, now)
+    # Linked now: the message's earlier entries were about the incident too.
+    _tell_incidents(session, message, added, message.entries, actor, now)
     after.update(entry=entry.seq, body=update.body, body_en=update.body_en)
     seq = _record(session, message, "updated", actor, now, before=before, after=after)
     notify_message(
@@ -186,6 +183,8 @@ def resolve_message(
     message.state = MessageState.resolved.value
     message.resolved_at = now
     entry = _add_entry(message, EntryKind.resolved, now, body, body_en, actor)
+    linked = [link.incident for link in message.links]
+    _tell_incidents(session, message, linked, [entry], actor, now)
     after = {"state": message.state, "entry": entry.seq, "body": body, "body_en": body_en}
     seq = _record(
         session,
@@ -254,10 +253,7 @@ def _json(value: Any) -> Any:
 
 
 def _declaration(session: Session, key: str, now: dt.datetime) -> tuple[Declaration, Service]:
-    stored = version_in_force(session, key, now.date())
-    if stored is None:
-        known = ", ".join(service.key for service in list_services(session)) or "none"
-        raise Invalid("service", f"no service is named {key!r} (known: {known})")
+    stored = version_named(session, key, now.date())
     return declaration_of(stored), stored.service
 
 
@@ -331,6 +327,43 @@ def _apply_changes(
             after[name] = _json(value)
             setattr(message, name, value)
     return before, after
+
+
+def _tell_incidents(
+    session: Session,
+    message: Message,
+    incidents: Sequence[Incident],
+    entries: Sequence[MessageEntry],
+    actor: User,
+    now: dt.datetime,
+) -> None:
+    """Record each entry on each incident's timeline, where the desk reads what was told."""
+    for incident in _locked(session, incidents):
+        for entry in entries:
+            note_status_message(
+                session,
+                incident,
+                message_id=message.id,
+                at=entry.at,
+                type=entry.type,
+                actor=actor,
+                now=now,
+            )
+
+
+def _locked(session: Session, incidents: Sequence[Incident]) -> list[Incident]:
+    """The incidents, their rows held for update and read afresh: their revisions move on."""
+    if not incidents:
+        return []
+    return list(
+        session.scalars(
+            select(Incident)
+            .where(Incident.id.in_([item.id for item in incidents]))
+            .order_by(Incident.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
 def _add_entry(
@@ -445,40 +478,6 @@ def _conditions(filters: MessageFilter, reader: User) -> list[ColumnElement[bool
         named = and_(Incident.key == filters.incident, visible(reader))
         conditions.append(Message.links.any(MessageIncident.incident.has(named)))
     return conditions
-
-
-def message_times_for_incident(session: Session, incident_id: int) -> list[MessageTime]:
-    """When messages about the incident were posted or updated, oldest first, with their type.
-
-    These are the entries (the posting, each update, the resolution) of every message linked
-    to the incident, whenever the link was made. Orientation deadlines (R14.4) are computed
-    from them.
-    """
-    return message_times_for_incidents(session, [incident_id]).get(incident_id, [])
-
-
-def message_times_for_incidents(
-    session: Session, incident_ids: Iterable[int]
-) -> dict[int, list[MessageTime]]:
-    """`message_times_for_incident` for many incidents in one query; absent ids had none."""
-    ids = list(set(incident_ids))
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(MessageIncident.incident_id, MessageEntry.at, MessageEntry.type)
-        .join(MessageEntry, MessageEntry.message_id == MessageIncident.message_id)
-        .where(MessageIncident.incident_id.in_(ids))
-        .order_by(MessageEntry.at, MessageEntry.message_id, MessageEntry.seq)
-    )
-    result: dict[int, list[MessageTime]] = {}
-    for incident_id, at, type_ in rows:
-        result.setdefault(incident_id, []).append(MessageTime(at, MessageType(type_)))
-    return result
-
-
-def subscriber_emails(session: Session, service_id: int) -> list[str]:
-    """The confirmed subscribers' addresses of a service, lower-cased, sorted."""
-    return [item.email for item in active_subscribers(session, service_id)]
 
 
 def events_of(session: Session, message: Message) -> list[MessageEvent]:

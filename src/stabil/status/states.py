@@ -25,13 +25,6 @@ class EntryKind(StrEnum):
     resolved = "resolved"
 
 
-class WebhookEvent(StrEnum):
-    posted = "message.posted"
-    updated = "message.updated"
-    resolved = "message.resolved"
-    closed = "message.closed"
-
-
 ALLOWED: dict[MessageState, tuple[MessageAction, ...]] = {
     MessageState.open: (MessageAction.update, MessageAction.resolve),
     MessageState.resolved: (MessageAction.close,),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Sequence
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -18,23 +19,23 @@ from sqlalchemy.orm import Session, selectinload
 
 from stabil.accounts.models import User
 from stabil.accounts.validation import AccountInvalid, normalise_email
-from stabil.catalog.models import Service
-from stabil.catalog.service import list_services
+from stabil.catalog.service import service_named
 from stabil.db.types import now_utc
 from stabil.errors import Conflict, Invalid, NotFound
-from stabil.status.models import Subscriber, WebhookRegistration
-from stabil.status.states import WebhookEvent
+from stabil.subscriptions.models import Subscriber, WebhookRegistration
+
+
+class WebhookEvent(StrEnum):
+    """What a webhook may be told of: the steps of an operational message."""
+
+    posted = "message.posted"
+    updated = "message.updated"
+    resolved = "message.resolved"
+    closed = "message.closed"
+
 
 SECRET_PREFIX = "whsec_"
 SECRET_MIN, SECRET_MAX = 16, 200
-
-
-def find_service(session: Session, key: str) -> Service:
-    service = session.scalar(select(Service).where(Service.key == key))
-    if service is None:
-        known = ", ".join(item.key for item in list_services(session)) or "none"
-        raise Invalid("service", f"no service is named {key!r} (known: {known})")
-    return service
 
 
 def check_email(raw: str) -> str:
@@ -55,7 +56,7 @@ def add_subscriber(
 ) -> Subscriber:
     """Subscribe `email` to the service's messages; added by an admin, so already confirmed."""
     now = now or now_utc()
-    service = find_service(session, service_key)
+    service = service_named(session, service_key)
     address = check_email(email)
     subscriber = Subscriber(
         service_id=service.id,
@@ -80,7 +81,7 @@ def add_subscriber(
 def list_subscribers(session: Session, service_key: str | None = None) -> list[Subscriber]:
     statement = select(Subscriber).options(selectinload(Subscriber.service))
     if service_key is not None:
-        statement = statement.where(Subscriber.service_id == find_service(session, service_key).id)
+        statement = statement.where(Subscriber.service_id == service_named(session, service_key).id)
     return list(session.scalars(statement.order_by(Subscriber.service_id, Subscriber.email)))
 
 
@@ -147,7 +148,7 @@ def add_webhook(
     now: dt.datetime | None = None,
 ) -> tuple[WebhookRegistration, str]:
     """Register `url` for the service's `events` (default all); the secret is returned once."""
-    service = find_service(session, service_key)
+    service = service_named(session, service_key)
     chosen = list(dict.fromkeys(events)) if events else list(WebhookEvent)
     if secret is not None:
         check_secret(secret)
@@ -169,7 +170,7 @@ def add_webhook(
 def list_webhooks(session: Session, service_key: str | None = None) -> list[WebhookRegistration]:
     statement = select(WebhookRegistration).options(selectinload(WebhookRegistration.service))
     if service_key is not None:
-        service = find_service(session, service_key)
+        service = service_named(session, service_key)
         statement = statement.where(WebhookRegistration.service_id == service.id)
     return list(session.scalars(statement.order_by(WebhookRegistration.id)))
 
@@ -180,3 +181,18 @@ def remove_webhook(session: Session, hook_id: int) -> WebhookRegistration:
         raise NotFound(f"no webhook has id {hook_id}")
     session.delete(hook)
     return hook
+
+
+def active_subscribers(session: Session, service_id: int) -> list[Subscriber]:
+    return list(
+        session.scalars(
+            select(Subscriber)
+            .where(Subscriber.service_id == service_id, Subscriber.confirmed)
+            .order_by(Subscriber.email)
+        )
+    )
+
+
+def subscriber_emails(session: Session, service_id: int) -> list[str]:
+    """The confirmed subscribers' addresses of a service, lower-cased, sorted."""
+    return [item.email for item in active_subscribers(session, service_id)]

@@ -1,0 +1,1 @@
+"""Who, besides the declaration's contacts, hears of a service: subscribers and webhooks."""
