@@ -2,9 +2,9 @@
 and the post-review report, each a job that checks the facts when it comes due (R9, R14).
 
 Nothing here is told when an operational message is posted. A job that comes due reads the
-times of the messages about its incident and, if one was posted since its cycle began, plans
-the next cycle instead of reminding or recording a miss. So the deadlines follow the messages
-without the status domain having to know about major incidents.
+messages recorded on its incident's timeline (stabil.desk.messages) and, if one was posted
+since its cycle began, plans the next cycle instead of reminding or recording a miss. So the
+deadlines follow the messages without the status domain having to know about major incidents.
 """
 
 from __future__ import annotations
