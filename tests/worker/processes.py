@@ -80,9 +80,8 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None
 
 
 @contextmanager
-def fresh_postgresql(revision: str = "heads") -> Iterator[tuple[str, Engine]]:
-    """A new PostgreSQL database of its own, migrated to `revision` (workers in other
-    processes share it)."""
+def fresh_postgresql() -> Iterator[tuple[str, Engine]]:
+    """A new, migrated PostgreSQL database of its own (workers in other processes share it)."""
     name = f"stabil_worker_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -90,7 +89,7 @@ def fresh_postgresql(revision: str = "heads") -> Iterator[tuple[str, Engine]]:
     url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     engine = make_engine(url)
     try:
-        upgrade(engine, revision)
+        upgrade(engine)
         yield url, engine
     finally:
         engine.dispose()
@@ -99,8 +98,8 @@ def fresh_postgresql(revision: str = "heads") -> Iterator[tuple[str, Engine]]:
         admin.dispose()
 
 
-def fresh_sqlite(directory: Path, revision: str = "heads") -> tuple[str, Engine]:
+def fresh_sqlite(directory: Path) -> tuple[str, Engine]:
     url = f"sqlite:///{directory / 'stabil.db'}"
     engine = make_engine(url)
-    upgrade(engine, revision)
+    upgrade(engine)
     return url, engine

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from stabil.cli.common import out
+from stabil.cli.common import fail, out
 from stabil.db.engine import get_engine
-from stabil.db.migrate import current_revisions
+from stabil.db.migrate import UnknownSchema, current_revision
 from stabil.db.migrate import upgrade as run_upgrade
 
 app = typer.Typer(help="Prepare and inspect the database.", no_args_is_help=True)
@@ -16,6 +16,8 @@ app = typer.Typer(help="Prepare and inspect the database.", no_args_is_help=True
 def upgrade() -> None:
     """Migrate the database (STABIL_DATABASE_URL) to the newest schema."""
     engine = get_engine()
-    run_upgrade(engine)
-    revisions = ", ".join(sorted(current_revisions(engine)))
-    out.print(f"database at revision {revisions} ({engine.url.get_backend_name()})")
+    try:
+        run_upgrade(engine)
+    except UnknownSchema as error:
+        fail(str(error))
+    out.print(f"database at revision {current_revision(engine)} ({engine.url.get_backend_name()})")
