@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.orm import Session
 
-import stabil.db.models  # noqa: F401
+import stabil.migrations.tables  # noqa: F401
 from stabil.catalog.models import Service
 from stabil.db.base import Base
 from stabil.db.engine import get_engine, make_engine

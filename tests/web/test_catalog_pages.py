@@ -67,3 +67,14 @@ def test_unknown_service_is_404(client: TestClient) -> None:
     response = client.get("/api/v1/services/nope/declaration")
     assert response.status_code == 404
     assert response.json() == {"detail": "no service is named 'nope'"}
+
+
+def test_a_version_of_the_declaration_is_asked_by_its_number(
+    client: TestClient, session: Session
+) -> None:
+    load_both(session)
+    asked = client.get("/api/v1/services/borger-dk/declaration?version=1.0")
+    assert asked.json()["metadata"]["version"] == "1.0"
+    response = client.get("/api/v1/services/borger-dk/declaration?version=9.9")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "borger-dk has no version '9.9' (known: 1.0)"}

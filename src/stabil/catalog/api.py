@@ -5,10 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from pydantic import BaseModel
 
-from stabil.catalog.service import declaration_of, list_services, version_in_force
+from stabil.catalog.service import (
+    declaration_of,
+    list_services,
+    version_asked,
+    version_in_force,
+)
 from stabil.declaration import Declaration
 from stabil.web.deps import SessionDep
 
@@ -59,13 +64,4 @@ def get_services(session: SessionDep) -> list[ServiceOut]:
 )
 def get_declaration(key: str, session: SessionDep, version: str | None = None) -> dict[str, Any]:
     today = dt.datetime.now(dt.UTC).date()
-    stored = version_in_force(session, key, today)
-    if stored is None:
-        raise HTTPException(404, f"no service is named {key!r}")
-    if version is not None:
-        matches = [v for v in stored.service.versions if v.version == version]
-        if not matches:
-            known = ", ".join(v.version for v in stored.service.versions)
-            raise HTTPException(404, f"{key} has no version {version!r} (known: {known})")
-        stored = matches[0]
-    return declaration_of(stored).model_dump(mode="json")
+    return declaration_of(version_asked(session, key, version, today)).model_dump(mode="json")

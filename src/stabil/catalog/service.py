@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from stabil.catalog.models import DeclarationVersion, Service
 from stabil.declaration import Declaration, parse_declaration
-from stabil.errors import Invalid
+from stabil.errors import Invalid, NotFound
 
 
 class LoadOutcome(StrEnum):
@@ -103,6 +103,23 @@ def version_named(session: Session, service_key: str, on: dt.date) -> Declaratio
     if stored is None:
         raise unknown_service(session, service_key)
     return stored
+
+
+def version_asked(
+    session: Session, service_key: str, version: str | None, on: dt.date
+) -> DeclarationVersion:
+    """The version named `version`, or without one the version in force on `on`; NotFound
+    when there is no such service or version."""
+    stored = version_in_force(session, service_key, on)
+    if stored is None:
+        raise NotFound(f"no service is named {service_key!r}")
+    if version is None:
+        return stored
+    for candidate in stored.service.versions:
+        if candidate.version == version:
+            return candidate
+    known = ", ".join(candidate.version for candidate in stored.service.versions)
+    raise NotFound(f"{service_key} has no version {version!r} (known: {known})")
 
 
 def version_in_force(session: Session, service_key: str, on: dt.date) -> DeclarationVersion | None:

@@ -10,14 +10,12 @@ from pydantic import BaseModel, Field, StringConstraints
 from sqlalchemy.orm import Session
 
 from stabil.accounts.auth import CurrentUser
-from stabil.clock import clock_for
 from stabil.db.types import now_utc
 from stabil.desk.events import declaration_for
 from stabil.desk.kpi import StartTime, start_time
-from stabil.desk.majors import OPEN, is_major
-from stabil.desk.messages import posts_about
+from stabil.desk.majors import is_major, orientation_of
 from stabil.desk.models import Incident
-from stabil.desk.review import draft_report, review_of, save_review, submit_review
+from stabil.desk.review import save_review, standing_of, submit_review
 from stabil.desk.service import get_incident
 from stabil.errors import NotFound
 from stabil.schemas import Strict, Text
@@ -67,40 +65,21 @@ def major(key: str, user: CurrentUser, session: SessionDep) -> MajorOut:
     if not is_major(incident, declaration):
         return MajorOut(key=key, major=False, orientation=None, review=None)
     now = now_utc()
-    clock = clock_for(declaration)
-    times = [post.at for post in posts_about(session, incident) if post.at >= incident.detected_at]
-    last = max(times, default=None)
-    due = None
-    if (
-        incident.state in OPEN
-        and declaration.major_incidents
-        and declaration.major_incidents.orientation
-    ):
-        due = (
-            clock.orientation_next_due(last)
-            if last
-            else clock.orientation_first_due(incident.detected_at)
-        )
-    orientation = Orientation(
-        last_message_at=last, next_message_due=due, overdue=bool(due and now > due)
-    )
+    orientation = orientation_of(session, incident, declaration, now)
     try:
         review: ReviewOut | None = _review_out(session, incident, now)
     except NotFound:
-        review = None
-    return MajorOut(key=key, major=True, orientation=orientation, review=review)
+        review = None  # a review exists once the incident is resolved
+    return MajorOut(
+        key=key,
+        major=True,
+        orientation=Orientation.model_validate(orientation, from_attributes=True),
+        review=review,
+    )
 
 
 def _review_out(session: Session, incident: Incident, now: dt.datetime) -> ReviewOut:
-    review = review_of(session, incident)
-    return ReviewOut(
-        due_at=review.due_at,
-        overdue=review.submitted_at is None and now > review.due_at,
-        submitted_at=review.submitted_at,
-        report=review.report or draft_report(session, incident),
-        saved=bool(review.report),
-        actions=review.actions,
-    )
+    return ReviewOut.model_validate(standing_of(session, incident, now), from_attributes=True)
 
 
 @router.get("/incidents/{key}/review", summary="The post-review report (R9.7)")

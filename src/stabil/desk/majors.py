@@ -10,6 +10,7 @@ deadlines follow the messages without the status domain having to know about maj
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,6 +42,34 @@ def is_major(incident: Incident, declaration: Declaration) -> bool:
         declaration.major_incidents is not None
         and incident.priority in declaration.major_priorities()
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Orientation:
+    """Where the operational messages about a major incident stand (R14.4)."""
+
+    last_message_at: dt.datetime | None
+    next_message_due: dt.datetime | None  # None once the incident is no longer open
+    overdue: bool
+
+
+def orientation_of(
+    session: Session, incident: Incident, declaration: Declaration, now: dt.datetime
+) -> Orientation:
+    """The latest message since detection, and when the next is due: the first one from the
+    detection, each later one from the message before it; none once the incident is closed."""
+    times = [post.at for post in posts_about(session, incident) if post.at >= incident.detected_at]
+    last = max(times, default=None)
+    majors = declaration.major_incidents
+    due = None
+    if incident.state in OPEN and majors is not None and majors.orientation is not None:
+        clock = clock_for(declaration)
+        due = (
+            clock.orientation_next_due(last)
+            if last
+            else clock.orientation_first_due(incident.detected_at)
+        )
+    return Orientation(last_message_at=last, next_message_due=due, overdue=bool(due and now > due))
 
 
 def _key(incident: Incident, *parts: str) -> str:

@@ -28,6 +28,31 @@ def review_of(session: Session, incident: Incident) -> MajorReview:
     return review
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewStanding:
+    """A post-review report as its readers see it: the saved text, or a draft to start from."""
+
+    due_at: dt.datetime
+    overdue: bool
+    submitted_at: dt.datetime | None
+    report: str
+    saved: bool
+    actions: list[dict[str, Any]]
+
+
+def standing_of(session: Session, incident: Incident, now: dt.datetime) -> ReviewStanding:
+    """The incident's review (NotFound when it has none); overdue while unsent after its due."""
+    review = review_of(session, incident)
+    return ReviewStanding(
+        due_at=review.due_at,
+        overdue=review.submitted_at is None and now > review.due_at,
+        submitted_at=review.submitted_at,
+        report=review.report or draft_report(session, incident),
+        saved=bool(review.report),
+        actions=review.actions,
+    )
+
+
 def draft_report(session: Session, incident: Incident) -> str:
     """A starting point in Markdown: the timeline from the history, and the other sections."""
     declaration = declaration_for(incident)

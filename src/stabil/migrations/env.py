@@ -5,13 +5,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-import stabil.db.models  # noqa: F401  (registers every table on the metadata)
+import stabil.migrations.tables  # noqa: F401  (registers every table on the metadata)
 from stabil.db.base import Base
+from stabil.db.engine import get_engine
 
 engine = context.config.attributes.get("engine")
 if not isinstance(engine, Engine):
-    from stabil.db.engine import get_engine
-
     engine = get_engine()
 
 with engine.connect() as connection:

@@ -1,4 +1,8 @@
-"""Imports every domain's tables, so that the metadata knows them all."""
+"""Every domain's tables, so that the metadata the migrations compare with knows them all.
+
+It sits here, above every domain, because only the migrations need all tables at once; the
+database package below the domains stays free of them.
+"""
 
 from stabil.accounts import browser_sessions
 from stabil.accounts import models as accounts_models
