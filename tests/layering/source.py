@@ -108,7 +108,7 @@ def _from_targets(module: Module, node: ast.ImportFrom) -> Iterator[str]:
     else:
         base = node.module or ""
     for alias in node.names:
-        # `from stabil.db import models` imports the module stabil.db.models.
+        # `from stabil.desk import models` imports the module stabil.desk.models.
         candidate = f"{base}.{alias.name}"
         yield candidate if candidate in modules() else base
 
