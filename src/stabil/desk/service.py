@@ -25,7 +25,7 @@ from stabil.desk.access import (
     not_found,
     visible,
 )
-from stabil.desk.events import declaration_for, record_event
+from stabil.desk.events import declaration_for
 from stabil.desk.history import refresh_timers
 from stabil.desk.models import Incident, IncidentSequence, IncidentTimer
 from stabil.desk.reporting import route_report
@@ -33,6 +33,7 @@ from stabil.desk.states import State
 from stabil.desk.suggestion import Impact, suggest_priority
 from stabil.desk.timers import Step
 from stabil.errors import Invalid
+from stabil.records.history import append_event
 
 
 class Channel(StrEnum):
@@ -118,7 +119,7 @@ def open_incident(
     incident.party = None
     incident.timers = []
     session.add(incident)
-    record_event(
+    append_event(
         session,
         incident,
         kind="opened",
@@ -195,7 +196,7 @@ def change_priority(
     incident.priority = priority
     incident.priority_reason = reason
     after = {"priority": priority, "priority_reason": reason}
-    record_event(
+    append_event(
         session,
         incident,
         kind="priority_changed",
@@ -231,7 +232,7 @@ def edit_incident(
             after[name] = value
             setattr(incident, name, value)
     if after:
-        record_event(
+        append_event(
             session,
             incident,
             kind="edited",
