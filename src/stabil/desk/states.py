@@ -29,7 +29,6 @@ class Action(StrEnum):
 # Operators and admins take every step; a supplier resolves what is handed to it (it sees only
 # that); an authority may withdraw its own report (it sees only those) before work starts.
 MACHINE = Machine[State, Action](
-    "incident",
     [
         Step(State.registered, Action.handed_over, State.handed_over, WORK),
         Step(State.registered, Action.cancelled, State.cancelled, WORK | {Role.authority}),

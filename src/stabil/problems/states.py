@@ -19,7 +19,6 @@ class ProblemState(StrEnum):
 
 
 MACHINE = Machine[ProblemState, ProblemState](
-    "problem",
     [
         becomes(ProblemState.open, ProblemState.known_error, WORK),
         becomes(ProblemState.open, ProblemState.resolved, WORK),

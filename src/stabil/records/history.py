@@ -62,11 +62,11 @@ def append_event(
     """Append one event to the entity's history and move its revision on."""
     change = Change(kind, before or {}, after or {}, actor, effective_at, note, note_visibility)
     history = history_of(type(entity))
+    row = _row(history, change, entity.revision + 1, recorded_at)
+    # Through the relationship: an entity not flushed yet has no id to put in the column.
+    event = history.model(**{history.relationship: entity}, **row)
     entity.revision += 1
     entity.updated_at = recorded_at
-    # Through the relationship: an entity not flushed yet has no id to put in the column.
-    row = _row(history, change, entity.revision, recorded_at)
-    event = history.model(**{history.relationship: entity}, **row)
     session.add(event)
     return event
 

@@ -37,17 +37,12 @@ def becomes(source: S, target: S, who: frozenset[Role]) -> Step[S, S]:
 class Machine(Generic[S, A]):
     """The steps of one kind of record, in the order they are listed to a reader."""
 
-    def __init__(self, noun: str, steps: Iterable[Step[S, A]]) -> None:
-        self.noun = noun  # what the record is called in messages, e.g. "incident"
+    def __init__(self, steps: Iterable[Step[S, A]]) -> None:
         self._steps: dict[tuple[S, A], Step[S, A]] = {}
         for step in steps:
             if (step.source, step.action) in self._steps:
-                raise ValueError(f"{noun}: {step.action} from {step.source} is declared twice")
+                raise ValueError(f"{step.action.value} from {step.source.value} is declared twice")
             self._steps[step.source, step.action] = step
-
-    def actions(self, state: S) -> list[A]:
-        """Every action the state allows, whoever asks."""
-        return [action for (source, action) in self._steps if source == state]
 
     def allowed(self, state: S, user: User | None) -> list[A]:
         """What `user` may do from `state`; nobody (None) may do anything."""

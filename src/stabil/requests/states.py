@@ -31,7 +31,6 @@ class RequestState(StrEnum):
 # may withdraw its own (it sees only those) while it is open.
 WITHDRAW = WORK | {Role.authority}
 MACHINE = Machine[RequestState, RequestState](
-    "service request",
     [
         becomes(RequestState.submitted, RequestState.in_progress, WORK),
         becomes(RequestState.submitted, RequestState.fulfilled, WORK),

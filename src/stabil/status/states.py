@@ -30,7 +30,6 @@ class EntryKind(StrEnum):
 
 # The desk (admins, operators) posts and changes messages; an update leaves a message open.
 MACHINE = Machine[MessageState, MessageAction](
-    "operational message",
     [
         Step(MessageState.open, MessageAction.update, MessageState.open, WORK),
         Step(MessageState.open, MessageAction.resolve, MessageState.resolved, WORK),
