@@ -74,6 +74,6 @@ def check_step(user: User, incident: Incident, action: Action) -> State:
     return MACHINE.step(State(incident.state), action, user, name=incident.key)
 
 
-def actions_for(user: User, incident: Incident) -> list[Action]:
+def transitions_for(user: User, incident: Incident) -> list[Action]:
     """What `user` may do with `incident` now: what its state allows and the user may do."""
     return MACHINE.allowed(State(incident.state), user)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from stabil.accounts.models import User
 from stabil.clock import Clock, clock_for
-from stabil.desk.access import actions_for
+from stabil.desk.access import transitions_for
 from stabil.desk.events import declaration_for
 from stabil.desk.models import Incident, IncidentTimer
 from stabil.desk.schemas import ImpactOut, IncidentOut
@@ -67,6 +67,6 @@ def incident_out(incident: Incident, now: dt.datetime, reader: User) -> Incident
         registered_at=incident.registered_at,
         declaration_version=incident.declaration_version.version,
         timers={row.kind: live_timer(row, clock, now) for row in incident.timers},
-        allowed_transitions=actions_for(reader, incident),
+        allowed_transitions=transitions_for(reader, incident),
         revision=incident.revision,
     )

@@ -56,6 +56,6 @@ def check_step(user: User, problem: Problem, target: ProblemState) -> ProblemSta
     return MACHINE.step(ProblemState(problem.state), target, user, name=problem.key)
 
 
-def states_for(user: User, problem: Problem) -> list[ProblemState]:
+def transitions_for(user: User, problem: Problem) -> list[ProblemState]:
     """The states `user` may move `problem` to now."""
     return MACHINE.allowed(ProblemState(problem.state), user)

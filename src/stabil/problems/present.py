@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from stabil.accounts.models import User
 from stabil.desk.access import can_see
-from stabil.problems.access import states_for
+from stabil.problems.access import transitions_for
 from stabil.problems.models import Problem
 from stabil.problems.schemas import ProblemOut
 from stabil.problems.states import ProblemState
@@ -28,6 +28,6 @@ def problem_out(problem: Problem, reader: User) -> ProblemOut:
         ),
         created_at=problem.created_at,
         updated_at=problem.updated_at,
-        allowed_transitions=states_for(reader, problem),
+        allowed_transitions=transitions_for(reader, problem),
         revision=problem.revision,
     )

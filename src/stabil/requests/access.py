@@ -57,6 +57,6 @@ def check_step(user: User, request: ServiceRequest, target: RequestState) -> Req
     return MACHINE.step(RequestState(request.state), target, user, name=request.key)
 
 
-def states_for(user: User, request: ServiceRequest) -> list[RequestState]:
+def transitions_for(user: User, request: ServiceRequest) -> list[RequestState]:
     """The states `user` may move `request` to now."""
     return MACHINE.allowed(RequestState(request.state), user)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from stabil.accounts.models import User
 from stabil.desk.timers import TimerState
 from stabil.records.models import Event
-from stabil.requests.access import states_for
+from stabil.requests.access import transitions_for
 from stabil.requests.models import ServiceRequest
 from stabil.requests.schemas import RequestOut, RequestTimerOut
 from stabil.requests.states import Category, RequestState
@@ -51,6 +51,6 @@ def request_out(
         submitted_at=request.submitted_at,
         declaration_version=request.declaration_version.version,
         timers={kind: timer_out(item) for kind, item in timers.items()},
-        allowed_transitions=states_for(reader, request),
+        allowed_transitions=transitions_for(reader, request),
         revision=request.revision,
     )

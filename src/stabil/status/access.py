@@ -26,6 +26,6 @@ def check_step(user: User, message: Message, action: MessageAction) -> MessageSt
     return MACHINE.step(MessageState(message.state), action, user, name=name)
 
 
-def actions_for(user: User | None, message: Message) -> list[MessageAction]:
+def transitions_for(user: User | None, message: Message) -> list[MessageAction]:
     """What `user` may do with `message` now; nobody (None: a webhook's receiver) acts on it."""
     return MACHINE.allowed(MessageState(message.state), user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from stabil.accounts.models import User
 from stabil.declaration.communication import MessageType
 from stabil.desk.access import can_see
-from stabil.status.access import actions_for
+from stabil.status.access import transitions_for
 from stabil.status.models import Message, MessageEntry
 from stabil.status.schemas import (
     EntryOut,
@@ -56,7 +56,7 @@ def message_out(message: Message, reader: User | None) -> MessageOut:
         resolved_at=message.resolved_at,
         closed_at=message.closed_at,
         timeline=[entry_out(entry) for entry in message.entries],
-        allowed_transitions=actions_for(reader, message),
+        allowed_transitions=transitions_for(reader, message),
         revision=message.revision,
     )
 
