@@ -5,8 +5,9 @@ fields, and in its event table the column that names the entity (with a unique c
 it and `seq`, which makes a concurrent second writer of the same revision fail) and the
 relationship `events` on the entity that leads to it.
 
-The columns carry `sort_order` so that every table keeps the column order it was created with:
-`id` first, then the column naming the entity, then these.
+Some columns carry `sort_order` so that every table keeps the column order it was created
+with: `id` first, then the table's own columns (in an event table, the one naming the entity),
+then the shared ones.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ class NoteVisibility(StrEnum):
 class Recorded:
     """An entity whose every change is an event row; `revision` counts those rows.
 
-    The entity declares `events`, a relationship to its event table ordered by `seq`; the
-    history functions find the table, and the column naming the entity, from it.
+    The entity declares `events`, a view-only relationship to its event table ordered by
+    `seq`, with `back_populates` naming the event's relationship to the entity; the history
+    functions find the table, and the column naming the entity, from it.
     """
 
     id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
