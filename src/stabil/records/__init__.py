@@ -12,22 +12,10 @@ event kinds, the column that names it in its event table) and takes the rest fro
 - `machine`: states and steps as data, the one guard, and what a caller may do now;
 - `present` and `schemas`: an event as the API shows it to one reader.
 
-A new kind of record, say a service window, is declared like this:
-
-    class Window(Recorded, Base):
-        __tablename__ = "windows"
-        ...  # its own fields, its `state`
-        events: Mapped[list[WindowEvent]] = relationship(
-            back_populates="window", order_by="WindowEvent.seq", viewonly=True
-        )
-
-    class WindowEvent(HasNote, Event, Base):
-        __tablename__ = "window_events"
-        __table_args__ = (UniqueConstraint("window_id", "seq"),)
-        window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"), index=True)
-        window: Mapped[Window] = relationship(back_populates="events")
-
-    MACHINE = Machine[WindowState, WindowAction]([Step(planned, start, running, WORK), ...])
-
-and its service changes it with `MACHINE.step(...)` and `append_event(...)`.
+A new kind of record (a service window, say) derives its table from `Recorded` and gives it
+an `events` relationship; its event table derives from `Event` (with `HasNote` and the like
+where it keeps them) and adds the column naming the window, that column's unique key with
+`seq`, and the relationship back. Its states and steps are a `Machine`. Its service changes
+it with `MACHINE.step(...)` and `append_event(...)`, and its routes answer `event_out` for
+each of `events_of(...)`.
 """
