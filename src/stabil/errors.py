@@ -37,14 +37,15 @@ class Conflict(Refusal):
 
 
 class TransitionNotAllowed(Conflict):
-    """The record's state does not allow the step; `allowed` is what the caller may do."""
+    """The record's state does not allow the step; `allowed_transitions` is what the caller
+    may do instead, the same list the record shows that caller."""
 
-    def __init__(self, message: str, allowed: list[str]) -> None:
+    def __init__(self, message: str, allowed_transitions: list[str]) -> None:
         super().__init__(message)
-        self.allowed = allowed
+        self.allowed_transitions = allowed_transitions
 
     def payload(self) -> dict[str, Any]:
-        return {"detail": str(self), "allowed": self.allowed}
+        return {"detail": str(self), "allowed_transitions": self.allowed_transitions}
 
 
 class Invalid(Refusal):

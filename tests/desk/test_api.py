@@ -138,7 +138,7 @@ def test_transition_conflict_lists_allowed(client: TestClient, cast: Cast) -> No
         headers=headers(cast.operator),
     )
     assert response.status_code == 409
-    assert response.json()["allowed"] == ["handed_over", "cancelled"]
+    assert response.json()["allowed_transitions"] == ["handed_over", "cancelled"]
 
 
 def test_patch_priority_and_fields(client: TestClient, cast: Cast) -> None:

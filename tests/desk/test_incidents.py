@@ -122,7 +122,7 @@ def test_transition_not_allowed_lists_the_allowed(session: Session, cast: Cast) 
     incident = report(session, cast, local(2026, 4, 14, 10))
     with pytest.raises(TransitionNotAllowed) as caught:
         transitions.close(session, cast.operator.user, incident, now=local(2026, 4, 14, 11))
-    assert caught.value.allowed == ["handed_over", "cancelled"]
+    assert caught.value.allowed_transitions == ["handed_over", "cancelled"]
 
 
 def test_entry_made_afterwards_r7_2(session: Session, cast: Cast) -> None:

@@ -58,7 +58,7 @@ def test_a_problem_gets_a_key_per_service_and_year(client: TestClient, cast: Cas
         "PRB-BDK-2026-0002",
         "PRB-EWS-2026-0001",
     ]
-    assert (first["state"], first["owner"], first["allowed_states"]) == (
+    assert (first["state"], first["owner"], first["allowed_transitions"]) == (
         "open",
         "supplier-a",
         ["known_error", "resolved"],
@@ -87,13 +87,13 @@ def test_edit_then_known_error_then_resolved_and_closed(client: TestClient, cast
     assert (known.json()["state"], known.json()["owner"]) == ("known_error", "supplier-b")
     closing_early = client.patch(url, json={"state": "closed"}, headers=auth)
     assert closing_early.status_code == 409
-    assert closing_early.json()["allowed"] == ["resolved"]
+    assert closing_early.json()["allowed_transitions"] == ["resolved"]
     assert client.patch(url, json={"state": "resolved"}, headers=auth).json()["state"] == "resolved"
     reopened = client.patch(url, json={"state": "open", "note": "Fejlen kom igen"}, headers=auth)
     assert reopened.json()["state"] == "open"
     client.patch(url, json={"state": "resolved"}, headers=auth)
     closed = client.patch(url, json={"state": "closed", "owner": None}, headers=auth).json()
-    assert (closed["state"], closed["owner"], closed["allowed_states"]) == ("closed", None, [])
+    assert (closed["state"], closed["owner"], closed["allowed_transitions"]) == ("closed", None, [])
     events = client.get(f"{url}/events", headers=headers(cast.viewer)).json()
     assert [event["kind"] for event in events] == [
         "opened",

@@ -125,7 +125,7 @@ def test_rejection_needs_a_reason_and_is_final(client: TestClient, cast: Cast) -
     )
     assert body["timers"]["resolution"]["met"] is True  # a refusal in time is an answer in time
     again = move(client, cast.operator, key, to="in_progress")
-    assert (again.status_code, again.json()["allowed"]) == (409, [])
+    assert (again.status_code, again.json()["allowed_transitions"]) == (409, [])
     events = client.get(f"/api/v1/requests/{key}/events", headers=headers(cast.viewer)).json()
     assert [event["kind"] for event in events] == ["submitted", "transition"]
     assert events[1]["after"] == {"state": "rejected", "reason": "Ikke vores system"}
@@ -135,7 +135,12 @@ def test_submitted_is_never_a_next_state(client: TestClient, cast: Cast) -> None
     key = submit(client, cast.operator)["key"]
     response = move(client, cast.operator, key, to="submitted")
     assert response.status_code == 409
-    assert response.json()["allowed"] == ["in_progress", "fulfilled", "rejected", "withdrawn"]
+    assert response.json()["allowed_transitions"] == [
+        "in_progress",
+        "fulfilled",
+        "rejected",
+        "withdrawn",
+    ]
 
 
 def test_authorities_submit_see_and_withdraw_their_own(client: TestClient, cast: Cast) -> None:

@@ -49,7 +49,7 @@ def test_posting_returns_the_message_with_its_first_entry(client: TestClient, ca
     assert dt.datetime.fromisoformat(message["posted_at"]) == NOW
     assert [(entry["seq"], entry["kind"]) for entry in message["timeline"]] == [(1, "posted")]
     assert message["timeline"][0]["body_en"] == "Citizens cannot log in."
-    assert message["allowed_actions"] == ["update", "resolve"]
+    assert message["allowed_transitions"] == ["update", "resolve"]
     assert message["revision"] == 1
 
 
@@ -101,14 +101,14 @@ def test_resolve_then_close_and_nothing_after(client: TestClient, cast: Cast) ->
     assert resolved.json()["timeline"][-1]["kind"] == "resolved"
     late = client.post(f"{url}/updates", json={"body": "Mere"}, headers=auth)
     assert late.status_code == 409
-    assert late.json()["allowed"] == ["close"]
+    assert late.json()["allowed_transitions"] == ["close"]
     again = client.post(f"{url}/resolve", headers=auth)
     assert again.status_code == 409
     closed = client.post(f"{url}/close", headers=auth)
     assert closed.json()["state"] == "closed"
-    assert closed.json()["allowed_actions"] == []
+    assert closed.json()["allowed_transitions"] == []
     after_close = client.post(f"{url}/updates", json={"body": "Mere"}, headers=auth)
-    assert (after_close.status_code, after_close.json()["allowed"]) == (409, [])
+    assert (after_close.status_code, after_close.json()["allowed_transitions"]) == (409, [])
     kinds = [event["kind"] for event in client.get(f"{url}/events", headers=auth).json()]
     assert kinds == ["posted", "resolved", "closed"]
 

@@ -48,7 +48,7 @@ def test_the_error_shapes_are_named_components_and_fastapis_422_is_gone() -> Non
     assert components["ValidationError"]["properties"]["errors"]["items"] == ref(
         "ValidationProblem"
     )
-    assert components["TransitionConflict"]["required"] == ["detail", "allowed"]
+    assert components["TransitionConflict"]["required"] == ["detail", "allowed_transitions"]
     invalid = [
         f"{method} {path}"
         for path, operations in PATHS.items()

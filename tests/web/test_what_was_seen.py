@@ -139,7 +139,7 @@ def test_messages_show_linked_incidents_and_posters_only_to_those_who_may_see_th
     assert get(client, cast.viewer, path)["incidents"] == [world.handed]
     outsider = get(client, cast.other_authority, path)
     assert outsider["incidents"] == []
-    assert outsider["allowed_actions"] == []
+    assert outsider["allowed_transitions"] == []
     events = get(client, cast.other_authority, f"{path}/events")
     assert events[0]["after"]["incidents"] == []
     assert events[0]["actor"] == "Digitaliseringsstyrelsen"
@@ -203,11 +203,11 @@ def test_allowed_lists_say_what_this_caller_may_do_now(
     assert get(client, cast.viewer, request)["allowed_transitions"] == []
     assert len(get(client, cast.operator, request)["allowed_transitions"]) == 4
     problem = f"/problems/{world.problem}"
-    assert get(client, cast.supplier, problem)["allowed_states"] == []
-    assert get(client, cast.operator, problem)["allowed_states"] == ["known_error", "resolved"]
+    assert get(client, cast.supplier, problem)["allowed_transitions"] == []
+    assert get(client, cast.operator, problem)["allowed_transitions"] == ["known_error", "resolved"]
     message = f"/messages/{world.message}"
-    assert get(client, cast.authority, message)["allowed_actions"] == []
-    assert get(client, cast.operator, message)["allowed_actions"] == ["update", "resolve"]
+    assert get(client, cast.authority, message)["allowed_transitions"] == []
+    assert get(client, cast.operator, message)["allowed_transitions"] == ["update", "resolve"]
 
 
 @pytest.mark.parametrize("name", ["operator", "viewer", "supplier", "authority"])

@@ -24,13 +24,13 @@ from stabil.accounts.service import create_token, revoke_token
 from stabil.catalog.service import load_declaration_text
 from stabil.declaration.communication import MessageType
 from stabil.desk import transitions
-from stabil.desk.events import NoteVisibility
 from stabil.desk.review import save_review
 from stabil.desk.service import NewIncident, open_incident
 from stabil.desk.suggestion import Impact
 from stabil.outbox.models import DeliveryState, OutboxItem
 from stabil.outbox.service import enqueue_email
 from stabil.problems.service import NewProblem, open_problem
+from stabil.records.models import NoteVisibility
 from stabil.requests.service import NewRequest, submit_request
 from stabil.status.service import NewMessage, post_message, resolve_message
 from stabil.subscriptions.service import add_subscriber, add_webhook

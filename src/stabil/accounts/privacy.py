@@ -9,15 +9,18 @@ personal data goes to nobody who does not need it.
 
 from __future__ import annotations
 
-from stabil.accounts.models import User
-from stabil.accounts.roles import Role
+from typing import Any
 
-SEES_ADDRESSES = frozenset({Role.admin, Role.operator, Role.viewer})
+from stabil.accounts.models import User
+from stabil.accounts.roles import SEE_ALL
+
+# Facts of an event that list the addresses notified.
+ADDRESS_LISTS = ("notified", "sent_to")
 
 
 def sees_addresses(reader: User) -> bool:
     """Whether the reader may see every person's and mailbox's address."""
-    return reader.role in SEES_ADDRESSES
+    return reader.role in SEE_ALL
 
 
 def person_label(person: User | None, reader: User) -> str | None:
@@ -30,3 +33,13 @@ def person_label(person: User | None, reader: User) -> str | None:
     if person.organisation is not None:
         return person.organisation.name
     return person.role.value
+
+
+def without_addresses(facts: dict[str, Any], reader: User) -> dict[str, Any]:
+    """The facts, with each list of addresses told as how many, unless the reader may see them."""
+    if sees_addresses(reader) or not any(name in facts for name in ADDRESS_LISTS):
+        return facts
+    return {
+        name: len(value) if name in ADDRESS_LISTS and isinstance(value, list) else value
+        for name, value in facts.items()
+    }

@@ -1,7 +1,8 @@
-"""Roles and organisation kinds: what a user is, not what a screen may show.
+"""Roles and organisation kinds: what a user is, and the groups of roles every rule names.
 
 Each domain decides its own permissions from these facts (the desk, for instance, lets a
-supplier work the incidents handed to its organisation), so no permission table lives here.
+supplier work the incidents handed to its organisation), stated with the role sets below, so
+that "who may" means the same everywhere.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class Role(StrEnum):
     @property
     def is_staff(self) -> bool:
         """The agency's own desk: sees every incident."""
-        return self in (Role.admin, Role.operator)
+        return self in WORK
 
     @property
     def organisation_kind(self) -> OrganisationKind | None:
@@ -41,3 +42,11 @@ _REQUIRED_KIND = {
     Role.supplier: OrganisationKind.supplier,
     Role.authority: OrganisationKind.authority,
 }
+
+
+# The agency's desk and its readers: they see every record, and every address (accounts.privacy).
+SEE_ALL = frozenset({Role.admin, Role.operator, Role.viewer})
+# The agency's desk: it records and changes every kind of record.
+WORK = frozenset({Role.admin, Role.operator})
+# Those who ask the desk for something: they report incidents and submit service requests.
+REPORT = frozenset({Role.admin, Role.operator, Role.authority})

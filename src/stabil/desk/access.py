@@ -11,13 +11,10 @@ from sqlalchemy import ColumnElement
 
 from stabil.access import EVERYTHING, NOTHING, Owned, Scope
 from stabil.accounts.models import Role, User
+from stabil.accounts.roles import REPORT, SEE_ALL, WORK
 from stabil.desk.models import Incident
-from stabil.desk.states import Action, State, allowed_actions
+from stabil.desk.states import MACHINE, Action, State
 from stabil.errors import Forbidden, NotFound
-
-SEE_ALL = frozenset({Role.admin, Role.operator, Role.viewer})
-WORK = frozenset({Role.admin, Role.operator})
-REPORT = frozenset({Role.admin, Role.operator, Role.authority})
 
 
 def scope(user: User) -> Scope:
@@ -69,34 +66,14 @@ def check_can_edit(user: User, incident: Incident) -> None:
         raise Forbidden("only admins and operators may edit incidents or change priorities")
 
 
-def refusal(user: User, incident: Incident, action: Action) -> str | None:
-    """Why `user` may not take `action` on `incident`, or None when it may.
-
-    Operators work every incident; a supplier resolves what it was handed; an authority may
-    withdraw its own report before work starts. The guard of each transition and the
-    `allowed_transitions` an incident shows both ask this, so they cannot disagree.
-    """
-    if user.role in WORK:
-        return None
-    if user.role is Role.supplier and action is Action.resolved:
-        return None
-    if (
-        user.role is Role.authority
-        and action is Action.cancelled
-        and incident.state == State.registered
-    ):
-        return None
-    return f"your role ({user.role.value}) may not make {incident.key} {action.value}"
-
-
-def check_can_act(user: User, incident: Incident, action: Action) -> None:
+def check_step(user: User, incident: Incident, action: Action) -> State:
+    """The state `action` takes `incident` to, if `user` may take it now (states.MACHINE);
+    else 404, 409 or 403. The `allowed_transitions` an incident shows come from the same
+    table, so the two cannot disagree."""
     check_can_see(user, incident)
-    reason = refusal(user, incident, action)
-    if reason is not None:
-        raise Forbidden(reason)
+    return MACHINE.step(State(incident.state), action, user, name=incident.key)
 
 
-def actions_for(user: User, incident: Incident) -> list[Action]:
+def transitions_for(user: User, incident: Incident) -> list[Action]:
     """What `user` may do with `incident` now: what its state allows and the user may do."""
-    state = State(incident.state)
-    return [action for action in allowed_actions(state) if refusal(user, incident, action) is None]
+    return MACHINE.allowed(State(incident.state), user)

@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from stabil.accounts.auth import CurrentUser
 from stabil.accounts.models import User
 from stabil.db.types import now_utc
 from stabil.desk import transitions
-from stabil.desk.models import IncidentEvent
-from stabil.desk.present import event_out, incident_out
+from stabil.desk.access import sees_internal_notes
+from stabil.desk.present import incident_out
 from stabil.desk.schemas import (
-    EventOut,
     IncidentIn,
     IncidentOut,
     IncidentPage,
@@ -34,6 +32,9 @@ from stabil.desk.service import (
 from stabil.desk.states import Action, State
 from stabil.desk.suggestion import Impact
 from stabil.errors import Invalid
+from stabil.records.history import events_of
+from stabil.records.present import event_out
+from stabil.records.schemas import EventOut
 from stabil.schemas import Text
 from stabil.web.deps import SessionDep
 from stabil.web.idempotency import IdempotencyKey, once
@@ -170,10 +171,7 @@ def transition(key: str, body: TransitionIn, user: CurrentUser, session: Session
 @router.get("/{key}/events", summary="The incident's history, oldest first")
 def events(key: str, user: CurrentUser, session: SessionDep) -> list[EventOut]:
     incident = get_incident(session, user, key)
-    rows = session.scalars(
-        select(IncidentEvent)
-        .where(IncidentEvent.incident_id == incident.id)
-        .options(selectinload(IncidentEvent.actor))
-        .order_by(IncidentEvent.seq)
-    )
-    return [event_out(row, user) for row in rows]
+    internal = sees_internal_notes(user)
+    return [
+        event_out(row, user, reads_internal_notes=internal) for row in events_of(session, incident)
+    ]

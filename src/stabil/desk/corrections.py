@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from stabil.declaration import Declaration
 from stabil.desk.escalation import BREACH, rule_named
-from stabil.desk.events import declaration_for, record_event
+from stabil.desk.events import declaration_for
 from stabil.desk.history import compute_timers, steps_of
 from stabil.desk.models import Escalation, Incident
 from stabil.desk.notify import (
@@ -30,6 +30,7 @@ from stabil.desk.notify import (
 )
 from stabil.desk.timers import TOLERANCE_SECONDS, Step, TimerState
 from stabil.outbox.service import enqueue_emails
+from stabil.records.history import append_event
 
 
 def standing_escalations(session: Session, incident: Incident) -> list[Escalation]:
@@ -88,7 +89,7 @@ def _withdraw(
 ) -> None:
     escalation.withdrawn_at = now
     addresses = list(escalation.recipients)
-    record_event(
+    append_event(
         session,
         incident,
         kind="escalation_withdrawn",

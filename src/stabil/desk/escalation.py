@@ -10,22 +10,20 @@ first instant that lies in the rule's `hours` calendar.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, select
 from sqlalchemy import insert as insert_rows
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from stabil.clock import Clock, clock_for
 from stabil.declaration import Declaration
 from stabil.declaration.operations import EscalationRule
 from stabil.desk.events import declaration_for
 from stabil.desk.grace import after_grace
-from stabil.desk.models import Escalation, Incident, IncidentEvent, IncidentTimer
+from stabil.desk.models import Escalation, Incident, IncidentTimer
 from stabil.desk.notify import (
     TIMER_DA,
     compose,
@@ -37,6 +35,7 @@ from stabil.desk.notify import (
 )
 from stabil.desk.timers import TOLERANCE_SECONDS, TimerState
 from stabil.outbox.service import Email, enqueue_emails
+from stabil.records.history import Change, append_events
 from stabil.worker.jobs import Plan, handles, handles_batch
 from stabil.worker.models import Job
 
@@ -253,21 +252,14 @@ def _insert_once(
 
 
 def _record_events(session: Session, fresh: list[_Due], now: dt.datetime) -> None:
-    """Append an `escalated` event per escalation, numbered after each incident's last."""
-    rows = []
-    added: Counter[int] = Counter()
-    for item in fresh:
-        added[item.incident.id] += 1
-        rows.append(
-            {
-                "incident_id": item.incident.id,
-                "seq": item.incident.revision + added[item.incident.id],
-                "kind": "escalated",
-                "actor_id": None,
-                "recorded_at": now,
-                "effective_at": item.reached_at,
-                "before": {},
-                "after": {
+    """Append an `escalated` event per escalation, with one statement for the whole batch."""
+    escalated = [
+        (
+            item.incident,
+            Change(
+                "escalated",
+                effective_at=item.reached_at,
+                after={
                     "timer": item.timer.kind,
                     "rule": item.rule.key,
                     "stage": item.stage,
@@ -275,28 +267,11 @@ def _record_events(session: Session, fresh: list[_Due], now: dt.datetime) -> Non
                     "notified": item.addresses,
                     "deliver_after": item.deliver_after.isoformat(),
                 },
-                "note": None,
-            }
+            ),
         )
-    if not rows:
-        return
-    session.execute(insert_rows(cast(Table, IncidentEvent.__table__)), rows)
-    # Incidents that gained the same number of events move on in one statement.
-    by_count: dict[int, list[int]] = {}
-    for incident_id, count in added.items():
-        by_count.setdefault(count, []).append(incident_id)
-    for count, ids in by_count.items():
-        session.execute(
-            update(Incident)
-            .where(Incident.id.in_(ids))
-            .values(revision=Incident.revision + count, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-    for item in fresh:
-        set_committed_value(
-            item.incident, "revision", item.incident.revision + added.pop(item.incident.id, 0)
-        )
-        set_committed_value(item.incident, "updated_at", now)
+        for item in fresh
+    ]
+    append_events(session, escalated, now)
 
 
 def _mails(item: _Due) -> list[Email]:

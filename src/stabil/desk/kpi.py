@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stabil.accounts.models import User
+from stabil.accounts.roles import SEE_ALL
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, version_named
-from stabil.desk.access import SEE_ALL, visible
+from stabil.desk.access import visible
 from stabil.desk.models import Incident, IncidentTimer
 from stabil.errors import Invalid
 

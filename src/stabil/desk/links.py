@@ -1,20 +1,44 @@
-"""Incident keys that other records list (problems, messages, their events), and which of
-them a reader may see: a key the reader may not see is left out, as if it were not there."""
+"""Incident keys that other records name and list (problems, messages, their events), and which
+of them a reader may see: a key the reader may not see is treated as if it were not there."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stabil.accounts.models import User
-from stabil.desk.access import SEE_ALL, visible
+from stabil.accounts.roles import SEE_ALL
+from stabil.catalog.models import Service
+from stabil.desk.access import can_see, visible
 from stabil.desk.models import Incident
+from stabil.errors import Invalid
+from stabil.records.models import Event
+from stabil.records.present import incident_keys_in
 
-# Facts of an event that list incident keys.
-INCIDENT_LISTS = ("incidents", "incidents_linked")
+
+def incidents_named(
+    session: Session, actor: User, service: Service, keys: Sequence[str]
+) -> list[Incident]:
+    """The incidents named, each once, for a record of `service` to link to.
+
+    A key the actor cannot see counts as unknown; an incident of another service is refused.
+    """
+    wanted = list(dict.fromkeys(keys))
+    if not wanted:
+        return []
+    rows = session.scalars(select(Incident).where(Incident.key.in_(wanted)))
+    found = {item.key: item for item in rows if can_see(actor, item)}
+    unknown = [key for key in wanted if key not in found]
+    if unknown:
+        raise Invalid("incidents", f"no incident is named {', '.join(unknown)}")
+    elsewhere = [key for key in wanted if found[key].service_id != service.id]
+    if elsewhere:
+        raise Invalid(
+            "incidents", f"{', '.join(elsewhere)} belong to another service than {service.key}"
+        )
+    return [found[key] for key in wanted]
 
 
 def visible_keys(session: Session, reader: User, keys: Iterable[str]) -> set[str]:
@@ -26,23 +50,7 @@ def visible_keys(session: Session, reader: User, keys: Iterable[str]) -> set[str
     return set(found)
 
 
-def keys_shown_in(session: Session, reader: User, facts: Iterable[dict[str, Any]]) -> set[str]:
-    """The incident keys the facts list that the reader may see, asked in one query."""
-    listed = {
-        key
-        for item in facts
-        for name in INCIDENT_LISTS
-        if isinstance(item.get(name), list)
-        for key in item[name]
-    }
-    return visible_keys(session, reader, listed)
-
-
-def without_hidden_incidents(facts: dict[str, Any], shown: set[str]) -> dict[str, Any]:
-    """The facts, with the lists of incident keys cut to those in `shown`."""
-    return {
-        name: [key for key in value if key in shown]
-        if name in INCIDENT_LISTS and isinstance(value, list)
-        else value
-        for name, value in facts.items()
-    }
+def keys_shown_in(session: Session, reader: User, events: Iterable[Event]) -> set[str]:
+    """The incident keys the events list that the reader may see, asked in one query."""
+    facts = [part for event in events for part in (event.before, event.after)]
+    return visible_keys(session, reader, incident_keys_in(facts))

@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session
 from stabil.clock import Clock, clock_for
 from stabil.declaration import Declaration
 from stabil.declaration.operations import MajorIncidents
-from stabil.desk.events import declaration_for, record_event
+from stabil.desk.events import declaration_for
 from stabil.desk.grace import after_grace
 from stabil.desk.messages import posts_about
 from stabil.desk.models import Incident, MajorReview
 from stabil.desk.notify import compose, incident_lines, incident_mails, local_text, recipients
 from stabil.desk.states import State
 from stabil.outbox.service import enqueue_emails
+from stabil.records.history import append_event
 from stabil.worker.jobs import Plan, handles
 from stabil.worker.models import Job
 
@@ -339,7 +340,7 @@ def _notify(
     """Record the step on the incident's timeline and mail the contacts."""
     head_da, head_en, lines_da, lines_en = text
     addresses = recipients(session, declaration, contacts, incident)
-    event = record_event(
+    event = append_event(
         session,
         incident,
         kind=kind,

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stabil.accounts.models import User
-from stabil.desk.events import record_event
 from stabil.desk.models import Incident, IncidentEvent
+from stabil.records.history import append_event
 
 STATUS_MESSAGE = "status_message"
 
@@ -44,7 +44,7 @@ def note_status_message(
 
     The caller holds the incident's row for update, as for every event it records.
     """
-    record_event(
+    append_event(
         session,
         incident,
         kind=STATUS_MESSAGE,

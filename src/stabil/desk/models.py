@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    CheckConstraint,
     Float,
     ForeignKey,
     Index,
@@ -16,23 +15,22 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
 )
-from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from stabil.accounts.models import Organisation, User
+from stabil.accounts.models import Organisation
 from stabil.catalog.models import DeclarationVersion, Service
 from stabil.db.base import Base
 from stabil.db.types import now_utc
+from stabil.records.models import Event, HasEffectiveTime, HasNoteVisibility, Recorded, YearSequence
 
 
-class Incident(Base):
+class Incident(Recorded, Base):
     """An incident's current facts; every change to them is also an IncidentEvent."""
 
     __tablename__ = "incidents"
     __table_args__ = (UniqueConstraint("service_id", "year", "number"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(32), unique=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     declaration_version_id: Mapped[int] = mapped_column(ForeignKey("declaration_versions.id"))
@@ -64,8 +62,6 @@ class Incident(Base):
         comment="Effective time of the latest transition; a later one may not be earlier."
     )
     party_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
-    revision: Mapped[int] = mapped_column(Integer, default=1)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
 
     service: Mapped[Service] = relationship()
     declaration_version: Mapped[DeclarationVersion] = relationship()
@@ -81,37 +77,15 @@ class Incident(Base):
     )
 
 
-class IncidentEvent(Base):
+class IncidentEvent(HasEffectiveTime, HasNoteVisibility, Event, Base):
     """One change of an incident, never updated or deleted: who, when, what, before and after."""
 
     __tablename__ = "incident_events"
-    __table_args__ = (
-        UniqueConstraint("incident_id", "seq"),
-        CheckConstraint("note_visibility IN ('internal', 'shared')", name="note_visibility"),
-    )
+    __table_args__ = (UniqueConstraint("incident_id", "seq"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
-    seq: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(32))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
-    effective_at: Mapped[dt.datetime]
-    before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    after: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    note: Mapped[str | None] = mapped_column(Text)
-    note_visibility: Mapped[str | None] = mapped_column(
-        String(16), comment="internal or shared, for a note; who may read it."
-    )
 
     incident: Mapped[Incident] = relationship(back_populates="events")
-    actor: Mapped[User | None] = relationship()
-
-
-@event.listens_for(IncidentEvent, "before_update")
-@event.listens_for(IncidentEvent, "before_delete")
-def _events_are_immutable(_mapper: Mapper[Any], _connection: Any, target: IncidentEvent) -> None:
-    raise PermissionError(f"incident event {target.id} is immutable")
 
 
 class IncidentTimer(Base):
@@ -147,14 +121,10 @@ class IncidentTimer(Base):
     incident: Mapped[Incident] = relationship(back_populates="timers")
 
 
-class IncidentSequence(Base):
+class IncidentSequence(YearSequence, Base):
     """The last incident number used per service and year, for keys like BDK-2026-0042."""
 
     __tablename__ = "incident_sequences"
-
-    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
-    year: Mapped[int] = mapped_column(Integer, primary_key=True)
-    last_number: Mapped[int] = mapped_column(Integer)
 
 
 class Escalation(Base):

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from stabil.accounts.models import User
-from stabil.accounts.privacy import person_label, sees_addresses
 from stabil.clock import Clock, clock_for
-from stabil.desk.access import actions_for, sees_internal_notes
-from stabil.desk.events import NoteVisibility, declaration_for
-from stabil.desk.models import Incident, IncidentEvent, IncidentTimer
-from stabil.desk.schemas import EventOut, ImpactOut, IncidentOut
+from stabil.desk.access import transitions_for
+from stabil.desk.events import declaration_for
+from stabil.desk.models import Incident, IncidentTimer
+from stabil.desk.schemas import ImpactOut, IncidentOut
 from stabil.desk.service import Channel, Responsible
 from stabil.desk.states import State
 from stabil.schemas import TimerOut
@@ -69,40 +67,6 @@ def incident_out(incident: Incident, now: dt.datetime, reader: User) -> Incident
         registered_at=incident.registered_at,
         declaration_version=incident.declaration_version.version,
         timers={row.kind: live_timer(row, clock, now) for row in incident.timers},
-        allowed_transitions=actions_for(reader, incident),
+        allowed_transitions=transitions_for(reader, incident),
         revision=incident.revision,
     )
-
-
-def event_out(event: IncidentEvent, reader: User) -> EventOut:
-    """One event as `reader` may see it: an internal note only for the desk and the working
-    supplier, and addresses only for those who may see them (accounts.privacy)."""
-    visibility = NoteVisibility(event.note_visibility or NoteVisibility.internal)
-    shown = event.note is not None and (
-        visibility is NoteVisibility.shared or sees_internal_notes(reader)
-    )
-    return EventOut(
-        seq=event.seq,
-        kind=event.kind,
-        actor=person_label(event.actor, reader),
-        recorded_at=event.recorded_at,
-        effective_at=event.effective_at,
-        before=without_addresses(event.before, reader),
-        after=without_addresses(event.after, reader),
-        note=event.note if shown else None,
-        note_visibility=visibility if shown else None,
-    )
-
-
-# Facts of an event that list the addresses notified.
-ADDRESS_LISTS = ("notified", "sent_to")
-
-
-def without_addresses(facts: dict[str, Any], reader: User) -> dict[str, Any]:
-    """The facts, with each list of addresses told as how many, unless the reader may see them."""
-    if sees_addresses(reader) or not any(name in facts for name in ADDRESS_LISTS):
-        return facts
-    return {
-        name: len(value) if name in ADDRESS_LISTS and isinstance(value, list) else value
-        for name, value in facts.items()
-    }

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from stabil.clock import Clock
 from stabil.declaration import Declaration
 from stabil.declaration.operations import ReportingRoute, ReportScope
-from stabil.desk.events import record_event
 from stabil.desk.models import Incident
 from stabil.desk.notify import compose, incident_lines, incident_mails, local_text, recipients
 from stabil.outbox.service import enqueue_emails
+from stabil.records.history import append_event
 
 
 def routes_for(
@@ -48,7 +48,7 @@ def route_report(
     if not addresses:
         return
     major = incident.priority in declaration.major_priorities()
-    record_event(
+    append_event(
         session,
         incident,
         kind="report_routed",

@@ -13,12 +13,13 @@ from stabil.accounts.models import User
 from stabil.catalog.models import Service
 from stabil.db.types import now_utc
 from stabil.desk.access import check_can_edit
-from stabil.desk.events import declaration_for, record_event
+from stabil.desk.events import declaration_for
 from stabil.desk.majors import is_major
 from stabil.desk.models import Incident, IncidentEvent, MajorReview
 from stabil.desk.notify import compose, incident_lines, incident_mails, local_text, recipients
 from stabil.errors import Conflict, Invalid, NotFound
 from stabil.outbox.service import enqueue_emails
+from stabil.records.history import append_event
 
 
 def review_of(session: Session, incident: Incident) -> MajorReview:
@@ -91,7 +92,7 @@ def save_review(
     review.report = report
     review.actions = actions
     review.updated_at = now
-    record_event(
+    append_event(
         session,
         incident,
         kind="review_saved",
@@ -124,7 +125,7 @@ def submit_review(
     )
     review.submitted_at = now
     review.submitted_by_id = actor.id
-    record_event(
+    append_event(
         session,
         incident,
         kind="review_submitted",

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import (
     BaseModel,
     Field,
 )
 
-from stabil.desk.events import NoteVisibility
 from stabil.desk.service import Channel, Responsible
 from stabil.desk.states import Action, State
+from stabil.records.models import NoteVisibility
 from stabil.schemas import (
     Choice,
     Instant,
@@ -118,18 +118,6 @@ class IncidentOut(BaseModel):
     timers: dict[str, TimerOut]
     allowed_transitions: list[Action]
     revision: int
-
-
-class EventOut(BaseModel):
-    seq: int
-    kind: str
-    actor: str | None
-    recorded_at: dt.datetime
-    effective_at: dt.datetime
-    before: dict[str, Any]
-    after: dict[str, Any]
-    note: str | None = Field(description="None too when the reader may not read the note.")
-    note_visibility: NoteVisibility | None
 
 
 class IncidentPage(BaseModel):

@@ -16,7 +16,6 @@ from stabil.catalog.service import declaration_of, version_named
 from stabil.clock import clock_for
 from stabil.db.queries import contains_text, count_and_page, one_by_key
 from stabil.db.types import now_utc
-from stabil.db.upsert import next_number
 from stabil.declaration import Declaration
 from stabil.desk.access import (
     can_see,
@@ -25,7 +24,7 @@ from stabil.desk.access import (
     not_found,
     visible,
 )
-from stabil.desk.events import declaration_for, record_event
+from stabil.desk.events import declaration_for
 from stabil.desk.history import refresh_timers
 from stabil.desk.models import Incident, IncidentSequence, IncidentTimer
 from stabil.desk.reporting import route_report
@@ -33,6 +32,8 @@ from stabil.desk.states import State
 from stabil.desk.suggestion import Impact, suggest_priority
 from stabil.desk.timers import Step
 from stabil.errors import Invalid
+from stabil.records.history import append_event
+from stabil.records.numbering import next_key
 
 
 class Channel(StrEnum):
@@ -79,14 +80,15 @@ def open_incident(
     suggestion = suggest_priority(declaration, new.impact)
     priority = new.priority or suggestion.priority
     _check_priority(declaration, priority, suggestion.priority, new.priority_reason)
-    year = now.astimezone(declaration.time.zone).year
-    number = next_number(session, IncidentSequence, stored.service_id, year)
+    numbered = next_key(
+        session, IncidentSequence, service_id=stored.service_id, declaration=declaration, now=now
+    )
     incident = Incident(
-        key=f"{declaration.metadata.incident_prefix}-{year}-{number:04d}",
+        key=numbered.key,
         service_id=stored.service_id,
         declaration_version_id=stored.id,
-        year=year,
-        number=number,
+        year=numbered.year,
+        number=numbered.number,
         title=new.title,
         description=new.description,
         channel=new.channel.value,
@@ -118,7 +120,7 @@ def open_incident(
     incident.party = None
     incident.timers = []
     session.add(incident)
-    record_event(
+    append_event(
         session,
         incident,
         kind="opened",
@@ -195,7 +197,7 @@ def change_priority(
     incident.priority = priority
     incident.priority_reason = reason
     after = {"priority": priority, "priority_reason": reason}
-    record_event(
+    append_event(
         session,
         incident,
         kind="priority_changed",
@@ -231,7 +233,7 @@ def edit_incident(
             after[name] = value
             setattr(incident, name, value)
     if after:
-        record_event(
+        append_event(
             session,
             incident,
             kind="edited",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from stabil.accounts.roles import WORK, Role
+from stabil.records.machine import Machine, Step
+
 
 class State(StrEnum):
     registered = "registered"
@@ -23,22 +26,20 @@ class Action(StrEnum):
     cancelled = "cancelled"
 
 
-ALLOWED: dict[State, tuple[Action, ...]] = {
-    State.registered: (Action.handed_over, Action.cancelled),
-    # Handing over again passes the incident to another party.
-    State.handed_over: (Action.handed_over, Action.resolved, Action.cancelled),
-    State.resolved: (Action.closed, Action.reopened),
-    State.closed: (),
-    State.cancelled: (),
-}
-
-TARGET_STATE: dict[Action, State] = {
-    Action.handed_over: State.handed_over,
-    Action.resolved: State.resolved,
-    Action.closed: State.closed,
-    Action.reopened: State.handed_over,
-    Action.cancelled: State.cancelled,
-}
+# Operators and admins take every step; a supplier resolves what is handed to it (it sees only
+# that); an authority may withdraw its own report (it sees only those) before work starts.
+MACHINE = Machine[State, Action](
+    [
+        Step(State.registered, Action.handed_over, State.handed_over, WORK),
+        Step(State.registered, Action.cancelled, State.cancelled, WORK | {Role.authority}),
+        # Handing over again passes the incident to another party.
+        Step(State.handed_over, Action.handed_over, State.handed_over, WORK),
+        Step(State.handed_over, Action.resolved, State.resolved, WORK | {Role.supplier}),
+        Step(State.handed_over, Action.cancelled, State.cancelled, WORK),
+        Step(State.resolved, Action.closed, State.closed, WORK),
+        Step(State.resolved, Action.reopened, State.handed_over, WORK),
+    ],
+)
 
 # How far an incident has come; a timer that stops at a state is stopped in every later one.
 PROGRESS: dict[State, int] = {
@@ -47,7 +48,3 @@ PROGRESS: dict[State, int] = {
     State.resolved: 2,
     State.closed: 3,
 }
-
-
-def allowed_actions(state: State) -> tuple[Action, ...]:
-    return ALLOWED[state]

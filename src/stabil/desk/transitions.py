@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session
 
 from stabil.accounts.models import Organisation, OrganisationKind, User
 from stabil.db.types import now_utc
-from stabil.desk.access import check_can_act
+from stabil.desk.access import check_step
 from stabil.desk.corrections import withdraw_disproved
-from stabil.desk.events import NoteVisibility, record_event
 from stabil.desk.history import refresh_timers
 from stabil.desk.models import Incident
-from stabil.desk.states import TARGET_STATE, Action, State, allowed_actions
-from stabil.errors import Invalid, TransitionNotAllowed
+from stabil.desk.states import Action, State
+from stabil.errors import Invalid
+from stabil.records.history import append_event
+from stabil.records.models import NoteVisibility
 
 # Who an incident may be handed to: those who work incidents.
 PARTY_KINDS = (OrganisationKind.supplier, OrganisationKind.agency)
@@ -43,7 +44,7 @@ def hand_over(
     now: dt.datetime | None = None,
 ) -> None:
     """Work starts: the incident goes to a party for resolution; the reaction clock stops."""
-    _guard(actor, incident, Action.handed_over)
+    check_step(actor, incident, Action.handed_over)
     if party is None and incident.party_id is None:
         raise Invalid("party", "name the organisation the incident is handed over to")
     organisation = _party(session, party) if party else None
@@ -93,7 +94,7 @@ def reopen(
     now: dt.datetime | None = None,
 ) -> None:
     """The fix did not hold: back to the party; the resolution clock continues (R7.4)."""
-    _guard(actor, incident, Action.reopened)
+    check_step(actor, incident, Action.reopened)
     organisation = _party(session, party) if party else None
     extra: dict[str, Any] = {"reopen": True}
     if organisation:
@@ -134,15 +135,14 @@ def _transition(
     party: Organisation | None = None,
 ) -> None:
     now = now or now_utc()
-    _guard(actor, incident, action)
+    target = check_step(actor, incident, action)
     current = State(incident.state)
     effective = _effective_time(incident, at, now)
-    target = TARGET_STATE[action]
     before = {"state": current.value}
     after = {"state": target.value, "action": action.value, **extra}
     incident.state = target.value
     incident.state_since = effective
-    record_event(
+    append_event(
         session,
         incident,
         kind="transition",
@@ -159,20 +159,6 @@ def _transition(
     refresh_timers(session, incident, now)
     if effective < now:
         withdraw_disproved(session, incident, now)
-
-
-def _guard(actor: User, incident: Incident, action: Action) -> None:
-    """Refuse a transition the state does not allow (409) or the actor may not make (403)."""
-    current = State(incident.state)
-    allowed = allowed_actions(current)
-    if action not in allowed:
-        names = [item.value for item in allowed]
-        raise TransitionNotAllowed(
-            f"{incident.key} is {current.value}; it cannot be {action.value} "
-            f"(allowed: {', '.join(names) or 'none'})",
-            names,
-        )
-    check_can_act(actor, incident, action)
 
 
 def _effective_time(incident: Incident, at: dt.datetime | None, now: dt.datetime) -> dt.datetime:

@@ -12,7 +12,7 @@ from prometheus_client.metrics_core import Metric
 from sqlalchemy.orm import Session
 
 from stabil.accounts.auth import BearerCredentials, current_user, require_roles
-from stabil.accounts.roles import Role
+from stabil.accounts.roles import WORK
 from stabil.db.types import now_utc
 from stabil.metrics.http import HttpMetrics
 from stabil.metrics.queues import job_metrics, outbox_metrics
@@ -24,7 +24,7 @@ router = APIRouter(include_in_schema=False)
 Reader = Callable[[Session, dt.datetime], list[Metric]]
 # Read from the database at each scrape. Probe counts join this list once probes exist.
 SCRAPE_TIME_READERS: tuple[Reader, ...] = (job_metrics, outbox_metrics)
-_staff_only = require_roles(Role.admin, Role.operator)
+_staff_only = require_roles(*sorted(WORK))
 
 
 def address_allowed(host: str | None, networks: Sequence[IPNetwork]) -> bool:

@@ -12,13 +12,11 @@ from sqlalchemy import ColumnElement
 
 from stabil.access import EVERYTHING, NOTHING, Either, Owned, Scope, Through
 from stabil.accounts.models import Role, User
+from stabil.accounts.roles import SEE_ALL, WORK
 from stabil.desk import access as desk_access
 from stabil.errors import Forbidden, NotFound
 from stabil.problems.models import Problem, ProblemIncident
-from stabil.problems.states import ProblemState, allowed_states
-
-SEE_ALL = desk_access.SEE_ALL
-WORK = desk_access.WORK
+from stabil.problems.states import MACHINE, ProblemState
 
 
 def scope(user: User) -> Scope:
@@ -47,18 +45,17 @@ def not_found(key: str) -> NotFound:
     return NotFound(f"no problem is named {key!r}")
 
 
-def may_work(user: User) -> bool:
-    """Whether `user` may record problems and change them; the guard and the presenter ask."""
-    return user.role in WORK
-
-
 def check_can_work(user: User) -> None:
-    if not may_work(user):
+    """Only the desk records problems and changes them, whatever the change."""
+    if user.role not in WORK:
         raise Forbidden("only admins and operators may record or change problems")
 
 
-def states_for(user: User, problem: Problem) -> list[ProblemState]:
+def check_step(user: User, problem: Problem, target: ProblemState) -> ProblemState:
+    """The state `problem` becomes, if `user` may make it `target` now; else 409 or 403."""
+    return MACHINE.step(ProblemState(problem.state), target, user, name=problem.key)
+
+
+def transitions_for(user: User, problem: Problem) -> list[ProblemState]:
     """The states `user` may move `problem` to now."""
-    if not may_work(user):
-        return []
-    return list(allowed_states(ProblemState(problem.state)))
+    return MACHINE.allowed(ProblemState(problem.state), user)

@@ -10,10 +10,9 @@ from stabil.accounts.auth import CurrentUser
 from stabil.db.types import now_utc
 from stabil.desk.links import keys_shown_in
 from stabil.errors import Invalid
-from stabil.problems.present import problem_event_out, problem_out
+from stabil.problems.present import problem_out
 from stabil.problems.schemas import (
     LinkIn,
-    ProblemEventOut,
     ProblemIn,
     ProblemOut,
     ProblemPage,
@@ -24,7 +23,6 @@ from stabil.problems.service import (
     NewProblem,
     ProblemFilter,
     edit_problem,
-    events_of,
     get_problem,
     link_incidents,
     list_problems,
@@ -32,6 +30,9 @@ from stabil.problems.service import (
     unlink_incident,
 )
 from stabil.problems.states import ProblemState
+from stabil.records.history import events_of
+from stabil.records.present import event_out
+from stabil.records.schemas import EventOut
 from stabil.schemas import Text
 from stabil.web.deps import SessionDep
 from stabil.web.openapi import TRANSITION_CONFLICT
@@ -110,8 +111,8 @@ def unlink(key: str, incident: str, user: CurrentUser, session: SessionDep) -> R
 
 
 @router.get("/{key}/events", summary="The problem's history, oldest first")
-def events(key: str, user: CurrentUser, session: SessionDep) -> list[ProblemEventOut]:
+def events(key: str, user: CurrentUser, session: SessionDep) -> list[EventOut]:
     problem = get_problem(session, user, key)
     rows = events_of(session, problem)
-    shown = keys_shown_in(session, user, [part for row in rows for part in (row.before, row.after)])
-    return [problem_event_out(row, user, shown) for row in rows]
+    shown = keys_shown_in(session, user, rows)
+    return [event_out(row, user, incidents_shown=shown) for row in rows]

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from stabil.accounts.models import User
-from stabil.accounts.privacy import person_label
 from stabil.desk.access import can_see
-from stabil.desk.links import without_hidden_incidents
-from stabil.problems.access import states_for
-from stabil.problems.models import Problem, ProblemEvent
-from stabil.problems.schemas import ProblemEventOut, ProblemOut
+from stabil.problems.access import transitions_for
+from stabil.problems.models import Problem
+from stabil.problems.schemas import ProblemOut
 from stabil.problems.states import ProblemState
 
 
 def problem_out(problem: Problem, reader: User) -> ProblemOut:
-    """The problem as `reader` sees it: `allowed_states` are those the reader may choose."""
+    """The problem as `reader` sees it: `allowed_transitions` are the states the reader may
+    choose."""
     return ProblemOut(
         key=problem.key,
         service=problem.service.key,
@@ -29,19 +28,6 @@ def problem_out(problem: Problem, reader: User) -> ProblemOut:
         ),
         created_at=problem.created_at,
         updated_at=problem.updated_at,
-        allowed_states=states_for(reader, problem),
+        allowed_transitions=transitions_for(reader, problem),
         revision=problem.revision,
-    )
-
-
-def problem_event_out(event: ProblemEvent, reader: User, shown: set[str]) -> ProblemEventOut:
-    """One event as `reader` may see it; `shown` are the incident keys the reader may see."""
-    return ProblemEventOut(
-        seq=event.seq,
-        kind=event.kind,
-        actor=person_label(event.actor, reader),
-        recorded_at=event.recorded_at,
-        before=without_hidden_incidents(event.before, shown),
-        after=without_hidden_incidents(event.after, shown),
-        note=event.note,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -55,7 +55,7 @@ class ProblemOut(BaseModel):
     incidents: list[str]
     created_at: dt.datetime
     updated_at: dt.datetime
-    allowed_states: list[ProblemState]
+    allowed_transitions: list[ProblemState]
     revision: int
 
 
@@ -64,13 +64,3 @@ class ProblemPage(BaseModel):
     total: int
     limit: int
     offset: int
-
-
-class ProblemEventOut(BaseModel):
-    seq: int
-    kind: str
-    actor: str | None
-    recorded_at: dt.datetime
-    before: dict[str, Any]
-    after: dict[str, Any]
-    note: str | None

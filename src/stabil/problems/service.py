@@ -18,14 +18,15 @@ from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, version_named
 from stabil.db.queries import contains_text, count_and_page, one_by_key
 from stabil.db.types import now_utc
-from stabil.db.upsert import next_number
-from stabil.desk.access import can_see as can_see_incident
 from stabil.desk.access import visible as visible_incident
+from stabil.desk.links import incidents_named
 from stabil.desk.models import Incident
 from stabil.errors import Invalid, NotFound, TransitionNotAllowed
-from stabil.problems.access import can_see, check_can_work, not_found, visible
-from stabil.problems.models import Problem, ProblemEvent, ProblemIncident, ProblemSequence
-from stabil.problems.states import ProblemState, allowed_states
+from stabil.problems.access import can_see, check_can_work, check_step, not_found, visible
+from stabil.problems.models import Problem, ProblemIncident, ProblemSequence
+from stabil.problems.states import ProblemState
+from stabil.records.history import append_event
+from stabil.records.numbering import next_key
 
 EDITABLE = ("title", "description", "root_cause", "workaround", "owner")
 
@@ -50,14 +51,20 @@ def open_problem(
     stored = version_named(session, new.service, now.date())
     declaration = declaration_of(stored)
     owner = _organisation(session, new.owner) if new.owner else None
-    incidents = _incidents(session, actor, stored.service, new.incidents)
-    year = now.astimezone(declaration.time.zone).year
-    number = next_number(session, ProblemSequence, stored.service_id, year)
-    problem = Problem(
-        key=f"PRB-{declaration.metadata.incident_prefix}-{year}-{number:04d}",
+    incidents = incidents_named(session, actor, stored.service, new.incidents)
+    numbered = next_key(
+        session,
+        ProblemSequence,
         service_id=stored.service_id,
-        year=year,
-        number=number,
+        declaration=declaration,
+        now=now,
+        kind="PRB",
+    )
+    problem = Problem(
+        key=numbered.key,
+        service_id=stored.service_id,
+        year=numbered.year,
+        number=numbered.number,
         title=new.title,
         description=new.description,
         root_cause=new.root_cause,
@@ -74,8 +81,9 @@ def open_problem(
     problem.owner = owner
     problem.links = [ProblemIncident(incident=item, linked_at=now) for item in incidents]
     session.add(problem)
-    session.flush()  # the id names the problem in its events
-    _record(session, problem, "opened", actor, now, before={}, after=snapshot(problem))
+    append_event(
+        session, problem, kind="opened", actor=actor, recorded_at=now, after=snapshot(problem)
+    )
     return problem
 
 
@@ -119,7 +127,15 @@ def edit_problem(
             before[name], after[name] = getattr(problem, name), value
             setattr(problem, name, value)
     if after:
-        _record(session, problem, "edited", actor, now, before=before, after=after)
+        append_event(
+            session,
+            problem,
+            kind="edited",
+            actor=actor,
+            recorded_at=now,
+            before=before,
+            after=after,
+        )
 
 
 def mark_known_error(
@@ -191,24 +207,17 @@ def _transition(
 ) -> None:
     check_can_work(actor)
     now = now or now_utc()
-    current = ProblemState(problem.state)
-    allowed = [state.value for state in allowed_states(current)]
-    if target.value not in allowed:
-        raise TransitionNotAllowed(
-            f"{problem.key} is {current.value}; it cannot become {target.value} "
-            f"(allowed: {', '.join(allowed) or 'none'})",
-            allowed,
-        )
-    problem.state = target.value
+    current = problem.state
+    problem.state = check_step(actor, problem, target).value
     problem.state_since = now
-    _record(
+    append_event(
         session,
         problem,
-        "transition",
-        actor,
-        now,
-        before={"state": current.value},
-        after={"state": target.value},
+        kind="transition",
+        actor=actor,
+        recorded_at=now,
+        before={"state": current},
+        after={"state": problem.state},
         note=note,
     )
 
@@ -226,13 +235,17 @@ def link_incidents(
     now = now or now_utc()
     linked = {link.incident_id for link in problem.links}
     added = [
-        item for item in _incidents(session, actor, problem.service, keys) if item.id not in linked
+        item
+        for item in incidents_named(session, actor, problem.service, keys)
+        if item.id not in linked
     ]
     if not added:
         return
     problem.links.extend(ProblemIncident(incident=item, linked_at=now) for item in added)
     after = {"incidents": [item.key for item in added]}
-    _record(session, problem, "incidents_linked", actor, now, before={}, after=after)
+    append_event(
+        session, problem, kind="incidents_linked", actor=actor, recorded_at=now, after=after
+    )
 
 
 def unlink_incident(
@@ -245,8 +258,13 @@ def unlink_incident(
     if link is None:
         raise NotFound(f"{key!r} is not linked to {problem.key}")
     problem.links.remove(link)
-    _record(
-        session, problem, "incident_unlinked", actor, now, before={"incidents": [key]}, after={}
+    append_event(
+        session,
+        problem,
+        kind="incident_unlinked",
+        actor=actor,
+        recorded_at=now,
+        before={"incidents": [key]},
     )
 
 
@@ -255,60 +273,12 @@ def _check_open_for_links(problem: Problem) -> None:
         raise TransitionNotAllowed(f"{problem.key} is closed; its incidents are final", [])
 
 
-def _incidents(
-    session: Session, actor: User, service: Service, keys: Sequence[str]
-) -> list[Incident]:
-    """The incidents named, each once; a key the actor cannot see counts as unknown."""
-    wanted = list(dict.fromkeys(keys))
-    if not wanted:
-        return []
-    rows = session.scalars(select(Incident).where(Incident.key.in_(wanted)))
-    found = {item.key: item for item in rows if can_see_incident(actor, item)}
-    unknown = [key for key in wanted if key not in found]
-    if unknown:
-        raise Invalid("incidents", f"no incident is named {', '.join(unknown)}")
-    elsewhere = [key for key in wanted if found[key].service_id != service.id]
-    if elsewhere:
-        raise Invalid(
-            "incidents", f"{', '.join(elsewhere)} belong to another service than {service.key}"
-        )
-    return [found[key] for key in wanted]
-
-
 def _organisation(session: Session, key: str) -> Organisation:
     organisation = session.scalar(select(Organisation).where(Organisation.key == key))
     if organisation is None:
         known = session.scalars(select(Organisation.key).order_by(Organisation.key)).all()
         raise Invalid("owner", f"no organisation is named {key!r} (known: {', '.join(known)})")
     return organisation
-
-
-def _record(
-    session: Session,
-    problem: Problem,
-    kind: str,
-    actor: User,
-    now: dt.datetime,
-    *,
-    before: dict[str, Any],
-    after: dict[str, Any],
-    note: str | None = None,
-) -> None:
-    """Append one event; the (problem, seq) key makes a concurrent second writer fail."""
-    problem.revision += 1
-    problem.updated_at = now
-    session.add(
-        ProblemEvent(
-            problem_id=problem.id,
-            seq=problem.revision,
-            kind=kind,
-            actor_id=actor.id,
-            recorded_at=now,
-            before=before,
-            after=after,
-            note=note,
-        )
-    )
 
 
 def get_problem(session: Session, actor: User, key: str, *, for_update: bool = False) -> Problem:
@@ -362,14 +332,3 @@ def _conditions(filters: ProblemFilter, actor: User) -> list[ColumnElement[bool]
         columns = (Problem.key, Problem.title, Problem.description, Problem.root_cause)
         conditions.append(contains_text(columns, filters.text))
     return conditions
-
-
-def events_of(session: Session, problem: Problem) -> list[ProblemEvent]:
-    return list(
-        session.scalars(
-            select(ProblemEvent)
-            .where(ProblemEvent.problem_id == problem.id)
-            .options(selectinload(ProblemEvent.actor))
-            .order_by(ProblemEvent.seq)
-        )
-    )

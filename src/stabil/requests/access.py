@@ -12,12 +12,10 @@ from sqlalchemy import ColumnElement
 
 from stabil.access import EVERYTHING, NOTHING, Owned, Scope
 from stabil.accounts.models import Role, User
-from stabil.desk.access import SEE_ALL, WORK
+from stabil.accounts.roles import REPORT, SEE_ALL
 from stabil.errors import Forbidden, NotFound
 from stabil.requests.models import ServiceRequest
-from stabil.requests.states import RequestState, allowed_states
-
-SUBMIT = frozenset({Role.admin, Role.operator, Role.authority})
+from stabil.requests.states import MACHINE, RequestState
 
 
 def scope(user: User) -> Scope:
@@ -48,30 +46,17 @@ def check_can_see(user: User, request: ServiceRequest) -> None:
 
 
 def check_can_submit(user: User) -> None:
-    if user.role not in SUBMIT:
+    if user.role not in REPORT:
         raise Forbidden("only admins, operators and authorities may submit service requests")
 
 
-def refusal(user: User, request: ServiceRequest, target: RequestState) -> str | None:
-    """Why `user` may not move `request` to `target`, or None when it may.
-
-    The guard of each transition and the `allowed_transitions` a request shows both ask this.
-    """
-    if user.role in WORK:
-        return None
-    if user.role is Role.authority and target is RequestState.withdrawn:
-        return None
-    return f"your role ({user.role.value}) may not make {request.key} {target.value}"
-
-
-def check_can_move(user: User, request: ServiceRequest, target: RequestState) -> None:
+def check_step(user: User, request: ServiceRequest, target: RequestState) -> RequestState:
+    """The state `request` becomes, if `user` may make it `target` now (states.MACHINE); else
+    404, 409 or 403. The `allowed_transitions` a request shows come from the same table."""
     check_can_see(user, request)
-    reason = refusal(user, request, target)
-    if reason is not None:
-        raise Forbidden(reason)
+    return MACHINE.step(RequestState(request.state), target, user, name=request.key)
 
 
-def states_for(user: User, request: ServiceRequest) -> list[RequestState]:
+def transitions_for(user: User, request: ServiceRequest) -> list[RequestState]:
     """The states `user` may move `request` to now."""
-    state = RequestState(request.state)
-    return [target for target in allowed_states(state) if refusal(user, request, target) is None]
+    return MACHINE.allowed(RequestState(request.state), user)

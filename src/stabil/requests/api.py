@@ -8,10 +8,13 @@ from fastapi import APIRouter, Query
 
 from stabil.accounts.auth import CurrentUser
 from stabil.db.types import now_utc
+from stabil.records.history import events_of
+from stabil.records.present import event_out
+from stabil.records.schemas import EventOut
 from stabil.requests import service
-from stabil.requests.present import request_event_out, request_out
+from stabil.requests.access import check_step
+from stabil.requests.present import request_out
 from stabil.requests.schemas import (
-    RequestEventOut,
     RequestIn,
     RequestOut,
     RequestPage,
@@ -38,7 +41,7 @@ def create(body: RequestIn, user: CurrentUser, session: SessionDep) -> RequestOu
         priority=body.priority,
     )
     request = service.submit_request(session, user, new)
-    return request_out(request, service.events_of(session, request), now_utc(), user)
+    return request_out(request, events_of(session, request), now_utc(), user)
 
 
 @router.get("", summary="List service requests, newest first")
@@ -65,7 +68,7 @@ def index(
 @router.get("/{key}", summary="One service request")
 def show(key: str, user: CurrentUser, session: SessionDep) -> RequestOut:
     request = service.get_request(session, user, key)
-    return request_out(request, service.events_of(session, request), now_utc(), user)
+    return request_out(request, events_of(session, request), now_utc(), user)
 
 
 @router.post(
@@ -90,11 +93,11 @@ def transition(
     elif body.to is RequestState.closed:
         service.close(session, user, request, **common)
     else:
-        service.check_allowed(request, body.to)  # `submitted` is never a next state
-    return request_out(request, service.events_of(session, request), now, user)
+        check_step(user, request, body.to)  # `submitted` is never a next state: 409
+    return request_out(request, events_of(session, request), now, user)
 
 
 @router.get("/{key}/events", summary="The service request's history, oldest first")
-def events(key: str, user: CurrentUser, session: SessionDep) -> list[RequestEventOut]:
+def events(key: str, user: CurrentUser, session: SessionDep) -> list[EventOut]:
     request = service.get_request(session, user, key)
-    return [request_event_out(event, user) for event in service.events_of(session, request)]
+    return [event_out(event, user) for event in events_of(session, request)]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from stabil.accounts.models import User
-from stabil.accounts.privacy import person_label
 from stabil.desk.timers import TimerState
-from stabil.requests.access import states_for
-from stabil.requests.models import ServiceRequest, ServiceRequestEvent
-from stabil.requests.schemas import RequestEventOut, RequestOut, RequestTimerOut
+from stabil.records.models import Event
+from stabil.requests.access import transitions_for
+from stabil.requests.models import ServiceRequest
+from stabil.requests.schemas import RequestOut, RequestTimerOut
 from stabil.requests.states import Category, RequestState
 from stabil.requests.timers import request_timers
 
@@ -30,7 +31,7 @@ def timer_out(state: TimerState) -> RequestTimerOut:
 
 
 def request_out(
-    request: ServiceRequest, events: list[ServiceRequestEvent], now: dt.datetime, reader: User
+    request: ServiceRequest, events: Sequence[Event], now: dt.datetime, reader: User
 ) -> RequestOut:
     """The request as `reader` sees it: `allowed_transitions` are those the reader may make."""
     state = RequestState(request.state)
@@ -50,18 +51,6 @@ def request_out(
         submitted_at=request.submitted_at,
         declaration_version=request.declaration_version.version,
         timers={kind: timer_out(item) for kind, item in timers.items()},
-        allowed_transitions=states_for(reader, request),
+        allowed_transitions=transitions_for(reader, request),
         revision=request.revision,
-    )
-
-
-def request_event_out(event: ServiceRequestEvent, reader: User) -> RequestEventOut:
-    return RequestEventOut(
-        seq=event.seq,
-        kind=event.kind,
-        actor=person_label(event.actor, reader),
-        recorded_at=event.recorded_at,
-        before=event.before,
-        after=event.after,
-        note=event.note,
     )

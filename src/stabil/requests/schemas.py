@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -68,13 +67,3 @@ class RequestPage(BaseModel):
     total: int
     limit: int
     offset: int
-
-
-class RequestEventOut(BaseModel):
-    seq: int
-    kind: str
-    actor: str | None
-    recorded_at: dt.datetime
-    before: dict[str, Any]
-    after: dict[str, Any]
-    note: str | None

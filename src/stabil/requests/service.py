@@ -18,11 +18,12 @@ from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, version_named
 from stabil.db.queries import count_and_page, one_by_key
 from stabil.db.types import now_utc
-from stabil.db.upsert import next_number
-from stabil.errors import Invalid, TransitionNotAllowed
-from stabil.requests.access import can_see, check_can_move, check_can_submit, not_found, visible
-from stabil.requests.models import ServiceRequest, ServiceRequestEvent, ServiceRequestSequence
-from stabil.requests.states import Category, RequestState, allowed_states
+from stabil.errors import Invalid
+from stabil.records.history import append_event
+from stabil.records.numbering import next_key
+from stabil.requests.access import can_see, check_can_submit, check_step, not_found, visible
+from stabil.requests.models import ServiceRequest, ServiceRequestSequence
+from stabil.requests.states import Category, RequestState
 from stabil.requests.timers import request_priorities
 
 
@@ -51,14 +52,20 @@ def submit_request(
             "priority",
             f"{new.priority} is not a service-request priority of {declaration.key} ({offered})",
         )
-    year = now.astimezone(declaration.time.zone).year
-    number = next_number(session, ServiceRequestSequence, stored.service_id, year)
+    numbered = next_key(
+        session,
+        ServiceRequestSequence,
+        service_id=stored.service_id,
+        declaration=declaration,
+        now=now,
+        kind="SR",
+    )
     request = ServiceRequest(
-        key=f"SR-{declaration.metadata.incident_prefix}-{year}-{number:04d}",
+        key=numbered.key,
         service_id=stored.service_id,
         declaration_version_id=stored.id,
-        year=year,
-        number=number,
+        year=numbered.year,
+        number=numbered.number,
         category=new.category.value,
         title=new.title,
         description=new.description,
@@ -77,8 +84,9 @@ def submit_request(
     request.declaration_version = stored
     request.organisation = actor.organisation
     session.add(request)
-    session.flush()  # the id names the request in its events
-    _record(session, request, "submitted", actor, now, before={}, after=snapshot(request))
+    append_event(
+        session, request, kind="submitted", actor=actor, recorded_at=now, after=snapshot(request)
+    )
     return request
 
 
@@ -129,8 +137,7 @@ def reject(
     now: dt.datetime | None = None,
 ) -> None:
     """Refuse the request, saying why; a refusal is an answer, so the timers stop."""
-    check_allowed(request, RequestState.rejected)
-    check_can_move(actor, request, RequestState.rejected)
+    check_step(actor, request, RequestState.rejected)
     if not (reason and reason.strip()):
         raise Invalid("reason", "say why the request is rejected")
     _transition(session, actor, request, RequestState.rejected, note, {"reason": reason}, now)
@@ -170,60 +177,18 @@ def _transition(
     now: dt.datetime | None,
 ) -> None:
     now = now or now_utc()
-    current = RequestState(request.state)
-    check_allowed(request, target)
-    check_can_move(actor, request, target)
-    request.state = target.value
+    current = request.state
+    request.state = check_step(actor, request, target).value
     request.state_since = now
-    _record(
+    append_event(
         session,
         request,
-        "transition",
-        actor,
-        now,
-        before={"state": current.value},
-        after={"state": target.value, **extra},
+        kind="transition",
+        actor=actor,
+        recorded_at=now,
+        before={"state": current},
+        after={"state": request.state, **extra},
         note=note,
-    )
-
-
-def check_allowed(request: ServiceRequest, target: RequestState) -> None:
-    """Refuse a state the current one does not lead to: 409 with the states it leads to."""
-    current = RequestState(request.state)
-    allowed = [state.value for state in allowed_states(current)]
-    if target.value not in allowed:
-        raise TransitionNotAllowed(
-            f"{request.key} is {current.value}; it cannot become {target.value} "
-            f"(allowed: {', '.join(allowed) or 'none'})",
-            allowed,
-        )
-
-
-def _record(
-    session: Session,
-    request: ServiceRequest,
-    kind: str,
-    actor: User,
-    now: dt.datetime,
-    *,
-    before: dict[str, Any],
-    after: dict[str, Any],
-    note: str | None = None,
-) -> None:
-    """Append one event; the (request, seq) key makes a concurrent second writer fail."""
-    request.revision += 1
-    request.updated_at = now
-    session.add(
-        ServiceRequestEvent(
-            request_id=request.id,
-            seq=request.revision,
-            kind=kind,
-            actor_id=actor.id,
-            recorded_at=now,
-            before=before,
-            after=after,
-            note=note,
-        )
     )
 
 
@@ -272,15 +237,3 @@ def _conditions(filters: RequestFilter) -> list[ColumnElement[bool]]:
     if filters.category:
         conditions.append(ServiceRequest.category == filters.category.value)
     return conditions
-
-
-def events_of(session: Session, request: ServiceRequest) -> list[ServiceRequestEvent]:
-    session.flush()
-    return list(
-        session.scalars(
-            select(ServiceRequestEvent)
-            .where(ServiceRequestEvent.request_id == request.id)
-            .options(selectinload(ServiceRequestEvent.actor))
-            .order_by(ServiceRequestEvent.seq)
-        )
-    )

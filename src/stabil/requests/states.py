@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from stabil.accounts.roles import WORK, Role
 from stabil.desk.states import State
+from stabil.records.machine import Machine, becomes
 
 
 class Category(StrEnum):
@@ -25,23 +27,21 @@ class RequestState(StrEnum):
     closed = "closed"
 
 
-ALLOWED: dict[RequestState, tuple[RequestState, ...]] = {
-    RequestState.submitted: (
-        RequestState.in_progress,
-        RequestState.fulfilled,
-        RequestState.rejected,
-        RequestState.withdrawn,
-    ),
-    RequestState.in_progress: (
-        RequestState.fulfilled,
-        RequestState.rejected,
-        RequestState.withdrawn,
-    ),
-    RequestState.fulfilled: (RequestState.closed,),
-    RequestState.rejected: (),
-    RequestState.withdrawn: (),
-    RequestState.closed: (),
-}
+# A step is named after the state it leads to. The desk handles every request; an authority
+# may withdraw its own (it sees only those) while it is open.
+WITHDRAW = WORK | {Role.authority}
+MACHINE = Machine[RequestState, RequestState](
+    [
+        becomes(RequestState.submitted, RequestState.in_progress, WORK),
+        becomes(RequestState.submitted, RequestState.fulfilled, WORK),
+        becomes(RequestState.submitted, RequestState.rejected, WORK),
+        becomes(RequestState.submitted, RequestState.withdrawn, WITHDRAW),
+        becomes(RequestState.in_progress, RequestState.fulfilled, WORK),
+        becomes(RequestState.in_progress, RequestState.rejected, WORK),
+        becomes(RequestState.in_progress, RequestState.withdrawn, WITHDRAW),
+        becomes(RequestState.fulfilled, RequestState.closed, WORK),
+    ],
+)
 
 # The timers are the declaration's, computed by the desk's pure timer function: each request
 # state stands for the incident state with the same effect on them.
@@ -53,7 +53,3 @@ TIMER_STATE: dict[RequestState, State] = {
     RequestState.withdrawn: State.cancelled,
     RequestState.closed: State.closed,
 }
-
-
-def allowed_states(state: RequestState) -> tuple[RequestState, ...]:
-    return ALLOWED[state]

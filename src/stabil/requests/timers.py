@@ -8,13 +8,15 @@ timer function, never stored. Without such a priority (Borger.dk) a request has 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from stabil.catalog.service import declaration_of
 from stabil.clock import clock_for
 from stabil.declaration import Declaration
 from stabil.declaration.priorities import Priority, PriorityKind
 from stabil.desk.timers import Step, TimerState, compute_timer
-from stabil.requests.models import ServiceRequest, ServiceRequestEvent
+from stabil.records.models import Event
+from stabil.requests.models import ServiceRequest
 from stabil.requests.states import TIMER_STATE, RequestState
 
 
@@ -24,7 +26,7 @@ def request_priorities(declaration: Declaration) -> list[Priority]:
     return sorted(chosen, key=lambda item: item.level)
 
 
-def steps_of(request: ServiceRequest, events: list[ServiceRequestEvent]) -> list[Step]:
+def steps_of(request: ServiceRequest, events: Sequence[Event]) -> list[Step]:
     """The request's history as timer steps: its submission, then each change of state."""
     steps = [Step(request.submitted_at, TIMER_STATE[RequestState.submitted])]
     for event in events:
@@ -35,7 +37,7 @@ def steps_of(request: ServiceRequest, events: list[ServiceRequestEvent]) -> list
 
 
 def request_timers(
-    request: ServiceRequest, events: list[ServiceRequestEvent], now: dt.datetime
+    request: ServiceRequest, events: Sequence[Event], now: dt.datetime
 ) -> dict[str, TimerState]:
     """Each timer the request's priority has a target for, as of `now`; none without one."""
     if request.priority is None:

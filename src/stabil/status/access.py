@@ -7,26 +7,25 @@ only the addresses it may see (accounts.privacy).
 
 from __future__ import annotations
 
-from stabil.accounts.models import Role, User
+from stabil.accounts.models import User
+from stabil.accounts.roles import WORK
 from stabil.errors import Forbidden
 from stabil.status.models import Message
-from stabil.status.states import MessageAction, MessageState, allowed_actions
-
-WRITERS = frozenset({Role.admin, Role.operator})
-
-
-def may_write(user: User) -> bool:
-    """Whether `user` may post and change messages; the guard and the presenter ask."""
-    return user.role in WRITERS
+from stabil.status.states import MACHINE, MessageAction, MessageState
 
 
 def check_can_write(user: User) -> None:
-    if not may_write(user):
+    """Only the desk posts and changes messages, whatever the change."""
+    if user.role not in WORK:
         raise Forbidden("only admins and operators may post or change operational messages")
 
 
-def actions_for(user: User | None, message: Message) -> list[MessageAction]:
+def check_step(user: User, message: Message, action: MessageAction) -> MessageState:
+    """The state `action` takes `message` to, if `user` may take it now; else 409 or 403."""
+    name = f"message {message.id}"
+    return MACHINE.step(MessageState(message.state), action, user, name=name)
+
+
+def transitions_for(user: User | None, message: Message) -> list[MessageAction]:
     """What `user` may do with `message` now; nobody (None: a webhook's receiver) acts on it."""
-    if user is None or not may_write(user):
-        return []
-    return list(allowed_actions(MessageState(message.state)))
+    return MACHINE.allowed(MessageState(message.state), user)

@@ -14,10 +14,12 @@ from stabil.accounts.auth import CurrentUser, require_roles
 from stabil.accounts.models import Role, User
 from stabil.declaration.communication import MessageType
 from stabil.desk.links import keys_shown_in
+from stabil.records.history import events_of
+from stabil.records.present import event_out
+from stabil.records.schemas import EventOut
 from stabil.schemas import Text
-from stabil.status.present import message_event_out, message_out, subscriber_out, webhook_out
+from stabil.status.present import message_out, subscriber_out, webhook_out
 from stabil.status.schemas import (
-    MessageEventOut,
     MessageIn,
     MessageOut,
     MessagePage,
@@ -34,7 +36,6 @@ from stabil.status.service import (
     MessageUpdate,
     NewMessage,
     close_message,
-    events_of,
     get_message,
     list_messages,
     post_message,
@@ -165,10 +166,10 @@ def close(message_id: RowId, user: CurrentUser, session: SessionDep) -> MessageO
 
 
 @router.get("/messages/{message_id}/events", summary="The message's history, oldest first")
-def events(message_id: RowId, user: CurrentUser, session: SessionDep) -> list[MessageEventOut]:
+def events(message_id: RowId, user: CurrentUser, session: SessionDep) -> list[EventOut]:
     rows = events_of(session, get_message(session, message_id))
-    shown = keys_shown_in(session, user, [part for row in rows for part in (row.before, row.after)])
-    return [message_event_out(row, user, shown) for row in rows]
+    shown = keys_shown_in(session, user, rows)
+    return [event_out(row, user, incidents_shown=shown) for row in rows]
 
 
 @router.get("/subscribers", summary="Subscribers to operational messages (admins only)")

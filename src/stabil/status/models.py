@@ -7,26 +7,22 @@ status page and self-service subscriptions read and extend these tables, never c
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from stabil.accounts.models import User
 from stabil.catalog.models import Service
 from stabil.db.base import Base
-from stabil.db.types import now_utc
 from stabil.desk.models import Incident
+from stabil.records.models import Event, Immutable, Recorded
 
 
-class Message(Base):
+class Message(Recorded, Base):
     """An operational message's current facts; its texts are entries, its changes events."""
 
     __tablename__ = "status_messages"
     __table_args__ = (Index("ix_status_messages_service_id_posted_at", "service_id", "posted_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     type: Mapped[str] = mapped_column(String(32), comment="A MessageType of the declaration.")
     state: Mapped[str] = mapped_column(String(16), index=True)
@@ -43,13 +39,14 @@ class Message(Base):
     posted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolved_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
-    revision: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
 
     service: Mapped[Service] = relationship()
     links: Mapped[list[MessageIncident]] = relationship(order_by="MessageIncident.linked_at")
     entries: Mapped[list[MessageEntry]] = relationship(
         back_populates="message", order_by="MessageEntry.seq"
+    )
+    events: Mapped[list[MessageEvent]] = relationship(
+        back_populates="message", order_by="MessageEvent.seq", viewonly=True
     )
 
 
@@ -67,7 +64,7 @@ class MessageIncident(Base):
     incident: Mapped[Incident] = relationship()
 
 
-class MessageEntry(Base):
+class MessageEntry(Immutable, Base):
     """One text told on the status channel: the posting, each update, the resolution.
 
     A status page shows these as the message's timeline; their times are the times the
@@ -90,27 +87,12 @@ class MessageEntry(Base):
     message: Mapped[Message] = relationship(back_populates="entries")
 
 
-class MessageEvent(Base):
+class MessageEvent(Event, Base):
     """One change of a message, never updated or deleted."""
 
     __tablename__ = "status_message_events"
     __table_args__ = (UniqueConstraint("message_id", "seq"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("status_messages.id"), index=True)
-    seq: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(32))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
-    before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    after: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
-    actor: Mapped[User | None] = relationship()
-
-
-@sa_event.listens_for(MessageEntry, "before_update")
-@sa_event.listens_for(MessageEntry, "before_delete")
-@sa_event.listens_for(MessageEvent, "before_update")
-@sa_event.listens_for(MessageEvent, "before_delete")
-def _history_is_immutable(_mapper: Mapper[Any], _connection: Any, target: Any) -> None:
-    raise PermissionError(f"{type(target).__name__} {target.id} is immutable")
+    message: Mapped[Message] = relationship(back_populates="events")

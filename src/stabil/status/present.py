@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from stabil.accounts.models import User
-from stabil.accounts.privacy import person_label
 from stabil.declaration.communication import MessageType
 from stabil.desk.access import can_see
-from stabil.desk.links import without_hidden_incidents
-from stabil.status.access import actions_for
-from stabil.status.models import Message, MessageEntry, MessageEvent
+from stabil.status.access import transitions_for
+from stabil.status.models import Message, MessageEntry
 from stabil.status.schemas import (
     EntryOut,
-    MessageEventOut,
     MessageOut,
     SubscriberOut,
     WebhookOut,
@@ -59,20 +56,8 @@ def message_out(message: Message, reader: User | None) -> MessageOut:
         resolved_at=message.resolved_at,
         closed_at=message.closed_at,
         timeline=[entry_out(entry) for entry in message.entries],
-        allowed_actions=actions_for(reader, message),
+        allowed_transitions=transitions_for(reader, message),
         revision=message.revision,
-    )
-
-
-def message_event_out(event: MessageEvent, reader: User, shown: set[str]) -> MessageEventOut:
-    """One event as `reader` may see it; `shown` are the incident keys the reader may see."""
-    return MessageEventOut(
-        seq=event.seq,
-        kind=event.kind,
-        actor=person_label(event.actor, reader),
-        recorded_at=event.recorded_at,
-        before=without_hidden_incidents(event.before, shown),
-        after=without_hidden_incidents(event.after, shown),
     )
 
 

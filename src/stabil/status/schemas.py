@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -89,7 +89,7 @@ class MessageOut(BaseModel):
     resolved_at: dt.datetime | None
     closed_at: dt.datetime | None
     timeline: list[EntryOut]
-    allowed_actions: list[MessageAction]
+    allowed_transitions: list[MessageAction]
     revision: int
 
 
@@ -98,15 +98,6 @@ class MessagePage(BaseModel):
     total: int
     limit: int
     offset: int
-
-
-class MessageEventOut(BaseModel):
-    seq: int
-    kind: str
-    actor: str | None
-    recorded_at: dt.datetime
-    before: dict[str, Any]
-    after: dict[str, Any]
 
 
 Email = Annotated[

@@ -22,19 +22,16 @@ from stabil.db.queries import count_and_page
 from stabil.db.types import now_utc
 from stabil.declaration import Declaration
 from stabil.declaration.communication import MessageType
-from stabil.desk.access import can_see, visible
+from stabil.desk.access import visible
+from stabil.desk.links import incidents_named
 from stabil.desk.messages import note_status_message
 from stabil.desk.models import Incident
-from stabil.errors import Invalid, NotFound, TransitionNotAllowed
-from stabil.status.access import check_can_write
-from stabil.status.models import Message, MessageEntry, MessageEvent, MessageIncident
+from stabil.errors import Invalid, NotFound
+from stabil.records.history import append_event
+from stabil.status.access import check_can_write, check_step
+from stabil.status.models import Message, MessageEntry, MessageIncident
 from stabil.status.notify import notify_message
-from stabil.status.states import (
-    EntryKind,
-    MessageAction,
-    MessageState,
-    allowed_actions,
-)
+from stabil.status.states import EntryKind, MessageAction, MessageState
 from stabil.subscriptions.service import WebhookEvent
 
 RESOLVED_TEXT = ("Løst.", "Resolved.")
@@ -87,7 +84,7 @@ def post_message(
     now = now or now_utc()
     declaration, service = _declaration(session, new.service, now)
     _check_type(declaration, new.type)
-    incidents = _incidents(session, actor, service, new.incidents)
+    incidents = incidents_named(session, actor, service, new.incidents)
     message = Message(
         service_id=service.id,
         type=new.type.value,
@@ -113,7 +110,9 @@ def post_message(
     entry = _add_entry(message, EntryKind.posted, now, new.body, new.body_en, actor)
     _tell_incidents(session, message, incidents, [entry], actor, now)
     after = {**snapshot(message), "body": new.body, "body_en": new.body_en}
-    seq = _record(session, message, "posted", actor, now, before={}, after=after)
+    seq = append_event(
+        session, message, kind="posted", actor=actor, recorded_at=now, after=after
+    ).seq
     notify_message(
         session,
         message,
@@ -136,10 +135,10 @@ def update_message(
 ) -> None:
     """Tell more: a new entry of the timeline, and the facts that changed with it."""
     check_can_write(actor)
-    _guard(message, MessageAction.update)
+    check_step(actor, message, MessageAction.update)
     now = now or now_utc()
     declaration, service = _declaration(session, message.service.key, now)
-    named = _incidents(session, actor, service, update.incidents)
+    named = incidents_named(session, actor, service, update.incidents)
     before, after = _apply_changes(message, declaration, update.changes)
     linked = [link.incident for link in message.links]
     added = [item for item in named if item not in linked]
@@ -151,7 +150,9 @@ def update_message(
     # Linked now: the message's earlier entries were about the incident too.
     _tell_incidents(session, message, added, message.entries, actor, now)
     after.update(entry=entry.seq, body=update.body, body_en=update.body_en)
-    seq = _record(session, message, "updated", actor, now, before=before, after=after)
+    seq = append_event(
+        session, message, kind="updated", actor=actor, recorded_at=now, before=before, after=after
+    ).seq
     notify_message(
         session,
         message,
@@ -175,26 +176,21 @@ def resolve_message(
 ) -> None:
     """The situation is over (R9.6): told to the recipients of its type and of `restored`."""
     check_can_write(actor)
-    _guard(message, MessageAction.resolve)
+    target = check_step(actor, message, MessageAction.resolve)
     now = now or now_utc()
     declaration, _service = _declaration(session, message.service.key, now)
     if body is None:
         body, body_en = RESOLVED_TEXT[0], body_en or RESOLVED_TEXT[1]
-    message.state = MessageState.resolved.value
+    before = {"state": message.state}
+    message.state = target.value
     message.resolved_at = now
     entry = _add_entry(message, EntryKind.resolved, now, body, body_en, actor)
     linked = [link.incident for link in message.links]
     _tell_incidents(session, message, linked, [entry], actor, now)
     after = {"state": message.state, "entry": entry.seq, "body": body, "body_en": body_en}
-    seq = _record(
-        session,
-        message,
-        "resolved",
-        actor,
-        now,
-        before={"state": MessageState.open.value},
-        after=after,
-    )
+    seq = append_event(
+        session, message, kind="resolved", actor=actor, recorded_at=now, before=before, after=after
+    ).seq
     notify_message(
         session,
         message,
@@ -212,13 +208,16 @@ def close_message(
 ) -> None:
     """Archive a resolved message: no e-mail, but webhooks learn it is no longer current."""
     check_can_write(actor)
-    _guard(message, MessageAction.close)
+    target = check_step(actor, message, MessageAction.close)
     now = now or now_utc()
     declaration, _service = _declaration(session, message.service.key, now)
     before = {"state": message.state}
-    message.state = MessageState.closed.value
+    message.state = target.value
     message.closed_at = now
-    seq = _record(session, message, "closed", actor, now, before=before, after={"state": "closed"})
+    after = {"state": message.state}
+    seq = append_event(
+        session, message, kind="closed", actor=actor, recorded_at=now, before=before, after=after
+    ).seq
     notify_message(
         session,
         message,
@@ -280,26 +279,6 @@ def _parts(parts: Iterable[str]) -> list[str]:
     if not unique:
         raise Invalid("affected", "name at least one affected part of the service")
     return unique
-
-
-def _incidents(
-    session: Session, actor: User, service: Service, keys: Sequence[str]
-) -> list[Incident]:
-    """The incidents named, each once; a key the actor cannot see counts as unknown."""
-    wanted = list(dict.fromkeys(keys))
-    if not wanted:
-        return []
-    rows = session.scalars(select(Incident).where(Incident.key.in_(wanted)))
-    found = {item.key: item for item in rows if can_see(actor, item)}
-    unknown = [key for key in wanted if key not in found]
-    if unknown:
-        raise Invalid("incidents", f"no incident is named {', '.join(unknown)}")
-    elsewhere = [key for key in wanted if found[key].service_id != service.id]
-    if elsewhere:
-        raise Invalid(
-            "incidents", f"{', '.join(elsewhere)} belong to another service than {service.key}"
-        )
-    return [found[key] for key in wanted]
 
 
 def _apply_changes(
@@ -387,45 +366,6 @@ def _add_entry(
     return entry
 
 
-def _record(
-    session: Session,
-    message: Message,
-    kind: str,
-    actor: User | None,
-    now: dt.datetime,
-    *,
-    before: dict[str, Any],
-    after: dict[str, Any],
-) -> int:
-    """Append one event; the (message, seq) key makes a concurrent second writer fail."""
-    message.revision += 1
-    message.updated_at = now
-    session.add(
-        MessageEvent(
-            message_id=message.id,
-            seq=message.revision,
-            kind=kind,
-            actor_id=actor.id if actor else None,
-            recorded_at=now,
-            before=before,
-            after=after,
-        )
-    )
-    return message.revision
-
-
-def _guard(message: Message, action: MessageAction) -> None:
-    """Refuse what the state does not allow with 409 and the actions it does allow."""
-    state = MessageState(message.state)
-    allowed = [item.value for item in allowed_actions(state)]
-    if action.value not in allowed:
-        raise TransitionNotAllowed(
-            f"message {message.id} is {state.value}; it cannot take the action "
-            f"{action.value} (allowed: {', '.join(allowed) or 'none'})",
-            allowed,
-        )
-
-
 def get_message(session: Session, message_id: int, *, for_update: bool = False) -> Message:
     """The message with `message_id`; every user may read messages (they are public)."""
     statement = select(Message).where(Message.id == message_id)
@@ -478,14 +418,3 @@ def _conditions(filters: MessageFilter, reader: User) -> list[ColumnElement[bool
         named = and_(Incident.key == filters.incident, visible(reader))
         conditions.append(Message.links.any(MessageIncident.incident.has(named)))
     return conditions
-
-
-def events_of(session: Session, message: Message) -> list[MessageEvent]:
-    return list(
-        session.scalars(
-            select(MessageEvent)
-            .where(MessageEvent.message_id == message.id)
-            .options(selectinload(MessageEvent.actor))
-            .order_by(MessageEvent.seq)
-        )
-    )

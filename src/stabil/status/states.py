@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from stabil.accounts.roles import WORK
+from stabil.records.machine import Machine, Step
+
 
 class MessageState(StrEnum):
     open = "open"
@@ -25,12 +28,11 @@ class EntryKind(StrEnum):
     resolved = "resolved"
 
 
-ALLOWED: dict[MessageState, tuple[MessageAction, ...]] = {
-    MessageState.open: (MessageAction.update, MessageAction.resolve),
-    MessageState.resolved: (MessageAction.close,),
-    MessageState.closed: (),
-}
-
-
-def allowed_actions(state: MessageState) -> tuple[MessageAction, ...]:
-    return ALLOWED[state]
+# The desk (admins, operators) posts and changes messages; an update leaves a message open.
+MACHINE = Machine[MessageState, MessageAction](
+    [
+        Step(MessageState.open, MessageAction.update, MessageState.open, WORK),
+        Step(MessageState.open, MessageAction.resolve, MessageState.resolved, WORK),
+        Step(MessageState.resolved, MessageAction.close, MessageState.closed, WORK),
+    ],
+)

@@ -44,7 +44,9 @@ class TransitionConflict(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     detail: str
-    allowed: list[str] = Field(description="What the current state allows; may be empty.")
+    allowed_transitions: list[str] = Field(
+        description="What the caller may do in the current state instead; may be empty."
+    )
 
 
 class ValidationProblem(BaseModel):
@@ -133,7 +135,8 @@ DERIVED: dict[int, Answer] = {
 CONFLICT: Responses = {409: Answer("It conflicts with the current state of the thing.").response()}
 TRANSITION_CONFLICT: Responses = {
     409: Answer(
-        "The current state does not allow this; `allowed` lists what it does allow.",
+        "The current state does not allow this; `allowed_transitions` lists what the caller "
+        "may do instead.",
         "TransitionConflict",
     ).response()
 }
