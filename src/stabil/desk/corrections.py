@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stabil.declaration import Declaration
-from stabil.desk.escalation import BREACH, rule_named
+from stabil.desk.escalation import Stage, rule_named
 from stabil.desk.events import declaration_for, record_event
 from stabil.desk.history import compute_timers, steps_of
 from stabil.desk.models import Escalation, Incident
@@ -70,7 +70,7 @@ def _bears_out(declaration: Declaration, escalation: Escalation, state: TimerSta
     rule = rule_named(declaration, escalation.rule)
     if rule is None:
         return True  # a rule the declaration no longer names: nothing to judge it by
-    if escalation.stage == BREACH:
+    if escalation.stage == Stage.breach:
         return state.met is not True and state.elapsed_seconds + TOLERANCE_SECONDS >= (
             state.target_seconds
         )
@@ -121,7 +121,7 @@ def _notice(
     name_en = declaration.timers[escalation.timer].name.get("en").lower()
     rule = rule_named(declaration, escalation.rule)
     assert rule is not None
-    if escalation.stage == BREACH:
+    if escalation.stage == Stage.breach:
         head_da = f"{name_da.capitalize()}en blev ikke overskredet"
         head_en = f"the {name_en} was not breached"
     else:

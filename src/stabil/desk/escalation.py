@@ -13,6 +13,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import NamedTuple, cast
 
 from sqlalchemy import Table, select, update
@@ -41,7 +42,13 @@ from stabil.worker.jobs import Plan, handles, handles_batch
 from stabil.worker.models import Job
 
 JOB_KIND = "escalation"
-WARNING, BREACH = "warning", "breach"
+
+
+class Stage(StrEnum):
+    """How far a timer has come when an escalation is due: part of its target, or all (R8)."""
+
+    warning = "warning"
+    breach = "breach"
 
 
 def _prefix(incident: Incident) -> str:
@@ -68,9 +75,11 @@ def plan_escalations(
                 continue
             if rule.warn_at_percent is not None:
                 share = state.target_seconds * rule.warn_at_percent / 100
-                _plan(plan, incident, state, rule, WARNING, _reaching(clock, state, share, now))
+                _plan(
+                    plan, incident, state, rule, Stage.warning, _reaching(clock, state, share, now)
+                )
             if rule.on_breach:
-                _plan(plan, incident, state, rule, BREACH, state.due_at)
+                _plan(plan, incident, state, rule, Stage.breach, state.due_at)
 
 
 def _reaching(clock: Clock, state: TimerState, seconds: float, now: dt.datetime) -> dt.datetime:
@@ -85,7 +94,7 @@ def _plan(
     incident: Incident,
     state: TimerState,
     rule: EscalationRule,
-    stage: str,
+    stage: Stage,
     reached_at: dt.datetime,
 ) -> None:
     plan.schedule(
@@ -97,7 +106,7 @@ def _plan(
             "incident": incident.key,
             "timer": state.kind,
             "rule": rule.key,
-            "stage": stage,
+            "stage": stage.value,
             "reached_at": reached_at.isoformat(),
         },
     )
@@ -132,7 +141,7 @@ class _Due:
     declaration: Declaration
     timer: _Timer
     rule: EscalationRule
-    stage: str
+    stage: Stage
     reached_at: dt.datetime
     elapsed: float
     deliver_after: dt.datetime
@@ -195,9 +204,9 @@ def _check(
     rule = rule_named(declaration, str(job.payload["rule"]))
     if timer is None or rule is None or not timer.running:
         return None
-    stage = str(job.payload["stage"])
+    stage = Stage(job.payload["stage"])
     elapsed = _elapsed(timer, clock, now)
-    share = 100.0 if stage == BREACH else (rule.warn_at_percent or 100.0)
+    share = 100.0 if stage is Stage.breach else (rule.warn_at_percent or 100.0)
     if elapsed + TOLERANCE_SECONDS < timer.target_seconds * share / 100:
         return None  # planned for a history that has since changed
     return _Due(
@@ -331,12 +340,12 @@ def _notice(
     declaration: Declaration,
     timer: _Timer,
     rule: EscalationRule,
-    stage: str,
+    stage: Stage,
     elapsed: float,
 ) -> tuple[str, str]:
     name_da = TIMER_DA.get(timer.kind, timer.kind)
     name_en = declaration.timers[timer.kind].name.get("en").lower()
-    if stage == BREACH:
+    if stage is Stage.breach:
         head_da = f"{name_da.capitalize()} overskredet"
         head_en = f"{name_en.capitalize()} breached"
     else:
