@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stabil.declaration import Declaration
-from stabil.desk.escalation import Stage, rule_named
+from stabil.desk.escalation import WITHDRAWN, EscalationId, Stage, rule_named
 from stabil.desk.events import declaration_for, record_event
 from stabil.desk.history import compute_timers, steps_of
 from stabil.desk.models import Escalation, Incident
@@ -107,7 +107,10 @@ def _withdraw(
     subject, body = _notice(incident, declaration, escalation, state)
     # Never before the notice it corrects, which may still wait for its rule's hours.
     deliver_after = max(now, escalation.deliver_after)
-    key = f"correction:{incident.key}:{escalation.timer}:{escalation.rule}:{escalation.stage}"
+    identity = EscalationId(
+        incident.key, escalation.timer, escalation.rule, Stage(escalation.stage)
+    )
+    key = identity.key(WITHDRAWN)
     mails = incident_mails(
         incident, addresses, subject, body, dedupe=key, deliver_after=deliver_after
     )

@@ -51,8 +51,36 @@ class Stage(StrEnum):
     breach = "breach"
 
 
-def _prefix(incident: Incident) -> str:
-    return f"esc:{incident.key}:"
+# The de-duplication keys of an escalation's job and notices, and of the notices withdrawing it.
+ESCALATED, WITHDRAWN = "esc", "correction"
+
+
+def key_prefix(incident_key: str, purpose: str = ESCALATED) -> str:
+    """What every key of the incident's escalations for `purpose` starts with."""
+    return f"{purpose}:{incident_key}:"
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationId:
+    """What an escalation is recorded once for: one stage of one timer under one rule (R8)."""
+
+    incident: str  # the incident's key
+    timer: str
+    rule: str
+    stage: Stage
+
+    def key(self, purpose: str = ESCALATED) -> str:
+        """The key its job and notices are de-duplicated by (WITHDRAWN: its correction's)."""
+        return f"{key_prefix(self.incident, purpose)}{self.timer}:{self.rule}:{self.stage}"
+
+    def payload(self) -> dict[str, str]:
+        """The escalation a job stands for, as the job carries it."""
+        return {
+            "incident": self.incident,
+            "timer": self.timer,
+            "rule": self.rule,
+            "stage": self.stage.value,
+        }
 
 
 def plan_escalations(
@@ -64,7 +92,7 @@ def plan_escalations(
     now: dt.datetime,
 ) -> None:
     """Replace the incident's pending escalation jobs with those its timers call for now."""
-    plan.cancel(incident.key, _prefix(incident))
+    plan.cancel(incident.key, key_prefix(incident.key))
     if declaration.escalation is None:
         return
     for state in timers:
@@ -97,18 +125,13 @@ def _plan(
     stage: Stage,
     reached_at: dt.datetime,
 ) -> None:
+    identity = EscalationId(incident.key, state.kind, rule.key, stage)
     plan.schedule(
         kind=JOB_KIND,
         subject_key=incident.key,
-        dedupe_key=f"{_prefix(incident)}{state.kind}:{rule.key}:{stage}",
+        dedupe_key=identity.key(),
         run_at=after_grace(incident, reached_at),
-        payload={
-            "incident": incident.key,
-            "timer": state.kind,
-            "rule": rule.key,
-            "stage": stage.value,
-            "reached_at": reached_at.isoformat(),
-        },
+        payload={**identity.payload(), "reached_at": reached_at.isoformat()},
     )
 
 
@@ -148,8 +171,8 @@ class _Due:
     addresses: list[str]
 
     @property
-    def identity(self) -> tuple[int, str, str, str]:
-        return (self.incident.id, self.timer.kind, self.rule.key, self.stage)
+    def identity(self) -> EscalationId:
+        return EscalationId(self.incident.key, self.timer.kind, self.rule.key, self.stage)
 
 
 @handles_batch(JOB_KIND)
@@ -222,9 +245,7 @@ def _check(
     )
 
 
-def _insert_once(
-    session: Session, due: list[_Due], now: dt.datetime
-) -> set[tuple[int, str, str, str]]:
+def _insert_once(session: Session, due: list[_Due], now: dt.datetime) -> set[EscalationId]:
     """Insert the escalations not recorded before; the identities of those inserted.
 
     A due job is claimed by one worker only and each escalation has one job, so reading what
@@ -232,13 +253,13 @@ def _insert_once(
     """
     if not due:
         return set()
-    incident_ids = {item.incident.id for item in due}
+    incident_keys = {item.incident.id: item.incident.key for item in due}
     existing = {
-        (int(a), str(b), str(c), str(d))
-        for a, b, c, d in session.execute(
+        EscalationId(incident_keys[incident_id], timer, rule, Stage(stage))
+        for incident_id, timer, rule, stage in session.execute(
             select(
                 Escalation.incident_id, Escalation.timer, Escalation.rule, Escalation.stage
-            ).where(Escalation.incident_id.in_(incident_ids))
+            ).where(Escalation.incident_id.in_(list(incident_keys)))
         )
     }
     fresh = [item for item in due if item.identity not in existing]
@@ -312,9 +333,13 @@ def _mails(item: _Due) -> list[Email]:
     subject, body = _notice(
         item.incident, item.declaration, item.timer, item.rule, item.stage, item.elapsed
     )
-    key = f"esc:{item.incident.key}:{item.timer.kind}:{item.rule.key}:{item.stage}"
     return incident_mails(
-        item.incident, item.addresses, subject, body, dedupe=key, deliver_after=item.deliver_after
+        item.incident,
+        item.addresses,
+        subject,
+        body,
+        dedupe=item.identity.key(),
+        deliver_after=item.deliver_after,
     )
 
 
