@@ -27,13 +27,7 @@ from tests.cast import Cast, headers
 CPH = ZoneInfo("Europe/Copenhagen")
 # Tuesday 14 April 2026, 10:00 in Copenhagen: primary service time.
 NOW = dt.datetime(2026, 4, 14, 10, tzinfo=CPH)
-pytestmark = pytest.mark.usefixtures("services")
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[time_machine.Coordinates]:
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("frozen", "services")
 
 
 def body(**changes: Any) -> dict[str, Any]:
