@@ -18,13 +18,13 @@ from pathlib import Path
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
-import stabil.desk.escalation  # noqa: F401  (registers the escalation job handlers)
 from _databases import postgres_database
 from stabil.accounts.service import add_organisation, add_user
 from stabil.catalog.models import DeclarationVersion
 from stabil.catalog.service import load_declaration_text
 from stabil.db.engine import make_engine
 from stabil.db.migrate import upgrade
+from stabil.desk.escalation import JOB_KIND, EscalationId, Stage  # registers its handlers too
 from stabil.desk.models import Escalation, Incident, IncidentTimer
 from stabil.outbox.models import OutboxItem
 from stabil.worker.jobs import run_due_jobs
@@ -111,22 +111,20 @@ def _insert_chunk(
         for kind, seconds in (("reaction", 14_400.0), ("resolution", 28_800.0))
     ]
     session.execute(insert(IncidentTimer), timers)
+    breaches = [
+        EscalationId(row["key"], "reaction", "functional", Stage.breach) for row in incidents[::5]
+    ]
     jobs = [
         {
-            "kind": "escalation",
-            "subject_key": row["key"],
-            "dedupe_key": f"esc:{row['key']}:reaction:functional:breach",
+            "kind": JOB_KIND,
+            "subject_key": breach.incident,
+            "dedupe_key": breach.key(),
             "run_at": due,
-            "payload": {
-                "incident": row["key"],
-                "timer": "reaction",
-                "rule": "functional",
-                "stage": "breach",
-            },
+            "payload": breach.payload(),
             "state": "pending",
             "attempts": 0,
         }
-        for row in incidents[::5]
+        for breach in breaches
     ]
     session.execute(insert(Job), jobs)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+import time_machine
 from click.testing import Result
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -163,6 +164,16 @@ def rolled_back_session(engine: Engine) -> Iterator[Session]:
         finally:
             db.close()
             outer.rollback()
+
+
+@pytest.fixture
+def frozen(request: pytest.FixtureRequest) -> Iterator[time_machine.Coordinates]:
+    """Time stands still at the test module's `NOW` until the test moves it (`move_to`)."""
+    instant = getattr(request.module, "NOW", None)
+    if instant is None:
+        raise pytest.UsageError(f"{request.module.__name__} uses `frozen` but defines no NOW")
+    with time_machine.travel(instant, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -82,6 +82,7 @@ def test_check_as_a_subprocess() -> None:
         [sys.executable, "-m", "stabil", "declaration", "check", *files],
         capture_output=True,
         text=True,
+        timeout=60,
         check=False,
     )
     assert done.returncode == 0, done.stderr

@@ -391,6 +391,7 @@ def test_the_installed_command_as_a_subprocess() -> None:
         ],
         capture_output=True,
         text=True,
+        timeout=60,
         check=False,
     )
     # 150 minutes on Friday 14:00-16:30, 90 on Monday from 08:30.
@@ -404,12 +405,13 @@ def test_the_installed_command_as_a_subprocess() -> None:
         input=_lines(BATCH_IN),
         capture_output=True,
         text=True,
+        timeout=60,
         check=False,
     )
     assert batch.returncode == 0, batch.stderr
     assert [json.loads(line) for line in batch.stdout.splitlines()] == BATCH_OUT
     failure = subprocess.run(
-        [*command, "period", *BORGER], capture_output=True, text=True, check=False
+        [*command, "period", *BORGER], capture_output=True, text=True, timeout=60, check=False
     )
     assert (failure.returncode, failure.stdout) == (2, "")
     assert failure.stderr == "error: Missing option '--at'.\n"

@@ -23,17 +23,12 @@ from stabil.idempotency.models import IdempotencyRecord
 from stabil.web.app import create_app
 from stabil.web.deps import get_session
 from tests.cast import Cast, headers
+from tests.worker.processes import wait_until
 
 CPH = ZoneInfo("Europe/Copenhagen")
 # Tuesday 14 April 2026, 10:00 in Copenhagen: primary service time.
 NOW = dt.datetime(2026, 4, 14, 10, tzinfo=CPH)
-pytestmark = pytest.mark.usefixtures("services")
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[time_machine.Coordinates]:
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("frozen", "services")
 
 
 def body(**changes: Any) -> dict[str, Any]:
@@ -421,8 +416,7 @@ def test_create_over_real_http_has_a_true_content_length(cast: Cast, session: Se
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
-        while not server.started:
-            pass
+        wait_until(lambda: server.started, 10, "the uvicorn server to start")
         auth = {**headers(cast.operator), "Idempotency-Key": "real-1"}
         for _ in range(2):
             response = httpx.post(
@@ -434,3 +428,4 @@ def test_create_over_real_http_has_a_true_content_length(cast: Cast, session: Se
     finally:
         server.should_exit = True
         thread.join(10)
+        assert not thread.is_alive(), "the uvicorn server did not stop within 10 s"

@@ -31,6 +31,10 @@ def free_port() -> int:
         return port
 
 
+# A held message waits at most this long: a test that never releases it fails, not hangs.
+HOLD_SECONDS = 60
+
+
 @dataclass
 class MailServer:
     """Records every message; refuses some recipients; can hold one message mid-delivery."""
@@ -77,7 +81,10 @@ class _Handler:
         if len(self.server.raw) == self.server.hold_message_number:
             # The message is in: the client now waits for our answer, as a real one might.
             self.server.arrived.set()
+            deadline = asyncio.get_running_loop().time() + HOLD_SECONDS
             while not self.server.release.is_set():
+                if asyncio.get_running_loop().time() > deadline:
+                    return f"451 Held for {HOLD_SECONDS} s and never released by the test"
                 await asyncio.sleep(0.01)
         return "250 Message accepted"
 
@@ -131,6 +138,7 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
         ],
         check=True,
         capture_output=True,
+        timeout=60,
     )
     return cert, key
 

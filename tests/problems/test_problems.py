@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -20,13 +18,7 @@ from tests.status.hostile import send_hostile
 
 CPH = ZoneInfo("Europe/Copenhagen")
 NOW = dt.datetime(2026, 4, 14, 10, tzinfo=CPH)
-pytestmark = pytest.mark.usefixtures("services")
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[time_machine.Coordinates]:
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("frozen", "services")
 
 
 def create(client: TestClient, member: Member, **changes: Any) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,13 +21,7 @@ from tests.status.hostile import send_hostile
 CPH = ZoneInfo("Europe/Copenhagen")
 # Tuesday 14 April 2026, 10:00 in Copenhagen: inside the example's business hours (07-17).
 NOW = dt.datetime(2026, 4, 14, 10, tzinfo=CPH)
-pytestmark = pytest.mark.usefixtures("services")
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[time_machine.Coordinates]:
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("frozen", "services")
 
 
 def submit(client: TestClient, member: Member, **changes: Any) -> dict[str, Any]:

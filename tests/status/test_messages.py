@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,13 +17,7 @@ from tests.status.conftest import count, incident, message_body, post
 
 CPH = ZoneInfo("Europe/Copenhagen")
 NOW = dt.datetime(2026, 4, 14, 10, tzinfo=CPH)
-pytestmark = pytest.mark.usefixtures("services")
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[time_machine.Coordinates]:
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("frozen", "services")
 
 
 def test_posting_returns_the_message_with_its_first_entry(client: TestClient, cast: Cast) -> None:

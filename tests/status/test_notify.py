@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -18,13 +16,7 @@ from tests.status.conftest import incident, outbox, post
 
 CPH = ZoneInfo("Europe/Copenhagen")
 NOW = dt.datetime(2026, 4, 14, 10, tzinfo=CPH)
-pytestmark = pytest.mark.usefixtures("services")
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[time_machine.Coordinates]:
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("frozen", "services")
 
 
 @pytest.fixture

@@ -179,6 +179,7 @@ class HealthWatch:
     def __exit__(self, *_exc: object) -> None:
         self._done.set()
         self._thread.join(10)
+        assert not self._thread.is_alive(), "the /healthz watch did not stop within 10 s"
 
     def _watch(self) -> None:
         with httpx.Client(timeout=5) as client:

@@ -10,19 +10,17 @@ A route of the app without a row here fails `test_every_route_has_a_row`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import time_machine
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from stabil.web.app import API_PREFIX, create_app
 from tests.cast import Cast, headers
-from tests.web.world import NOW, World, build_world, isolated
+from tests.web.world import NOW, World, build_world, isolated  # noqa: F401  (NOW: for `frozen`)
 
 WHO = (
     "admin",
@@ -150,12 +148,6 @@ def test_every_route_has_a_row() -> None:
     assert len(rows) == len(ROWS), "a route has two rows"
     assert api_routes() - rows == set(), "routes without a row in the matrix"
     assert rows - api_routes() == set(), "rows for routes the app does not have"
-
-
-@pytest.fixture
-def frozen() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.mark.usefixtures("frozen")

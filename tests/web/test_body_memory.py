@@ -104,6 +104,7 @@ def big_chunked_body(port: int) -> tuple[bytes, int]:
         chunk = f"{PIECE:x}\r\n".encode() + b" " * PIECE + b"\r\n"
         sent = send_until_refused(connection, chunk)
         reader.join(15)
+        assert not reader.is_alive(), "no answer, and the connection still open, after 15 s"
         return bytes(answer), sent
 
 

@@ -8,7 +8,6 @@ answered 500.
 from __future__ import annotations
 
 import types
-from collections.abc import Iterator
 from typing import Any, Union, get_args, get_origin
 
 import pytest
@@ -21,16 +20,15 @@ from sqlalchemy.orm import Session
 from stabil.web.app import create_app
 from stabil.web.params import MAX_ROW
 from tests.cast import Cast, headers
-from tests.web.world import NOW, World, build_world
+from tests.web.world import NOW, World, build_world  # noqa: F401  (NOW: where `frozen` stands)
 
 API = "/api/v1"
 INSTANT = "2026-04-14T10:00:00+02:00"
 
 
 @pytest.fixture
-def world(session: Session, cast: Cast) -> Iterator[World]:
-    with time_machine.travel(NOW, tick=False):
-        yield build_world(session, cast)
+def world(session: Session, cast: Cast, frozen: time_machine.Coordinates) -> World:
+    return build_world(session, cast)
 
 
 def body_models() -> set[type[BaseModel]]:

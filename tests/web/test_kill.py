@@ -93,6 +93,7 @@ class Burst:
         self.stop.set()
         for thread in threads:
             thread.join(30)
+            assert not thread.is_alive(), "a client did not stop within 30 s of the kill"
 
 
 def test_every_acknowledged_write_survives_kill_minus_9(app: Served) -> None:

@@ -57,7 +57,8 @@ def test_requests_beyond_a_stuck_database_get_503_at_once(app: Served) -> None:
         unblock = threading.Timer(STUCK_SECONDS, blocker.rollback)
         unblock.start()
         answers = at_once(8, create)
-        unblock.join()
+        unblock.join(STUCK_SECONDS + 10)
+        assert not unblock.is_alive(), "the stuck database was not freed"
     admitted = 1 if app.engine.dialect.name == "sqlite" else POOL  # one writer, or the pool
     served_ones = [answer for answer in answers if answer[0] == 201]
     refused = [answer for answer in answers if answer[0] == 503]

@@ -150,6 +150,7 @@ def _deadlock_once(running: RealApp, engine: Engine) -> list[int]:
             finally:
                 session.rollback()
                 other.join(10)
+                assert not other.is_alive(), "the other transaction did not end within 10 s"
         return {"attempts": len(attempts)}
 
     app.add_api_route("/test/deadlock", deadlocking, methods=["POST"])  # type: ignore[attr-defined]

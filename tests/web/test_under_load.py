@@ -212,6 +212,7 @@ def test_eight_clients_mixing_everything_get_no_server_error(app: Served) -> Non
         thread.start()
     for thread in threads:
         thread.join(60)
+        assert not thread.is_alive(), "a client did not end within a minute"
     assert mix.problems == []
     server_errors = {key: n for key, n in mix.statuses.items() if key[1] >= 500}
     assert server_errors == {}

@@ -8,7 +8,6 @@ caller may not do; incidents handed over to an authority.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -28,9 +27,8 @@ API = "/api/v1"
 
 
 @pytest.fixture
-def world(session: Session, cast: Cast) -> Iterator[World]:
-    with time_machine.travel(NOW, tick=False):
-        yield build_world(session, cast)
+def world(session: Session, cast: Cast, frozen: time_machine.Coordinates) -> World:
+    return build_world(session, cast)
 
 
 def get(client: TestClient, member: Member, path: str) -> Any:

@@ -68,6 +68,7 @@ class StabilProcess:
             self.process.send_signal(sig)
         code = self.process.wait(timeout)
         self._reader.join(timeout)  # every line it wrote is read
+        assert not self._reader.is_alive(), f"its output did not end within {timeout} s"
         return code
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stabil.declaration import Declaration
-from stabil.desk.escalation import BREACH, rule_named
+from stabil.desk.escalation import WITHDRAWN, EscalationId, Stage, rule_named
 from stabil.desk.events import declaration_for
 from stabil.desk.history import compute_timers, steps_of
 from stabil.desk.models import Escalation, Incident
@@ -71,7 +71,7 @@ def _bears_out(declaration: Declaration, escalation: Escalation, state: TimerSta
     rule = rule_named(declaration, escalation.rule)
     if rule is None:
         return True  # a rule the declaration no longer names: nothing to judge it by
-    if escalation.stage == BREACH:
+    if escalation.stage == Stage.breach:
         return state.met is not True and state.elapsed_seconds + TOLERANCE_SECONDS >= (
             state.target_seconds
         )
@@ -108,7 +108,10 @@ def _withdraw(
     subject, body = _notice(incident, declaration, escalation, state)
     # Never before the notice it corrects, which may still wait for its rule's hours.
     deliver_after = max(now, escalation.deliver_after)
-    key = f"correction:{incident.key}:{escalation.timer}:{escalation.rule}:{escalation.stage}"
+    identity = EscalationId(
+        incident.key, escalation.timer, escalation.rule, Stage(escalation.stage)
+    )
+    key = identity.key(WITHDRAWN)
     mails = incident_mails(
         incident, addresses, subject, body, dedupe=key, deliver_after=deliver_after
     )
@@ -122,7 +125,7 @@ def _notice(
     name_en = declaration.timers[escalation.timer].name.get("en").lower()
     rule = rule_named(declaration, escalation.rule)
     assert rule is not None
-    if escalation.stage == BREACH:
+    if escalation.stage == Stage.breach:
         head_da = f"{name_da.capitalize()}en blev ikke overskredet"
         head_en = f"the {name_en} was not breached"
     else:

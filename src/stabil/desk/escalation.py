@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import NamedTuple, cast
 
 from sqlalchemy import Table, select
@@ -40,11 +41,45 @@ from stabil.worker.jobs import Plan, handles, handles_batch
 from stabil.worker.models import Job
 
 JOB_KIND = "escalation"
-WARNING, BREACH = "warning", "breach"
 
 
-def _prefix(incident: Incident) -> str:
-    return f"esc:{incident.key}:"
+class Stage(StrEnum):
+    """How far a timer has come when an escalation is due: part of its target, or all (R8)."""
+
+    warning = "warning"
+    breach = "breach"
+
+
+# The de-duplication keys of an escalation's job and notices, and of the notices withdrawing it.
+ESCALATED, WITHDRAWN = "esc", "correction"
+
+
+def key_prefix(incident_key: str, purpose: str = ESCALATED) -> str:
+    """What every key of the incident's escalations for `purpose` starts with."""
+    return f"{purpose}:{incident_key}:"
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationId:
+    """What an escalation is recorded once for: one stage of one timer under one rule (R8)."""
+
+    incident: str  # the incident's key
+    timer: str
+    rule: str
+    stage: Stage
+
+    def key(self, purpose: str = ESCALATED) -> str:
+        """The key its job and notices are de-duplicated by (WITHDRAWN: its correction's)."""
+        return f"{key_prefix(self.incident, purpose)}{self.timer}:{self.rule}:{self.stage}"
+
+    def payload(self) -> dict[str, str]:
+        """The escalation a job stands for, as the job carries it."""
+        return {
+            "incident": self.incident,
+            "timer": self.timer,
+            "rule": self.rule,
+            "stage": self.stage.value,
+        }
 
 
 def plan_escalations(
@@ -56,7 +91,7 @@ def plan_escalations(
     now: dt.datetime,
 ) -> None:
     """Replace the incident's pending escalation jobs with those its timers call for now."""
-    plan.cancel(incident.key, _prefix(incident))
+    plan.cancel(incident.key, key_prefix(incident.key))
     if declaration.escalation is None:
         return
     for state in timers:
@@ -67,9 +102,11 @@ def plan_escalations(
                 continue
             if rule.warn_at_percent is not None:
                 share = state.target_seconds * rule.warn_at_percent / 100
-                _plan(plan, incident, state, rule, WARNING, _reaching(clock, state, share, now))
+                _plan(
+                    plan, incident, state, rule, Stage.warning, _reaching(clock, state, share, now)
+                )
             if rule.on_breach:
-                _plan(plan, incident, state, rule, BREACH, state.due_at)
+                _plan(plan, incident, state, rule, Stage.breach, state.due_at)
 
 
 def _reaching(clock: Clock, state: TimerState, seconds: float, now: dt.datetime) -> dt.datetime:
@@ -84,21 +121,16 @@ def _plan(
     incident: Incident,
     state: TimerState,
     rule: EscalationRule,
-    stage: str,
+    stage: Stage,
     reached_at: dt.datetime,
 ) -> None:
+    identity = EscalationId(incident.key, state.kind, rule.key, stage)
     plan.schedule(
         kind=JOB_KIND,
         subject_key=incident.key,
-        dedupe_key=f"{_prefix(incident)}{state.kind}:{rule.key}:{stage}",
+        dedupe_key=identity.key(),
         run_at=after_grace(incident, reached_at),
-        payload={
-            "incident": incident.key,
-            "timer": state.kind,
-            "rule": rule.key,
-            "stage": stage,
-            "reached_at": reached_at.isoformat(),
-        },
+        payload={**identity.payload(), "reached_at": reached_at.isoformat()},
     )
 
 
@@ -131,15 +163,15 @@ class _Due:
     declaration: Declaration
     timer: _Timer
     rule: EscalationRule
-    stage: str
+    stage: Stage
     reached_at: dt.datetime
     elapsed: float
     deliver_after: dt.datetime
     addresses: list[str]
 
     @property
-    def identity(self) -> tuple[int, str, str, str]:
-        return (self.incident.id, self.timer.kind, self.rule.key, self.stage)
+    def identity(self) -> EscalationId:
+        return EscalationId(self.incident.key, self.timer.kind, self.rule.key, self.stage)
 
 
 @handles_batch(JOB_KIND)
@@ -194,9 +226,9 @@ def _check(
     rule = rule_named(declaration, str(job.payload["rule"]))
     if timer is None or rule is None or not timer.running:
         return None
-    stage = str(job.payload["stage"])
+    stage = Stage(job.payload["stage"])
     elapsed = _elapsed(timer, clock, now)
-    share = 100.0 if stage == BREACH else (rule.warn_at_percent or 100.0)
+    share = 100.0 if stage is Stage.breach else (rule.warn_at_percent or 100.0)
     if elapsed + TOLERANCE_SECONDS < timer.target_seconds * share / 100:
         return None  # planned for a history that has since changed
     return _Due(
@@ -212,9 +244,7 @@ def _check(
     )
 
 
-def _insert_once(
-    session: Session, due: list[_Due], now: dt.datetime
-) -> set[tuple[int, str, str, str]]:
+def _insert_once(session: Session, due: list[_Due], now: dt.datetime) -> set[EscalationId]:
     """Insert the escalations not recorded before; the identities of those inserted.
 
     A due job is claimed by one worker only and each escalation has one job, so reading what
@@ -222,13 +252,13 @@ def _insert_once(
     """
     if not due:
         return set()
-    incident_ids = {item.incident.id for item in due}
+    incident_keys = {item.incident.id: item.incident.key for item in due}
     existing = {
-        (int(a), str(b), str(c), str(d))
-        for a, b, c, d in session.execute(
+        EscalationId(incident_keys[incident_id], timer, rule, Stage(stage))
+        for incident_id, timer, rule, stage in session.execute(
             select(
                 Escalation.incident_id, Escalation.timer, Escalation.rule, Escalation.stage
-            ).where(Escalation.incident_id.in_(incident_ids))
+            ).where(Escalation.incident_id.in_(list(incident_keys)))
         )
     }
     fresh = [item for item in due if item.identity not in existing]
@@ -278,9 +308,13 @@ def _mails(item: _Due) -> list[Email]:
     subject, body = _notice(
         item.incident, item.declaration, item.timer, item.rule, item.stage, item.elapsed
     )
-    key = f"esc:{item.incident.key}:{item.timer.kind}:{item.rule.key}:{item.stage}"
     return incident_mails(
-        item.incident, item.addresses, subject, body, dedupe=key, deliver_after=item.deliver_after
+        item.incident,
+        item.addresses,
+        subject,
+        body,
+        dedupe=item.identity.key(),
+        deliver_after=item.deliver_after,
     )
 
 
@@ -306,12 +340,12 @@ def _notice(
     declaration: Declaration,
     timer: _Timer,
     rule: EscalationRule,
-    stage: str,
+    stage: Stage,
     elapsed: float,
 ) -> tuple[str, str]:
     name_da = TIMER_DA.get(timer.kind, timer.kind)
     name_en = declaration.timers[timer.kind].name.get("en").lower()
-    if stage == BREACH:
+    if stage is Stage.breach:
         head_da = f"{name_da.capitalize()} overskredet"
         head_en = f"{name_en.capitalize()} breached"
     else:

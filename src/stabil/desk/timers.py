@@ -30,7 +30,7 @@ class Step:
     reopen: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TimerState:
     kind: str
     calendar: str
@@ -105,16 +105,16 @@ def compute_timer(
         elapsed = before + clock.elapsed(calendar, current.begin, max(now, current.begin))
         due = clock.deadline(calendar, current.begin, max(0.0, target_seconds - before))
         return TimerState(
-            kind,
-            calendar,
-            target_seconds,
-            start,
-            True,
-            current.begin,
-            before,
-            due,
-            None,
-            elapsed,
+            kind=kind,
+            calendar=calendar,
+            target_seconds=target_seconds,
+            started_at=start,
+            running=True,
+            run_started_at=current.begin,
+            completed_seconds=before,
+            due_at=due,
+            stopped_at=None,
+            elapsed_seconds=elapsed,
             met=None,
             breached=now > due,
             excluded=False,
@@ -126,16 +126,16 @@ def compute_timer(
     stopped_at = closed[-1][1] if closed else start
     cancelled = any(step.state is State.cancelled for step in steps)
     return TimerState(
-        kind,
-        calendar,
-        target_seconds,
-        start,
-        False,
-        None,
-        elapsed,
-        due,
-        stopped_at,
-        elapsed,
+        kind=kind,
+        calendar=calendar,
+        target_seconds=target_seconds,
+        started_at=start,
+        running=False,
+        run_started_at=None,
+        completed_seconds=elapsed,
+        due_at=due,
+        stopped_at=stopped_at,
+        elapsed_seconds=elapsed,
         met=elapsed <= target_seconds + TOLERANCE_SECONDS,
         breached=False,
         excluded=cancelled,
