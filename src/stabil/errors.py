@@ -1,6 +1,9 @@
 """Refusals that any domain may raise; the web layer answers each with its status code.
 
-Every message says what is wrong and, where it can, what would be right.
+Every message says what is wrong and, where it can, what would be right. A message is a
+template with named values (`"{key} was sent already", key=...`): the API answers it in
+English as written, and the pages look the template up in their Danish catalogue before they
+fill in the values, so the same refusal reads natively in both languages.
 """
 
 from __future__ import annotations
@@ -12,6 +15,11 @@ class Refusal(Exception):
     """An operation refused for a reason the caller can act on; never a server error."""
 
     status_code = 400
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message.format(**params) if params else message)
+        self.template = message
+        self.params = params
 
     def payload(self) -> dict[str, Any]:
         return {"detail": str(self)}
@@ -40,8 +48,8 @@ class TransitionNotAllowed(Conflict):
     """The record's state does not allow the step; `allowed_transitions` is what the caller
     may do instead, the same list the record shows that caller."""
 
-    def __init__(self, message: str, allowed_transitions: list[str]) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, allowed_transitions: list[str], **params: object) -> None:
+        super().__init__(message, **params)
         self.allowed_transitions = allowed_transitions
 
     def payload(self) -> dict[str, Any]:
@@ -53,10 +61,13 @@ class Invalid(Refusal):
 
     status_code = 422
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+    def __init__(self, field: str, message: str, **params: object) -> None:
+        problem = message.format(**params) if params else message
+        Exception.__init__(self, f"{field}: {problem}")
+        self.template = message
+        self.params = params
         self.field = field
-        self.problem = message
+        self.problem = problem
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -70,8 +81,8 @@ class Unavailable(Refusal):
 
     status_code = 503
 
-    def __init__(self, message: str, *, retry_after: int = 1) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, retry_after: int = 1, **params: object) -> None:
+        super().__init__(message, **params)
         self.retry_after = retry_after
 
     def headers(self) -> dict[str, str]:

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from stabil.accounts.browser_sessions import BrowserSession
 from stabil.settings import get_settings
-from tests.cast import Cast, Member
+from tests.cast import Cast
 from tests.outbox.delivery_helpers import item, queue_mail, settings, worker
+from tests.web.pages import hidden, sign_in
 
 
 @pytest.fixture
@@ -25,37 +26,13 @@ def var_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     get_settings.cache_clear()
 
 
-def hidden(html: str, name: str) -> str:
-    found = re.search(rf'name="{name}" value="([^"]*)"', html)
-    assert found is not None, f"no hidden field {name}"
-    return found[1]
-
-
-def sign_in(
-    client: TestClient, member: Member, next: str = "/admin/mailbox", status: int = 200
-) -> str:
-    """Sign in through the form; the page it lands on."""
-    form = client.get("/login", params={"next": next})
-    answer = client.post(
-        "/login",
-        data={
-            "email": member.user.email,
-            "password": member.password,
-            "csrf": hidden(form.text, "csrf"),
-            "next": hidden(form.text, "next"),
-        },
-    )
-    assert answer.status_code == status, answer.text
-    return answer.text
-
-
 def test_an_admin_reads_the_mailbox_in_danish_and_english(
     client: TestClient, session: Session, cast: Cast, var_dir: Path
 ) -> None:
     mail_id = queue_mail(session, recipient="vagt@borger.example")
     worker(session, settings(var_dir)).run_once()
     message_id = item(session, mail_id).message_id
-    page = sign_in(client, cast.admin)
+    page = sign_in(client, cast.admin, next="/admin/mailbox")
     assert "Postkasse" in page
     assert "vagt@borger.example" in page
     assert "Brud på reaktionstid for BDK-2026-0001" in page
@@ -77,7 +54,7 @@ def test_an_admin_reads_the_mailbox_in_danish_and_english(
 
 
 def test_an_empty_mailbox_says_so(client: TestClient, cast: Cast, var_dir: Path) -> None:
-    assert "Postkassen er tom." in sign_in(client, cast.admin)
+    assert "Postkassen er tom." in sign_in(client, cast.admin, next="/admin/mailbox")
 
 
 def test_strangers_are_sent_to_sign_in_and_others_refused(
@@ -94,7 +71,7 @@ def test_strangers_are_sent_to_sign_in_and_others_refused(
     assert api_token.status_code == 303  # pages go by the browser session alone
     for member in (cast.viewer, cast.operator):
         client.cookies.clear()
-        page = sign_in(client, member, status=403)
+        page = sign_in(client, member, next="/admin/mailbox", status=403)
         assert "Ingen adgang" in page
         assert client.get("/admin/mailbox").status_code == 403
 
@@ -156,7 +133,7 @@ def test_signing_in_never_redirects_to_another_site(client: TestClient, var_dir:
 def test_signing_out_needs_the_session_token_and_ends_the_session(
     client: TestClient, session: Session, cast: Cast, var_dir: Path
 ) -> None:
-    page = sign_in(client, cast.admin)
+    page = sign_in(client, cast.admin, next="/admin/mailbox")
     forged = client.post("/logout", data={"csrf": "gæt"})
     assert forged.status_code == 400
     assert client.get("/admin/mailbox").status_code == 200

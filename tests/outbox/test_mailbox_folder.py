@@ -15,7 +15,7 @@ from stabil.outbox.models import DeliveryState
 from stabil.settings import get_settings
 from tests.cast import Cast
 from tests.outbox.delivery_helpers import item, queue_mail, settings, worker
-from tests.outbox.test_delivery_mailbox_page import sign_in
+from tests.web.pages import sign_in
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_the_first_mail_makes_the_folders(
     client: TestClient, session: Session, cast: Cast, var_dir: Path
 ) -> None:
     assert not var_dir.exists()
-    assert "Postkassen er tom." in sign_in(client, cast.admin)
+    assert "Postkassen er tom." in sign_in(client, cast.admin, next="/admin/mailbox")
     mail_id = queue_mail(session, recipient="vagt@borger.example")
     worker(session, settings(var_dir)).run_once()
     stored = item(session, mail_id)

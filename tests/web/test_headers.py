@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from stabil.web.app import create_app
 from stabil.web.deps import get_session
-from stabil.web.login import SESSION_COOKIE
+from stabil.web.pages import SESSION_COOKIE
 from tests.cast import Cast, headers
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "stabil" / "web" / "templates"

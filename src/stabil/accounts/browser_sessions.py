@@ -89,3 +89,20 @@ def csrf_token(token: str) -> str:
 
 def csrf_matches(token: str, submitted: str) -> bool:
     return hmac.compare_digest(csrf_token(token).encode(), submitted.encode())
+
+
+def change_password(session: Session, verdict: Verdict, new_hash: str, keep: str) -> bool:
+    """Store `new_hash` for the user whose current password matched, and end every other
+    browser session of theirs (`keep` is the one in use). False if the password was changed
+    after it was checked, so that two changes at once cannot both win."""
+    user = session.get(User, verdict.user_id)
+    if user is None or not user.active or user.password_hash != verdict.checked_hash:
+        return False
+    user.password_hash = new_hash
+    session.execute(
+        delete(BrowserSession).where(
+            BrowserSession.user_id == user.id, BrowserSession.digest != _digest(keep)
+        )
+    )
+    session.flush()
+    return True

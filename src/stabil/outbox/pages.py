@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from stabil.accounts.roles import Role
 from stabil.outbox.mailbox import list_mail, mailbox_path, read_mail
 from stabil.settings import get_settings
-from stabil.web.login import SignedIn, require_page_roles
+from stabil.web.pages import SignedIn, require_page_roles
 from stabil.web.templating import render
 
 router = APIRouter(prefix="/admin/mailbox", include_in_schema=False)

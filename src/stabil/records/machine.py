@@ -64,14 +64,20 @@ class Machine(Generic[S, A]):
         if found is None:
             mine = [item.value for item in self.allowed(state, user)]
             raise TransitionNotAllowed(
-                f"{name} is {state.value}, which does not allow {action.value}; "
-                f"allowed for you now: {', '.join(mine) or 'nothing'}",
+                "{name} is {state}, which does not allow {action}; allowed for you now: {allowed}",
                 mine,
+                name=name,
+                state=state.value,
+                action=action.value,
+                allowed=", ".join(mine) or "nothing",
             )
         if user.role not in found.who:
-            roles = ", ".join(sorted(found.who))
             raise Forbidden(
-                f"your role ({user.role.value}) may not make {name} {found.action.value} "
-                f"from {state.value} (who may: {roles})"
+                "your role ({role}) may not make {name} {action} from {state} (who may: {who})",
+                role=user.role.value,
+                name=name,
+                action=found.action.value,
+                state=state.value,
+                who=", ".join(sorted(found.who)),
             )
         return found.target

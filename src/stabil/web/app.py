@@ -12,6 +12,7 @@ from starlette.types import ASGIApp
 
 from stabil import __version__
 from stabil.accounts import api as accounts_api
+from stabil.accounts import pages as accounts_pages
 from stabil.catalog import api as catalog_api
 from stabil.catalog import pages as catalog_pages
 from stabil.desk import api as desk_api
@@ -30,8 +31,9 @@ from stabil.web.api_docs import ASSETS_PATH, install_api_docs
 from stabil.web.errors import install_error_handlers
 from stabil.web.headers import SecurityHeaders
 from stabil.web.limits import BodyLimit
-from stabil.web.login import SESSION_COOKIE, install_login
+from stabil.web.login import install_login
 from stabil.web.openapi import install_openapi
+from stabil.web.pages import SESSION_COOKIE
 from stabil.web.retry import RetryConflicts
 
 API_PREFIX = "/api/v1"
@@ -76,6 +78,7 @@ def create_app() -> FastAPI:
     api.include_router(outbox_api.router)
     app.include_router(api)
     app.include_router(catalog_pages.router)
+    app.include_router(accounts_pages.router)
     app.include_router(outbox_pages.router)
     app.include_router(status_pages.router)
     app.include_router(metrics_api.router)
@@ -85,6 +88,7 @@ def create_app() -> FastAPI:
     if assets.is_dir():
         app.mount("/assets", StaticFiles(directory=assets), name="assets")
     app.state.design_system = (assets / "dkfds").is_dir()
+    app.state.htmx = (assets / "htmx.org").is_dir()  # without it, forms post whole pages
     install_error_handlers(app)
     install_login(app)
     app.add_middleware(RetryConflicts)  # inside the body limit: it keeps bounded bodies

@@ -12,8 +12,6 @@ import hmac
 import math
 import os
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import quote
 
@@ -24,57 +22,22 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from stabil.accounts.browser_sessions import (
     SESSION_LIFETIME,
     csrf_matches,
-    csrf_token,
     end_session,
     open_session,
-    session_user,
 )
-from stabil.accounts.models import User
-from stabil.accounts.roles import Role
 from stabil.accounts.signin import Verdict, check_password, find_candidate
 from stabil.accounts.validation import AccountInvalid, normalise_email
 from stabil.db.types import now_utc
 from stabil.errors import Unavailable
 from stabil.settings import get_settings
 from stabil.web.deps import SessionDep, UnitsDep
+from stabil.web.pages import SESSION_COOKIE, FormExpired, LoginRequired, PageForbidden, page
 from stabil.web.signin_limits import Attempt, SignInLimits
 from stabil.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-SESSION_COOKIE = "stabil_session"
 LOGIN_COOKIE = "stabil_login"
 FormText = Annotated[str, Form(max_length=1000)]
-
-
-class LoginRequired(Exception):
-    def __init__(self, next_url: str) -> None:
-        super().__init__(next_url)
-        self.next_url = next_url
-
-
-class PageForbidden(Exception):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class SignedIn:
-    user: User
-    csrf: str
-
-
-def require_page_roles(*roles: Role) -> Callable[[Request, SessionDep], SignedIn]:
-    """A dependency of a page: the signed-in user with one of `roles`; else sign in, or 403."""
-
-    def signed_in(request: Request, session: SessionDep) -> SignedIn:
-        token = request.cookies.get(SESSION_COOKIE, "")
-        user = session_user(session, token, now_utc())
-        if user is None:
-            raise LoginRequired(request.url.path)
-        if user.role not in roles:
-            raise PageForbidden()
-        return SignedIn(user=user, csrf=csrf_token(token))
-
-    return signed_in
 
 
 def safe_next(target: str) -> str:
@@ -104,7 +67,7 @@ async def login(
     expected = request.cookies.get(LOGIN_COOKIE, "")
     if not expected or not hmac.compare_digest(expected.encode(), csrf.encode()):
         return _form(request, target, error="The form expired. Please sign in again.")
-    attempt = _limits(request).attempt(_account(email), _address(request))
+    attempt = sign_in_limits(request).attempt(_account(email), client_address(request))
     if not isinstance(attempt, Attempt):
         return _form(request, target, error=TOO_MANY, retry_after=attempt)
     try:
@@ -134,14 +97,17 @@ BUSY = "The service is busy."
 
 async def _sign_in(request: Request, units: UnitsDep, email: str, password: str) -> str | None:
     """A new session's token, or None for a wrong email or password."""
-    verdict = await _check(request, units, email, password)
+    verdict = await password_verdict(request, units, email, password)
     if verdict is None:
         return None
     now = now_utc()
     return await units.run(lambda session: open_session(session, verdict, now), writes=True)
 
 
-async def _check(request: Request, units: UnitsDep, email: str, password: str) -> Verdict | None:
+async def password_verdict(
+    request: Request, units: UnitsDep, email: str, password: str
+) -> Verdict | None:
+    """The verdict on `email`'s password, checked in a thread, a few at a time."""
     if not email or not password:
         return None
     candidate = await units.run(lambda session: find_candidate(session, email), writes=False)
@@ -166,7 +132,7 @@ def _password_checks(request: Request) -> anyio.CapacityLimiter:
     return checks
 
 
-def _limits(request: Request) -> SignInLimits:
+def sign_in_limits(request: Request) -> SignInLimits:
     limits: SignInLimits | None = getattr(request.app.state, "sign_in_limits", None)
     if limits is None:
         limits = request.app.state.sign_in_limits = SignInLimits()
@@ -181,7 +147,7 @@ def _account(email: str) -> str:
         return email.strip().lower()
 
 
-def _address(request: Request) -> str:
+def client_address(request: Request) -> str:
     # Behind a proxy, uvicorn puts the client's address here from X-Forwarded-For, for the
     # proxies it trusts (--forwarded-allow-ips); see docs/operations.md.
     return request.client.host if request.client else "unknown"
@@ -234,7 +200,12 @@ async def _forbidden(request: Request, _error: Exception) -> Response:
     return render(request, "forbidden.html", {}, status_code=403)
 
 
+async def _form_expired(request: Request, _error: Exception) -> Response:
+    return page(request, "form_expired.html", None, status_code=400)
+
+
 def install_login(app: FastAPI) -> None:
     app.include_router(router)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(PageForbidden, _forbidden)
+    app.add_exception_handler(FormExpired, _form_expired)

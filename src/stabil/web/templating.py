@@ -1,18 +1,137 @@
-"""Rendering HTML pages with Jinja2 in the visitor's language."""
+"""Rendering HTML pages with Jinja2 in the visitor's language.
+
+Templates live with their domain: `stabil/<domain>/templates/x.html` is named `<domain>/x.html`;
+the shared layout and components are the web layer's own (`base.html`, `components.html`).
+Times are shown in the local time of a declaration's zone, never in UTC.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_datetime, format_time
+from babel.support import Translations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader, pass_context
+from jinja2.runtime import Context
 
 from stabil.declaration.summary import number_text
-from stabil.web.i18n import LANGUAGES, choose_language, translations
+from stabil.web.i18n import LANGUAGES, PACKAGE_DIR, choose_language, translations
+
+DEFAULT_ZONE = "Europe/Copenhagen"  # when a page shows no service's declaration
+
+
+def _loader() -> BaseLoader:
+    domains = {
+        folder.parent.name: FileSystemLoader(folder)
+        for folder in sorted(PACKAGE_DIR.glob("*/templates"))
+        if folder.parent.name != "web"
+    }
+    return ChoiceLoader(
+        [FileSystemLoader(Path(__file__).parent / "templates"), PrefixLoader(domains)]
+    )
+
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.loader = _loader()
+
+
+def _locale(context: Context) -> str:
+    # British English: 24-hour clock and day before month, as Danish readers expect.
+    return "en_GB" if context.get("lang") == "en" else "da"
+
+
+def _zone(context: Context, zone: str | None) -> ZoneInfo:
+    return ZoneInfo(zone or context.get("zone") or DEFAULT_ZONE)
+
+
+@pass_context
+def local_datetime(context: Context, value: dt.datetime | None, zone: str | None = None) -> str:
+    """`1. dec. 2026 14.05` in Danish, `1 Dec 2026, 14:05` in English, in the zone's time."""
+    if value is None:
+        return ""
+    local = value.astimezone(_zone(context, zone))
+    language = _locale(context)
+    date = format_date(local, "medium", locale=language)
+    return f"{date} {format_time(local, 'short', locale=language)}"
+
+
+@pass_context
+def local_time(context: Context, value: dt.datetime | None, zone: str | None = None) -> str:
+    if value is None:
+        return ""
+    return format_time(value.astimezone(_zone(context, zone)), "short", locale=_locale(context))
+
+
+@pass_context
+def iso_local(context: Context, value: dt.datetime | None, zone: str | None = None) -> str:
+    """For `<time datetime=…>`: the same instant with the zone's offset."""
+    return "" if value is None else value.astimezone(_zone(context, zone)).isoformat()
+
+
+@pass_context
+def long_datetime(context: Context, value: dt.datetime | None, zone: str | None = None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(_zone(context, zone))
+    return format_datetime(local, "full", tzinfo=local.tzinfo, locale=_locale(context))
+
+
+@pass_context
+def duration(context: Context, seconds: float | int | None) -> str:
+    """An exact span: `2 t 5 min`, `45 sek.` in Danish; `2 h 5 min`, `45 s` in English."""
+    if seconds is None:
+        return ""
+    danish = context.get("lang", "da") == "da"
+    sign = "−" if seconds < 0 else ""
+    rest = int(abs(seconds))
+    days, rest = divmod(rest, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, secs = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(f"{days} d")
+    if hours:
+        parts.append(f"{hours} {'t' if danish else 'h'}")
+    if minutes or (not parts and not secs):
+        parts.append(f"{minutes} min")
+    if secs and not days and not hours:
+        parts.append(f"{secs} {'sek.' if danish else 's'}")
+    return sign + " ".join(parts)
+
+
+templates.env.filters.update(
+    local=local_datetime,
+    local_time=local_time,
+    iso_local=iso_local,
+    long_local=long_datetime,
+    duration=duration,
+)
+
+
+def _gettext(catalogue: Translations) -> Callable[..., str]:
+    """`_("%(span)s left", span=…)`: translated first, then filled in."""
+
+    def gettext(message: str, **values: object) -> str:
+        text = catalogue.gettext(message)
+        return text % values if values else text
+
+    return gettext
+
+
+def _ngettext(catalogue: Translations) -> Callable[..., str]:
+    """`ngettext("%(num)d minute", "%(num)d minutes", n)`: `num` is `n` unless given."""
+
+    def ngettext(singular: str, plural: str, count: int, **values: object) -> str:
+        return catalogue.ngettext(singular, plural, count) % {"num": count, **values}
+
+    return ngettext
 
 
 def render(
@@ -27,9 +146,10 @@ def render(
             **context,
             "lang": language,
             "design_system": getattr(request.app.state, "design_system", False),
+            "htmx": getattr(request.app.state, "htmx", False),
             "languages": LANGUAGES,
-            "_": catalogue.gettext,
-            "ngettext": catalogue.ngettext,
+            "_": _gettext(catalogue),
+            "ngettext": _ngettext(catalogue),
             "number": lambda value: number_text(value, language),
         },
         status_code=status_code,

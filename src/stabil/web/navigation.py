@@ -1,0 +1,44 @@
+"""The pages' main menu and where each role lands after signing in.
+
+One table for the whole app: a domain that adds a page people go to from the menu adds its
+row here, with the roles that see it. Labels are message ids, translated by the layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stabil.accounts.roles import REPORT, SEE_ALL, Role
+
+EVERYONE = frozenset(Role)
+ADMIN = frozenset({Role.admin})
+
+
+@dataclass(frozen=True, slots=True)
+class MenuItem:
+    path: str
+    label: str
+    roles: frozenset[Role]
+
+
+MENU = (
+    MenuItem("/desk", "Incidents", EVERYONE),
+    MenuItem("/desk/report", "Report an incident", REPORT),
+    MenuItem("/desk/majors", "Major incidents", SEE_ALL),
+    MenuItem("/desk/messages", "Operational messages", SEE_ALL),
+    MenuItem("/desk/problems", "Problems", SEE_ALL | {Role.supplier}),
+    MenuItem("/desk/requests", "Service requests", EVERYONE),
+    MenuItem("/admin", "Administration", ADMIN),
+)
+
+# Where each role's work is: the queue, which shows each role what it works on (a supplier the
+# incidents handed to it, an authority its own reports, with the report form one click away).
+LANDING = dict.fromkeys(Role, "/desk")
+
+
+def menu_for(role: Role) -> tuple[MenuItem, ...]:
+    return tuple(item for item in MENU if role in item.roles)
+
+
+def landing_for(role: Role) -> str:
+    return LANDING[role]

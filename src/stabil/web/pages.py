@@ -1,0 +1,174 @@
+"""What every page behind the sign-in shares: who is signed in, CSRF-checked forms, the
+layout's navigation, htmx fragments, and refusals shown at the field in the visitor's language.
+
+A domain's `pages.py` declares its routes with these and calls the same service functions as
+its API; a page never holds a rule of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from stabil.accounts.browser_sessions import csrf_matches, csrf_token, session_user
+from stabil.accounts.models import User
+from stabil.accounts.roles import Role
+from stabil.db.types import now_utc
+from stabil.errors import Refusal, TransitionNotAllowed
+from stabil.web.deps import SessionDep
+from stabil.web.i18n import gettext_for
+from stabil.web.navigation import landing_for, menu_for
+from stabil.web.templating import render
+
+SESSION_COOKIE = "stabil_session"
+ALL_ROLES = tuple(Role)
+
+
+class LoginRequired(Exception):
+    def __init__(self, next_url: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+
+
+class PageForbidden(Exception):
+    pass
+
+
+class FormExpired(Exception):
+    """The form's CSRF token does not belong to this session: it is old, or forged."""
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    user: User
+    csrf: str
+
+    @property
+    def role(self) -> Role:
+        return self.user.role
+
+    def is_one_of(self, roles: frozenset[Role] | tuple[Role, ...]) -> bool:
+        return self.user.role in roles
+
+
+def signed_in_user(request: Request, session: SessionDep) -> SignedIn | None:
+    token = request.cookies.get(SESSION_COOKIE, "")
+    user = session_user(session, token, now_utc()) if token else None
+    return None if user is None else SignedIn(user=user, csrf=csrf_token(token))
+
+
+MaybeSignedIn = Annotated[SignedIn | None, Depends(signed_in_user)]
+
+
+def require_page_roles(*roles: Role) -> Callable[[Request, SignedIn | None], SignedIn]:
+    """A dependency of a page: the signed-in user with one of `roles`; else sign in, or 403."""
+
+    def signed_in(request: Request, who: MaybeSignedIn) -> SignedIn:
+        return _admitted(request, who, roles)
+
+    return signed_in
+
+
+def require_form_roles(*roles: Role) -> Callable[[Request, SignedIn | None, str], SignedIn]:
+    """Like `require_page_roles`, for a form's POST: its `csrf` field must match the session."""
+
+    def checked(request: Request, who: MaybeSignedIn, csrf: CsrfField = "") -> SignedIn:
+        admitted = _admitted(request, who, roles)
+        if not csrf_matches(request.cookies.get(SESSION_COOKIE, ""), csrf):
+            raise FormExpired()
+        return admitted
+
+    return checked
+
+
+CsrfField = Annotated[str, Form(max_length=200)]
+
+
+def _admitted(request: Request, who: SignedIn | None, roles: tuple[Role, ...]) -> SignedIn:
+    if who is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(target)
+    if who.user.role not in roles:
+        raise PageForbidden()
+    return who
+
+
+SignedInPage = Annotated[SignedIn, Depends(require_page_roles(*ALL_ROLES))]
+SignedInForm = Annotated[SignedIn, Depends(require_form_roles(*ALL_ROLES))]
+
+
+def is_fragment(request: Request) -> bool:
+    """An htmx request that swaps part of the page, not a whole page load."""
+    return request.headers.get("HX-Request") == "true" and "HX-Boosted" not in request.headers
+
+
+def page(
+    request: Request,
+    template: str,
+    who: SignedIn | None,
+    context: Mapping[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """A page in the layout, with the menu of `who`'s role and the path it is on."""
+    response = render(
+        request,
+        template,
+        {
+            **(context or {}),
+            "signed_in": who,
+            "menu": menu_for(who.role) if who else (),
+            "path": request.url.path,
+        },
+        status_code=status_code,
+    )
+    # Pages behind the sign-in show what only this user may see: no shared cache keeps them.
+    if who is not None:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def see_other(request: Request, url: str) -> Response:
+    """After a form has changed something: go to `url` (htmx follows HX-Location in place)."""
+    if is_fragment(request):
+        return Response(status_code=204, headers={"HX-Location": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def landing(who: SignedIn) -> str:
+    return landing_for(who.role)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A refusal as a form shows it: at `field` (None: for the whole form), in the reader's
+    language, with what may be done instead where the refusal says."""
+
+    field: str | None
+    text: str
+    status_code: int
+    allowed: tuple[str, ...] = ()
+
+
+def problem_of(request: Request, refusal: Refusal) -> Problem:
+    """The refusal in the visitor's language: its template through the catalogue, then its
+    values, each value that names a state, action or role translated too."""
+    catalogue = gettext_for(request)
+    template = catalogue.gettext(refusal.template)
+    values = {
+        name: catalogue.gettext(value) if isinstance(value, str) else value
+        for name, value in refusal.params.items()
+    }
+    text = template.format(**values) if values else template
+    allowed: tuple[str, ...] = ()
+    if isinstance(refusal, TransitionNotAllowed):
+        allowed = tuple(refusal.allowed_transitions)
+    return Problem(
+        field=getattr(refusal, "field", None),
+        text=text,
+        status_code=refusal.status_code,
+        allowed=allowed,
+    )
