@@ -20,7 +20,8 @@ from babel.messages.extract import extract_from_file
 from stabil.web.i18n import PACKAGE_DIR, translations
 
 TEMPLATE_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
-PAGE_KEYWORDS = {**TEMPLATE_KEYWORDS, "MenuItem": (2,)}
+PAGE_KEYWORDS = {**TEMPLATE_KEYWORDS, "MenuItem": (2,), "N_": None}
+MARKED = {"N_": None}
 # The refusal classes and the position of their message template.
 REFUSALS = {
     "Refusal": 0,
@@ -32,7 +33,7 @@ REFUSALS = {
     "TooManyRequests": 0,
     "Invalid": 1,
 }
-UI_MODULES = ("pages.py", "navigation.py", "login.py")
+UI_MODULES = ("pages.py", "navigation.py", "login.py")  # and any *_pages.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +53,14 @@ def template_messages() -> Iterator[Message]:
 
 
 def page_messages() -> Iterator[Message]:
-    for module in sorted(PACKAGE_DIR.glob("*/*.py")):
-        if module.name not in UI_MODULES:
+    """Texts of the pages' own modules, and texts marked with `N_` in any module."""
+    for module in sorted(PACKAGE_DIR.rglob("*.py")):
+        ui = module.name in UI_MODULES or module.name.endswith("_pages.py")
+        keywords = PAGE_KEYWORDS if ui else MARKED
+        if not ui and "N_(" not in module.read_text():
             continue
         for line, text, _comments, _context in extract_from_file(
-            "python", module, keywords=PAGE_KEYWORDS
+            "python", module, keywords=keywords
         ):
             yield _message(text, f"{module.relative_to(PACKAGE_DIR)}:{line}")
 
