@@ -59,6 +59,7 @@ ALLOWED: dict[str, set[str]] = {
         "schemas",
         "settings",
         "subscriptions",
+        "texts",
         "worker",
     },
     "errors": set(),
@@ -93,6 +94,7 @@ ALLOWED: dict[str, set[str]] = {
         "schemas",
     },
     "schemas": set(),
+    "texts": set(),
     "settings": set(),
     "stabil": set(),
     "status": {
