@@ -86,6 +86,8 @@ def refresh_timers(
         row.stopped_at = state.stopped_at
         row.met = state.met
         row.excluded = state.excluded
+    running = [state.due_at for state in states if state.running]
+    incident.next_due_at = min(running) if running else None
     declaration = declaration_for(incident)
     clock = clock_for(declaration)
     plan = Plan()

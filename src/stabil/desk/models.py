@@ -62,6 +62,11 @@ class Incident(Recorded, Base):
         comment="Effective time of the latest transition; a later one may not be earlier."
     )
     party_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    next_due_at: Mapped[dt.datetime | None] = mapped_column(
+        index=True,
+        comment="The earliest due time of its running timers, for the queue's order; null when "
+        "none runs. Kept with the timers (desk.history.refresh_timers).",
+    )
 
     service: Mapped[Service] = relationship()
     declaration_version: Mapped[DeclarationVersion] = relationship()

@@ -13,12 +13,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from stabil.accounts.browser_sessions import csrf_matches, csrf_token, session_user
 from stabil.accounts.models import User
 from stabil.accounts.roles import Role
 from stabil.db.types import now_utc
 from stabil.errors import Refusal, TransitionNotAllowed
+from stabil.texts import N_
 from stabil.web.deps import SessionDep
 from stabil.web.i18n import gettext_for
 from stabil.web.navigation import landing_for, menu_for
@@ -172,3 +174,32 @@ def problem_of(request: Request, refusal: Refusal) -> Problem:
         status_code=refusal.status_code,
         allowed=allowed,
     )
+
+
+# Pydantic's error types as a form says them, by the constraint's own values.
+VALIDATION_TEXTS = {
+    "missing": N_("Fill this in."),
+    "string_too_short": N_("Fill this in."),
+    "string_too_long": N_("Use at most {max_length} characters."),
+    "less_than_equal": N_("Give at most {le}."),
+    "greater_than_equal": N_("Give at least {ge}."),
+    "float_parsing": N_("Give a number, e.g. 40."),
+    "float_type": N_("Give a number, e.g. 40."),
+    "int_type": N_("Give a whole number."),
+    "int_parsing": N_("Give a whole number."),
+    "datetime_parsing": N_("Give a date and time."),
+    "datetime_from_date_parsing": N_("Give a date and time."),
+    "enum": N_("Choose one of the options."),
+    "literal_error": N_("Choose one of the options."),
+}
+
+
+def validation_problem(request: Request, error: ValidationError) -> Problem:
+    """The first thing wrong with a form's values, at its field, in the visitor's language."""
+    first = error.errors()[0]
+    field = str(first["loc"][-1]) if first["loc"] else None
+    template = VALIDATION_TEXTS.get(first["type"])
+    if template is None:
+        return Problem(field=field, text=first["msg"], status_code=422)
+    text = gettext_for(request).gettext(template).format(**(first.get("ctx") or {}))
+    return Problem(field=field, text=text, status_code=422)
