@@ -128,6 +128,7 @@ ALLOWED: dict[str, set[str]] = {
         "stabil",
         "status",
         "subscriptions",
+        "texts",
     },
     "worker": {"db", "outbox", "settings"},
 }
