@@ -197,19 +197,16 @@ def axe_violations(page: Page, tags: tuple[str, ...] = WCAG_21_AA) -> list[dict[
 
 
 def describe(violations: list[dict[str, Any]]) -> str:
-    """One paragraph per violation: its rule, what it asks, and the elements that break it."""
+    """One paragraph per violation: its rule, what it asks, and each element that breaks it
+    (its selector and the start of its HTML), with what would mend it."""
     parts = []
     for violation in violations:
-        nodes = "\n".join(
-            f"    {', '.join(map(str, node['target']))}: {node['failureSummary']}".replace(
-                "\n", " "
-            )
-            for node in violation["nodes"]
-        )
-        parts.append(
-            f"{violation['id']} ({violation['impact']}): {violation['help']}\n"
-            f"  {violation['helpUrl']}\n{nodes}"
-        )
+        parts.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        parts.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            target = ", ".join(map(str, node["target"]))
+            parts.append(f"    {target}  {node['html'][:120]}")
+            parts.append("      " + " ".join(node["failureSummary"].split()))
     return "\n".join(parts)
 
 

@@ -52,6 +52,12 @@ def test_axe_core_finds_what_is_broken(page: Page, live: Live) -> None:
     page.set_content('<html><body><form><input type="text"></form></body></html>')
     found = {violation["id"] for violation in axe_violations(page)}
     assert {"html-has-lang", "label"} <= found
+    with pytest.raises(AssertionError) as failure:
+        assert_accessible(page)
+    message = str(failure.value)
+    assert "label (critical): Form elements must have labels" in message
+    assert '    input  <input type="text">' in message  # the element, and what would mend it
+    assert "Element does not have an explicit <label>" in message
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
