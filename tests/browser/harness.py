@@ -2,8 +2,8 @@
 app with a real mail server beside it, and helpers to sign in and to check accessibility.
 
 See DEVELOPERS.md, "Browser tests". The browser is Debian's package, driven by Playwright;
-Playwright's own browser download is never used (it cannot be fetched here, and one
-browser on the machine is enough).
+Playwright's own browser download (`playwright install`) is never used: the tests need no
+browser but the one the system installs and updates.
 """
 
 from __future__ import annotations
