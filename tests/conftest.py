@@ -33,6 +33,7 @@ from stabil.declaration import Declaration, load_declaration
 from stabil.settings import get_settings
 from stabil.web.app import create_app
 from stabil.web.deps import get_session, get_units
+from tests.browser.needs import require_browser
 from tests.cast import Cast, cheap_hashing, make_cast
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +71,10 @@ def _postgres_reachable() -> str | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgresql: needs the PostgreSQL server")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    require_browser(session.config)  # here, as every pytest process runs this file's hooks
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -134,6 +134,7 @@ def served(database: str, tmp_path: Path, **env: str) -> Iterator[Served]:
             },
         )
         app.url = f"http://127.0.0.1:{app.port}"
+        app.env.setdefault("STABIL_PUBLIC_URL", app.url)  # links in its mails lead to it
         app.start()
         try:
             yield app
