@@ -25,6 +25,7 @@ from playwright.sync_api import ConsoleMessage, Error, Page, Response
 from rich.progress import Progress
 
 from stabil.web.assets import AssetError, fetch, is_installed, locked_packages
+from stabil.web.navigation import landing_for
 from tests.browser.needs import CHROMIUM
 from tests.cast import Cast, Member
 from tests.conftest import ROOT
@@ -160,7 +161,8 @@ def watch_errors(page: Page, errors: list[str]) -> None:
 
 
 def sign_in(page: Page, member: Member, next: str = "/") -> None:
-    """Sign `member` in through the real form; the page is then at `next`."""
+    """Sign `member` in through the real form; the page is then at `next` (for `/`: where
+    the member's role lands)."""
     page.goto("/login?" + urlencode({"next": next}))
     page.locator("input[name=email]").fill(member.user.email)
     page.locator("input[name=password]").fill(member.password)
@@ -170,7 +172,8 @@ def sign_in(page: Page, member: Member, next: str = "/") -> None:
     if landed.path == "/login":
         alerts = page.get_by_role("alert").all_inner_texts()
         raise AssertionError(f"{member.user.email} was not signed in: {alerts or page.title()}")
-    assert landed.path == urlsplit(next).path, f"signed in, but landed on {page.url}"
+    expected = landing_for(member.user.role) if next == "/" else urlsplit(next).path
+    assert landed.path == expected, f"signed in, but landed on {page.url}"
 
 
 @cache

@@ -13,8 +13,8 @@ from tests.browser.harness import BOTH_DATABASES, Live, assert_accessible, axe_v
 
 @BOTH_DATABASES
 def test_an_admin_signs_in_through_the_form_and_reads_the_catalogue(page: Page, live: Live) -> None:
-    sign_in(page, live.cast.admin)
-    expect(page).to_have_url(f"{live.url}/")
+    sign_in(page, live.cast.admin, next="/declarations")
+    expect(page).to_have_url(f"{live.url}/declarations")
     expect(page.get_by_role("heading", level=1)).to_have_text("Servicedeklarationer")
     expect(page.locator("html")).to_have_attribute("lang", "da")
     expect(page.get_by_role("heading", level=2, name="Borger.dk")).to_be_visible()
