@@ -32,6 +32,7 @@ REFUSALS = {
     "Unavailable": 0,
     "TooManyRequests": 0,
     "Invalid": 1,
+    "Phrase": 0,  # a value of a refusal that is a template of its own
 }
 UI_MODULES = ("pages.py", "navigation.py", "login.py")  # and any *_pages.py
 

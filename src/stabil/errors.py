@@ -4,11 +4,47 @@ Every message says what is wrong and, where it can, what would be right. A messa
 template with named values (`"{key} was sent already", key=...`): the API answers it in
 English as written, and the pages look the template up in their Danish catalogue before they
 fill in the values, so the same refusal reads natively in both languages.
+
+A value that names states, actions, roles or fields is given as `Names` (listed with commas,
+each name translated on a page); a value that is itself a sentence with values, such as
+"message 5", as a `Phrase` (translated like a refusal's template).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+
+class Names(tuple[str, ...]):
+    """Names a refusal lists: shown joined by commas; a page translates each one."""
+
+    __slots__ = ()
+
+    def __format__(self, spec: str) -> str:
+        return format(", ".join(self), spec)
+
+    def __str__(self) -> str:
+        return ", ".join(self)
+
+
+class Phrase:
+    """A value of a refusal that is a template with values of its own (`Phrase("message
+    {id}", id=5)`): shown filled in; a page translates its template like a refusal's."""
+
+    __slots__ = ("params", "template")
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __str__(self) -> str:
+        return self.template.format(**self.params)
+
+    def __repr__(self) -> str:
+        return repr(str(self))
 
 
 class Refusal(Exception):

@@ -87,7 +87,7 @@ def list_services(session: Session) -> list[Service]:
 def unknown_service(session: Session, key: str) -> Invalid:
     """The refusal of a service key that names no service, listing those that exist."""
     known = ", ".join(service.key for service in list_services(session)) or "none"
-    return Invalid("service", f"no service is named {key!r} (known: {known})")
+    return Invalid("service", "no service is named {key!r} (known: {known})", key=key, known=known)
 
 
 def service_named(session: Session, key: str) -> Service:
@@ -112,14 +112,19 @@ def version_asked(
     when there is no such service or version."""
     stored = version_in_force(session, service_key, on)
     if stored is None:
-        raise NotFound(f"no service is named {service_key!r}")
+        raise NotFound("no service is named {key!r}", key=service_key)
     if version is None:
         return stored
     for candidate in stored.service.versions:
         if candidate.version == version:
             return candidate
     known = ", ".join(candidate.version for candidate in stored.service.versions)
-    raise NotFound(f"{service_key} has no version {version!r} (known: {known})")
+    raise NotFound(
+        "{service} has no version {version!r} (known: {known})",
+        service=service_key,
+        version=version,
+        known=known,
+    )
 
 
 def version_in_force(session: Session, service_key: str, on: dt.date) -> DeclarationVersion | None:

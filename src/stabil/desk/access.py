@@ -39,7 +39,7 @@ def can_see(user: User, incident: Incident) -> bool:
 
 def not_found(key: str) -> NotFound:
     """The answer for an unknown key, and the same for a key the caller may not see."""
-    return NotFound(f"no incident is named {key!r}")
+    return NotFound("no incident is named {key!r}", key=key)
 
 
 def check_can_see(user: User, incident: Incident) -> None:

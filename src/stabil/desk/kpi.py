@@ -50,7 +50,9 @@ def start_time(session: Session, service: str, month: str, reader: User) -> Star
     stored = version_named(session, service, first_day)
     declaration = declaration_of(stored)
     if not declaration.goals.averages:
-        raise Invalid("service", f"{service} has no average-time goal (goals.averages)")
+        raise Invalid(
+            "service", "{service} has no average-time goal (goals.averages)", service=service
+        )
     goal = declaration.goals.averages[0]
     zone = declaration.time.zone
     start = dt.datetime.combine(first_day, dt.time(), tzinfo=zone)
@@ -92,15 +94,24 @@ FIRST_YEAR, LAST_YEAR = 1970, 9998
 
 
 def _month(text: str) -> dt.date:
-    wrong = f"{text!r} is not a month from {FIRST_YEAR}-01 to {LAST_YEAR}-12 (write YYYY-MM)"
     try:
         year, month = (int(part) for part in text.split("-"))
         day = dt.date(year, month, 1)
     except ValueError:
-        raise Invalid("month", wrong) from None
+        raise _not_a_month(text) from None
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise Invalid("month", wrong)
+        raise _not_a_month(text)
     return day
+
+
+def _not_a_month(text: str) -> Invalid:
+    return Invalid(
+        "month",
+        "{month!r} is not a month from {first}-01 to {last}-12 (write YYYY-MM)",
+        month=text,
+        first=FIRST_YEAR,
+        last=LAST_YEAR,
+    )
 
 
 def _next_month(day: dt.date) -> dt.date:

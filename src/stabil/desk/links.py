@@ -32,11 +32,14 @@ def incidents_named(
     found = {item.key: item for item in rows if can_see(actor, item)}
     unknown = [key for key in wanted if key not in found]
     if unknown:
-        raise Invalid("incidents", f"no incident is named {', '.join(unknown)}")
+        raise Invalid("incidents", "no incident is named {keys}", keys=", ".join(unknown))
     elsewhere = [key for key in wanted if found[key].service_id != service.id]
     if elsewhere:
         raise Invalid(
-            "incidents", f"{', '.join(elsewhere)} belong to another service than {service.key}"
+            "incidents",
+            "{keys} belong to another service than {service}",
+            keys=", ".join(elsewhere),
+            service=service.key,
         )
     return [found[key] for key in wanted]
 

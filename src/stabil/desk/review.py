@@ -25,7 +25,9 @@ from stabil.records.history import append_event
 def review_of(session: Session, incident: Incident) -> MajorReview:
     review = session.scalar(select(MajorReview).where(MajorReview.incident_id == incident.id))
     if review is None:
-        raise NotFound(f"{incident.key} has no post-review report (only resolved majors have)")
+        raise NotFound(
+            "{key} has no post-review report (only resolved majors have)", key=incident.key
+        )
     return review
 
 
@@ -88,7 +90,9 @@ def save_review(
     now = now or now_utc()
     review = review_of(session, incident)
     if review.submitted_at is not None:
-        raise Conflict(f"the report of {incident.key} was sent; it can no longer be changed")
+        raise Conflict(
+            "the report of {key} was sent; it can no longer be changed", key=incident.key
+        )
     review.report = report
     review.actions = actions
     review.updated_at = now
@@ -113,7 +117,7 @@ def submit_review(
     now = now or now_utc()
     review = review_of(session, incident)
     if review.submitted_at is not None:
-        raise Conflict(f"the report of {incident.key} was sent already")
+        raise Conflict("the report of {key} was sent already", key=incident.key)
     if not review.report.strip():
         raise Invalid("report", "is empty (save the report before sending it)")
     declaration = declaration_for(incident)

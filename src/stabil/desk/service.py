@@ -31,7 +31,7 @@ from stabil.desk.reporting import route_report
 from stabil.desk.states import State
 from stabil.desk.suggestion import Impact, suggest_priority
 from stabil.desk.timers import Step
-from stabil.errors import Invalid
+from stabil.errors import Invalid, Names
 from stabil.records.history import append_event
 from stabil.records.numbering import next_key
 
@@ -140,14 +140,21 @@ def _check_priority(
 ) -> None:
     levels = sorted(item.level for item in declaration.priorities)
     if priority not in levels:
-        raise Invalid("priority", f"{priority} is not a priority of this service (use {levels})")
+        raise Invalid(
+            "priority",
+            "{priority} is not a priority of this service (use {levels})",
+            priority=priority,
+            levels=levels,
+        )
     rules = declaration.priority_suggestion
     needs_reason = rules.override_requires_reason if rules else True
     if priority != suggested and needs_reason and not (reason and reason.strip()):
         raise Invalid(
             "priority_reason",
-            f"is required when the priority ({priority}) differs from the suggested "
-            f"priority ({suggested}) (R6.5)",
+            "is required when the priority ({priority}) differs from the suggested "
+            "priority ({suggested}) (R6.5)",
+            priority=priority,
+            suggested=suggested,
         )
 
 
@@ -227,7 +234,7 @@ def edit_incident(
     after: dict[str, Any] = {}
     for name, value in changes.items():
         if name not in EDITABLE:
-            raise Invalid(name, f"cannot be edited (editable: {', '.join(EDITABLE)})")
+            raise Invalid(name, "cannot be edited (editable: {editable})", editable=Names(EDITABLE))
         if getattr(incident, name) != value:
             before[name] = getattr(incident, name)
             after[name] = value

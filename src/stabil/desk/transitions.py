@@ -169,8 +169,9 @@ def _effective_time(incident: Incident, at: dt.datetime | None, now: dt.datetime
     if at < incident.state_since:
         raise Invalid(
             "at",
-            f"is before the previous step of {incident.key} "
-            f"({incident.state_since.isoformat()}); give a time on or after it",
+            "is before the previous step of {key} ({since}); give a time on or after it",
+            key=incident.key,
+            since=incident.state_since.isoformat(),
         )
     return at
 
@@ -189,12 +190,33 @@ def _party(session: Session, key: str) -> Organisation:
         .where(Organisation.kind.in_(PARTY_KINDS))
         .order_by(Organisation.key)
     ).all()
-    offered = f"(use one of: {', '.join(accepted)})" if accepted else "(there is none yet)"
-    if organisation is None:
-        problem = f"no supplier or agency organisation is named {key!r} {offered}"
-    else:
-        problem = (
-            f"{key} is an {organisation.kind.value}; an incident goes to a supplier or "
-            f"agency organisation {offered}"
+    keys = ", ".join(accepted)
+    if organisation is None and accepted:
+        raise Invalid(
+            "party",
+            "no supplier or agency organisation is named {key!r} (use one of: {keys})",
+            key=key,
+            keys=keys,
         )
-    raise Invalid("party", problem)
+    if organisation is None:
+        raise Invalid(
+            "party",
+            "no supplier or agency organisation is named {key!r} (there is none yet)",
+            key=key,
+        )
+    if accepted:
+        raise Invalid(
+            "party",
+            "{key} is an {kind}; an incident goes to a supplier or agency organisation "
+            "(use one of: {keys})",
+            key=key,
+            kind=organisation.kind.value,
+            keys=keys,
+        )
+    raise Invalid(
+        "party",
+        "{key} is an {kind}; an incident goes to a supplier or agency organisation "
+        "(there is none yet)",
+        key=key,
+        kind=organisation.kind.value,
+    )

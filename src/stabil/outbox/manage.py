@@ -46,7 +46,7 @@ def list_outbox(
 def get_item(session: Session, item_id: int) -> OutboxItem:
     item = session.get(OutboxItem, item_id)
     if item is None:
-        raise NotFound(f"no notification has id {item_id}")
+        raise NotFound("no notification has id {id}", id=item_id)
     return item
 
 
@@ -65,6 +65,10 @@ def retry(session: Session, item_id: int, now: dt.datetime) -> OutboxItem:
     ).rowcount  # type: ignore[attr-defined]
     item = get_item(session, item_id)
     if not changed:
-        raise Conflict(f"notification {item_id} is {item.state}; only a parked one can be retried")
+        raise Conflict(
+            "notification {id} is {state}; only a parked one can be retried",
+            id=item_id,
+            state=item.state,
+        )
     session.refresh(item)
     return item

@@ -42,7 +42,7 @@ def can_see(user: User, problem: Problem) -> bool:
 
 def not_found(key: str) -> NotFound:
     """The answer for an unknown key, and the same for a key the caller may not see."""
-    return NotFound(f"no problem is named {key!r}")
+    return NotFound("no problem is named {key!r}", key=key)
 
 
 def check_can_work(user: User) -> None:

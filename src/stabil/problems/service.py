@@ -21,7 +21,7 @@ from stabil.db.types import now_utc
 from stabil.desk.access import visible as visible_incident
 from stabil.desk.links import incidents_named
 from stabil.desk.models import Incident
-from stabil.errors import Invalid, NotFound, TransitionNotAllowed
+from stabil.errors import Invalid, Names, NotFound, TransitionNotAllowed
 from stabil.problems.access import can_see, check_can_work, check_step, not_found, visible
 from stabil.problems.models import Problem, ProblemIncident, ProblemSequence
 from stabil.problems.states import ProblemState
@@ -114,7 +114,7 @@ def edit_problem(
     after: dict[str, Any] = {}
     for name, value in changes.items():
         if name not in EDITABLE:
-            raise Invalid(name, f"cannot be edited (editable: {', '.join(EDITABLE)})")
+            raise Invalid(name, "cannot be edited (editable: {editable})", editable=Names(EDITABLE))
         if name == "owner":
             current = problem.owner.key if problem.owner else None
             if value != current:
@@ -256,7 +256,7 @@ def unlink_incident(
     now = now or now_utc()
     link = next((item for item in problem.links if item.incident.key == key), None)
     if link is None:
-        raise NotFound(f"{key!r} is not linked to {problem.key}")
+        raise NotFound("{key!r} is not linked to {problem}", key=key, problem=problem.key)
     problem.links.remove(link)
     append_event(
         session,
@@ -270,14 +270,21 @@ def unlink_incident(
 
 def _check_open_for_links(problem: Problem) -> None:
     if problem.state == ProblemState.closed:
-        raise TransitionNotAllowed(f"{problem.key} is closed; its incidents are final", [])
+        raise TransitionNotAllowed(
+            "{problem} is closed; its incidents are final", [], problem=problem.key
+        )
 
 
 def _organisation(session: Session, key: str) -> Organisation:
     organisation = session.scalar(select(Organisation).where(Organisation.key == key))
     if organisation is None:
         known = session.scalars(select(Organisation.key).order_by(Organisation.key)).all()
-        raise Invalid("owner", f"no organisation is named {key!r} (known: {', '.join(known)})")
+        raise Invalid(
+            "owner",
+            "no organisation is named {key!r} (known: {known})",
+            key=key,
+            known=", ".join(known),
+        )
     return organisation
 
 

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from stabil.accounts.models import Role, User
-from stabil.errors import Forbidden, TransitionNotAllowed
+from stabil.errors import Forbidden, Names, Phrase, TransitionNotAllowed
 
 S = TypeVar("S", bound=StrEnum)
 A = TypeVar("A", bound=StrEnum)
@@ -54,7 +54,7 @@ class Machine(Generic[S, A]):
             if source == state and user.role in step.who
         ]
 
-    def step(self, state: S, action: A, user: User, *, name: str) -> S:
+    def step(self, state: S, action: A, user: User, *, name: str | Phrase) -> S:
         """The state `action` leads `name` to, when the state allows it and `user` may take it.
 
         Refused with 409 and what `user` may do instead when the state does not allow it, and
@@ -69,7 +69,7 @@ class Machine(Generic[S, A]):
                 name=name,
                 state=state.value,
                 action=action.value,
-                allowed=", ".join(mine) or "nothing",
+                allowed=Names(mine) if mine else "nothing",
             )
         if user.role not in found.who:
             raise Forbidden(
@@ -78,6 +78,6 @@ class Machine(Generic[S, A]):
                 name=name,
                 action=found.action.value,
                 state=state.value,
-                who=", ".join(sorted(found.who)),
+                who=Names(role.value for role in sorted(found.who)),
             )
         return found.target

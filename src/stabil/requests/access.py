@@ -37,7 +37,7 @@ def can_see(user: User, request: ServiceRequest) -> bool:
 
 def not_found(key: str) -> NotFound:
     """The answer for an unknown key, and the same for a key the caller may not see."""
-    return NotFound(f"no service request is named {key!r}")
+    return NotFound("no service request is named {key!r}", key=key)
 
 
 def check_can_see(user: User, request: ServiceRequest) -> None:

@@ -47,10 +47,20 @@ def submit_request(
     declaration = declaration_of(stored)
     levels = [item.level for item in request_priorities(declaration)]
     if new.priority is not None and new.priority not in levels:
-        offered = f"use one of {levels}" if levels else "it sets no priority for them"
+        if levels:
+            raise Invalid(
+                "priority",
+                "{priority} is not a service-request priority of {service} (use one of {levels})",
+                priority=new.priority,
+                service=declaration.key,
+                levels=levels,
+            )
         raise Invalid(
             "priority",
-            f"{new.priority} is not a service-request priority of {declaration.key} ({offered})",
+            "{priority} is not a service-request priority of {service} "
+            "(it sets no priority for them)",
+            priority=new.priority,
+            service=declaration.key,
         )
     numbered = next_key(
         session,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from stabil.accounts.models import User
 from stabil.accounts.roles import WORK
-from stabil.errors import Forbidden
+from stabil.errors import Forbidden, Phrase
 from stabil.status.models import Message
 from stabil.status.states import MACHINE, MessageAction, MessageState
 
@@ -22,7 +22,7 @@ def check_can_write(user: User) -> None:
 
 def check_step(user: User, message: Message, action: MessageAction) -> MessageState:
     """The state `action` takes `message` to, if `user` may take it now; else 409 or 403."""
-    name = f"message {message.id}"
+    name = Phrase("message {id}", id=message.id)
     return MACHINE.step(MessageState(message.state), action, user, name=name)
 
 

@@ -26,7 +26,7 @@ from stabil.desk.access import visible
 from stabil.desk.links import incidents_named
 from stabil.desk.messages import note_status_message
 from stabil.desk.models import Incident
-from stabil.errors import Invalid, NotFound
+from stabil.errors import Invalid, Names, NotFound
 from stabil.records.history import append_event
 from stabil.status.access import check_can_write, check_step
 from stabil.status.models import Message, MessageEntry, MessageIncident
@@ -261,15 +261,18 @@ def _check_type(declaration: Declaration, type_: MessageType | str) -> None:
     if communication is None:
         raise Invalid(
             "service",
-            f"the declaration of {declaration.key} has no status channel (communication), "
+            "the declaration of {service} has no status channel (communication), "
             "so it has no operational messages",
+            service=declaration.key,
         )
     declared = [rule.type.value for rule in communication.message_types]
     if MessageType(type_).value not in declared:
         raise Invalid(
             "type",
-            f"{MessageType(type_).value} is not a message type of {declaration.key} "
-            f"(declared: {', '.join(declared)})",
+            "{type} is not a message type of {service} (declared: {declared})",
+            type=MessageType(type_).value,
+            service=declaration.key,
+            declared=Names(declared),
         )
 
 
@@ -288,7 +291,9 @@ def _apply_changes(
     values: dict[str, Any] = {}
     for name, raw in changes.items():
         if name not in FACTS:
-            raise Invalid(name, f"cannot be changed (changeable: {', '.join(FACTS)})")
+            raise Invalid(
+                name, "cannot be changed (changeable: {changeable})", changeable=Names(FACTS)
+            )
         if raw is None and name in REQUIRED_FACTS:
             raise Invalid(name, "cannot be cleared (give a new value or leave it out)")
         if name == "type":
@@ -373,7 +378,7 @@ def get_message(session: Session, message_id: int, *, for_update: bool = False) 
         statement = statement.with_for_update()
     message = session.scalar(statement)
     if message is None:
-        raise NotFound(f"no operational message has id {message_id}")
+        raise NotFound("no operational message has id {id}", id=message_id)
     return message
 
 

@@ -43,7 +43,18 @@ def check_email(raw: str) -> str:
     try:
         return normalise_email(raw)
     except AccountInvalid as error:
-        raise Invalid("email", str(error)) from None
+        # The accounts' message is the address, these words, then the validator's reason in
+        # English; as values, a page can say the rest in its own language.
+        address, _, reason = str(error).partition(NOT_AN_EMAIL)
+        raise Invalid(
+            "email",
+            "{address} is not a valid email address: {reason}",
+            address=address,
+            reason=reason,
+        ) from None
+
+
+NOT_AN_EMAIL = " is not a valid email address: "
 
 
 def add_subscriber(
@@ -74,7 +85,9 @@ def add_subscriber(
         with session.begin_nested():
             session.add(subscriber)
     except IntegrityError:
-        raise Conflict(f"{address} subscribes to {service.key} already") from None
+        raise Conflict(
+            "{address} subscribes to {service} already", address=address, service=service.key
+        ) from None
     return subscriber
 
 
@@ -88,7 +101,7 @@ def list_subscribers(session: Session, service_key: str | None = None) -> list[S
 def remove_subscriber(session: Session, subscriber_id: int) -> Subscriber:
     subscriber = session.get(Subscriber, subscriber_id)
     if subscriber is None:
-        raise NotFound(f"no subscriber has id {subscriber_id}")
+        raise NotFound("no subscriber has id {id}", id=subscriber_id)
     session.delete(subscriber)
     return subscriber
 
@@ -119,11 +132,17 @@ def check_webhook_url(url: str) -> str:
         host = parts.hostname
         _port = parts.port  # a port that is not a number raises here
     except ValueError as error:
-        raise Invalid("url", f"is not a valid address: {error}") from None
+        raise Invalid("url", "is not a valid address: {reason}", reason=str(error)) from None
     if parts.scheme.lower() not in ("http", "https"):
-        shown = f"{parts.scheme}:" if parts.scheme else "no scheme"
+        if not parts.scheme:
+            raise Invalid(
+                "url",
+                "must be an http:// or https:// address, not no scheme (e.g. https://host/path)",
+            )
         raise Invalid(
-            "url", f"must be an http:// or https:// address, not {shown} (e.g. https://host/path)"
+            "url",
+            "must be an http:// or https:// address, not {scheme}: (e.g. https://host/path)",
+            scheme=parts.scheme,
         )
     if not host:
         raise Invalid("url", "has no host (e.g. https://hooks.example.org/stabil)")
@@ -133,7 +152,10 @@ def check_webhook_url(url: str) -> str:
 def check_secret(secret: str) -> None:
     if not SECRET_MIN <= len(secret) <= SECRET_MAX or "\x00" in secret:
         raise Invalid(
-            "secret", f"give {SECRET_MIN} to {SECRET_MAX} characters, or none to have one made"
+            "secret",
+            "give {low} to {high} characters, or none to have one made",
+            low=SECRET_MIN,
+            high=SECRET_MAX,
         )
 
 
@@ -178,7 +200,7 @@ def list_webhooks(session: Session, service_key: str | None = None) -> list[Webh
 def remove_webhook(session: Session, hook_id: int) -> WebhookRegistration:
     hook = session.get(WebhookRegistration, hook_id)
     if hook is None:
-        raise NotFound(f"no webhook has id {hook_id}")
+        raise NotFound("no webhook has id {id}", id=hook_id)
     session.delete(hook)
     return hook
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+from babel.support import Translations
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
@@ -19,7 +20,7 @@ from stabil.accounts.browser_sessions import csrf_matches, csrf_token, session_u
 from stabil.accounts.models import User
 from stabil.accounts.roles import Role
 from stabil.db.types import now_utc
-from stabil.errors import Refusal, TransitionNotAllowed
+from stabil.errors import Names, Phrase, Refusal, TransitionNotAllowed
 from stabil.texts import N_
 from stabil.web.deps import SessionDep
 from stabil.web.i18n import gettext_for
@@ -159,12 +160,7 @@ def problem_of(request: Request, refusal: Refusal) -> Problem:
     """The refusal in the visitor's language: its template through the catalogue, then its
     values, each value that names a state, action or role translated too."""
     catalogue = gettext_for(request)
-    template = catalogue.gettext(refusal.template)
-    values = {
-        name: catalogue.gettext(value) if isinstance(value, str) else value
-        for name, value in refusal.params.items()
-    }
-    text = template.format(**values) if values else template
+    text = _translated(catalogue, refusal.template, refusal.params)
     allowed: tuple[str, ...] = ()
     if isinstance(refusal, TransitionNotAllowed):
         allowed = tuple(refusal.allowed_transitions)
@@ -174,6 +170,30 @@ def problem_of(request: Request, refusal: Refusal) -> Problem:
         status_code=refusal.status_code,
         allowed=allowed,
     )
+
+
+def _translated(catalogue: Translations, template: str, params: Mapping[str, object]) -> str:
+    translated = catalogue.gettext(template)
+    if not params:
+        return translated
+    return translated.format(**{name: _value(catalogue, value) for name, value in params.items()})
+
+
+def _value(catalogue: Translations, value: object) -> object:
+    """A refusal's value as the page shows it: a name (of a state, action, role or field)
+    and each of several names translated, a phrase translated with its own values."""
+    if isinstance(value, str):
+        return _name(catalogue, value)
+    if isinstance(value, Names):
+        return Names(_name(catalogue, name) for name in value)
+    if isinstance(value, Phrase):
+        return _translated(catalogue, value.template, value.params)
+    return value
+
+
+def _name(catalogue: Translations, text: str) -> str:
+    # gettext("") is the catalogue's header, never a value's translation.
+    return catalogue.gettext(text) if text else text
 
 
 # Pydantic's error types as a form says them, by the constraint's own values.
