@@ -53,6 +53,9 @@ def demo(
     in the outbox for the worker, which delivers them to the local mailbox: the demo refuses
     to run while STABIL_SMTP_HOST is set.
 
+    The demo users are one per role and a few more, all with the same password, printed at
+    the end. `make demo` runs this for Borger.dk on var/demo.db, then serves the app.
+
     The demo refuses a database that holds anything it did not make, and writes nothing
     there. On its own database it says that the history is there already and changes
     nothing: delete the database to make a new one.

@@ -41,7 +41,8 @@ def _operator(ctx: Context) -> str:
 
 def plan_problems(ctx: Context, stories: list[Story]) -> None:
     """A problem for each recurring fault that has one: opened once it recurs, linking its
-    incidents, a known error once the work-around is written, and in time resolved."""
+    incidents, a known error once the work-around is written (always the first problem, so
+    a short history has one too), and in time resolved."""
     for theme in THEMES:
         text = theme.problem
         mine = [item for item in stories if item.theme is theme and not item.cancelled]
@@ -56,7 +57,7 @@ def plan_problems(ctx: Context, stories: list[Story]) -> None:
         changes = {"root_cause": text.root_cause, "workaround": text.workaround}
         steps.append((analysed, EditProblem(ref, _operator(ctx), changes)))
         ends = None
-        if ctx.rng.random() < 0.7:
+        if ctx.rng.random() < 0.7 or ref == "P1":
             note = "Work-around beskrevet."
             known = analysed + dt.timedelta(seconds=30)
             steps.append((known, ProblemStep(ref, _operator(ctx), ProblemState.known_error, note)))

@@ -114,4 +114,4 @@ def _counts(session: Session) -> dict[str, int]:
 
 def _grouped(session: Session, column: InstrumentedAttribute[Any]) -> dict[Any, int]:
     rows = session.execute(select(column, func.count()).group_by(column).order_by(column))
-    return dict(rows.tuples().all())
+    return {row[0]: row[1] for row in rows}
