@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stabil.catalog.service import declaration_of, version_named
@@ -21,6 +21,7 @@ from stabil.clock import clock_for
 from stabil.demo.people import AUTHORITIES, DEMO_PASSWORD, SUPPLIERS
 from stabil.demo.service import credentials
 from stabil.desk.models import Escalation, Incident, IncidentEvent, IncidentTimer, MajorReview
+from stabil.outbox.models import OutboxItem
 from stabil.problems.models import Problem
 from stabil.requests.models import ServiceRequest
 from stabil.status.models import Message
@@ -41,6 +42,7 @@ def test_two_months_of_history(kind: str, tmp_path: Path, worker_id: str, testru
             _post_reviews_are_sent_on_time_and_one_late(session)
             _most_timers_are_met_and_some_are_not(session)
             _the_queue_has_open_incidents_near_and_past_their_deadlines(session)
+            _its_mail_is_in_the_local_mailbox(session, database)
         _a_second_run_on_its_own_database_changes_nothing(database)
 
 
@@ -137,6 +139,13 @@ def _the_queue_has_open_incidents_near_and_past_their_deadlines(session: Session
     assert any(share < 0.2 for share in left)
     majors = session.scalars(select(Incident).where(Incident.priority == 1)).all()
     assert any(incident.state == "handed_over" for incident in majors)
+
+
+def _its_mail_is_in_the_local_mailbox(session: Session, database: Database) -> None:
+    states = _values(session, OutboxItem.state)
+    assert states == {"sent"}
+    sent = session.scalar(select(func.count()).select_from(OutboxItem))
+    assert len(list((database.var_dir / "mailbox" / "new").iterdir())) == sent
 
 
 def _a_second_run_on_its_own_database_changes_nothing(database: Database) -> None:

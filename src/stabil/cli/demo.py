@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,6 +16,7 @@ from stabil.cli.common import err, fail, out
 from stabil.db.engine import unit_of_work
 from stabil.db.types import now_utc
 from stabil.demo import service as demo_service
+from stabil.demo.mail import deliver_history, due_mail
 from stabil.demo.people import DEMO_PASSWORD
 from stabil.demo.service import Summary, credentials
 from stabil.demo.writer import PlanRefused
@@ -49,9 +51,9 @@ def demo(
     some late, reopenings, cancelled reports, major incidents with their messages and
     post-review reports, problems, known errors and service requests, written through the
     same service functions the API calls, with the worker's jobs run as they came due.
-    Some incidents are still open, one past its deadline. The history's notifications wait
-    in the outbox for the worker, which delivers them to the local mailbox: the demo refuses
-    to run while STABIL_SMTP_HOST is set.
+    Some incidents are still open, one past its deadline. The history's mail is delivered
+    to the local mailbox, never over SMTP, and the demo refuses to run while
+    STABIL_SMTP_HOST is set: the mail is addressed to the declaration's contacts.
 
     The demo users are one per role and a few more, all with the same password, printed at
     the end. `make demo` runs this for Borger.dk on var/demo.db, then serves the app.
@@ -94,11 +96,15 @@ def _end(text: str | None) -> dt.datetime:
     return end.astimezone(dt.UTC)
 
 
+def _bar() -> Progress:
+    columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
+    return Progress(*columns, TimeElapsedColumn(), console=err, transient=True)
+
+
 def _fill(
     service: str, months: int, seed: int, end: dt.datetime, hashed: NewPassword
 ) -> Summary | None:
-    columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, TimeElapsedColumn(), console=err, transient=True) as bar:
+    with _bar() as bar:
         task = bar.add_task("Writing the history", total=None)
         progress = demo_service.Progress(
             start=lambda total: bar.update(task, total=total),
@@ -119,6 +125,12 @@ def _fill(
             fail(str(error))
 
 
+def _deliver() -> tuple[int, Path]:
+    with _bar() as bar:
+        task = bar.add_task("Delivering its mail", total=due_mail())
+        return deliver_history(get_settings(), lambda tried: bar.advance(task, tried))
+
+
 def _tell(summary: Summary) -> None:
     priorities = ", ".join(f"P{level} {count}" for level, count in summary.priorities.items())
     out.print(
@@ -129,10 +141,8 @@ def _tell(summary: Summary) -> None:
     for name, count in summary.counts.items():
         out.print(f"  {name}: {count}", markup=False)
     out.print(f"  incidents by priority: {priorities}", markup=False)
-    out.print(
-        "The worker of `stabil serve` delivers the notifications to the local mailbox.",
-        markup=False,
-    )
+    delivered, mailbox = _deliver()
+    out.print(f"  e-mails delivered to the local mailbox {mailbox}: {delivered}", markup=False)
 
 
 def _sign_in(password: str) -> None:
