@@ -67,9 +67,9 @@ def tell_major(ctx: Context, story: Story, late: Late) -> None:
     """The messages about a major incident while it lasts, and its review once resolved."""
     kind = next((item for item in _major_types(story) if ctx.declares(item)), None)
     if kind is not None:
-        ref = _first_message(ctx, story, kind, late)
+        ref, track = _first_message(ctx, story, kind, late)
         if story.resolved_recorded is not None:
-            _restored(ctx, story, ref, late)
+            _restored(ctx, story, ref, track, late)
     _review(ctx, story, late)
 
 
@@ -78,7 +78,7 @@ def _major_types(story: Story) -> tuple[MessageType, ...]:
     return ((own,) if own in MAJOR_TYPES else ()) + MAJOR_TYPES
 
 
-def _first_message(ctx: Context, story: Story, kind: MessageType, late: Late) -> str:
+def _first_message(ctx: Context, story: Story, kind: MessageType, late: Late) -> tuple[str, Track]:
     """Posted within the orientation deadline (R14.2), then updated about hourly (R14.4)."""
     timing = ctx.timing
     majors = ctx.declaration.major_incidents
@@ -127,7 +127,7 @@ def _first_message(ctx: Context, story: Story, kind: MessageType, late: Late) ->
         ),
     )
     _updates(ctx, story, ref, track)
-    return ref
+    return ref, track
 
 
 def _updates(ctx: Context, story: Story, ref: str, track: Track) -> None:
@@ -157,14 +157,14 @@ def _updates(ctx: Context, story: Story, ref: str, track: Track) -> None:
         ctx.script.add(track.at(at), update)
 
 
-def _restored(ctx: Context, story: Story, ref: str, late: Late) -> None:
-    """The message is resolved, and service restored is told within the hour (R9.6)."""
+def _restored(ctx: Context, story: Story, ref: str, track: Track, late: Late) -> None:
+    """The message is resolved, and service restored is told within the hour (R9.6); both
+    after the message itself, even when the fault was fixed before it was posted."""
     assert story.resolved_recorded is not None
     timing = ctx.timing
     resolved = story.resolved_recorded
     part, _part_en = story.theme.part
     fixed = ctx.local_time(story.resolved_at or resolved)
-    track = Track(resolved)
     ctx.script.add(
         track.at(resolved + timing.minutes(3, 15)),
         ResolveMessage(

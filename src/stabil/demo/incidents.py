@@ -9,7 +9,7 @@ steps are minutes of wall-clock time.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from stabil.demo.actions import Cancel, Close, HandOver, Reopen, Report, Reprioritise, Resolve
 from stabil.demo.people import AGENCY, AUTHORITIES, OPERATORS, SUPPLIERS, organisation_name
@@ -61,7 +61,6 @@ class Story:
     resolved_recorded: dt.datetime | None = None
     fix: str | None = None
     cancelled: bool = False
-    late: set[str] = field(default_factory=set)  # the timers it missed
 
 
 def shares(levels: list[int]) -> list[float]:
@@ -101,7 +100,7 @@ def report(
     """Register the incident: the reporter, the facts and the priority they suggest."""
     rng, rank = ctx.rng, rank_of(ctx, arrival.level)
     theme = theme or rng.choice([item for item in THEMES if rank in item.ranks])
-    actor, channel, caller = _reporter(ctx, rank, reporter)
+    actor, channel, caller = _reporter(ctx, reporter)
     impact = _impact(ctx, rank, theme, channel)
     suggested = suggest_priority(ctx.declaration, impact).priority
     override = suggested != arrival.level
@@ -134,7 +133,7 @@ def _authority_handles() -> tuple[str, ...]:
     return tuple(org.key for org in AUTHORITIES)
 
 
-def _reporter(ctx: Context, rank: int, reporter: str | None) -> tuple[str, Channel, str | None]:
+def _reporter(ctx: Context, reporter: str | None) -> tuple[str, Channel, str | None]:
     rng = ctx.rng
     if reporter in _authority_handles() or (reporter is None and rng.random() < BY_AUTHORITY):
         who = reporter or rng.choices(_authority_handles(), AUTHORITY_WEIGHTS)[0]
@@ -171,7 +170,7 @@ def _registration_delay(ctx: Context, channel: Channel, rank: int) -> dt.timedel
     return timing.minutes(2, 25)
 
 
-def work(ctx: Context, story: Story, track: Track, *, reopen: bool | None = None) -> None:
+def work(ctx: Context, story: Story, track: Track) -> None:
     """What follows the report: cancelled, or handed over, resolved and closed in time or not."""
     rng, major = ctx.rng, ctx.is_major(story.level)
     if not major and rng.random() < CANCELLED:
@@ -181,8 +180,7 @@ def work(ctx: Context, story: Story, track: Track, *, reopen: bool | None = None
         _reprioritise(ctx, story, track)
     _hand_over(ctx, story, track, major)
     _resolve(ctx, story, track, major)
-    reopens = (not major and rng.random() < REOPENED) if reopen is None else reopen
-    if reopens:
+    if not major and rng.random() < REOPENED:
         _reopen(ctx, story, track)
     ctx.script.add(
         track.at(ctx.timing.working(track.last, 4, 24)), Close(story.ref, _operator(ctx))
@@ -227,10 +225,10 @@ def _target(ctx: Context, level: int, timer: str) -> tuple[str, float]:
     )
 
 
-def _share(ctx: Context, late: float, story: Story, timer: str) -> float:
-    """How much of the target a step takes: mostly well within it, now and then beyond."""
+def _share(ctx: Context, late: float) -> float:
+    """How much of the target a step takes: mostly well within it, now and then (with chance
+    `late`) beyond."""
     if ctx.rng.random() < late:
-        story.late.add(timer)
         return ctx.rng.uniform(1.05, 1.8)
     return ctx.rng.triangular(0.05, 0.95, 0.35)
 
@@ -246,12 +244,10 @@ def _hand_over(ctx: Context, story: Story, track: Track, major: bool) -> None:
     timing, rng = ctx.timing, ctx.rng
     if major:
         late = rng.random() < LATE_REACTION
-        if late:
-            story.late.add("reaction")
         effective = story.detected + (timing.minutes(17, 40) if late else timing.minutes(3, 13))
     else:
         calendar, target = _target(ctx, story.level, "reaction")
-        share = _share(ctx, LATE_REACTION, story, "reaction")
+        share = _share(ctx, LATE_REACTION)
         effective = timing.service(calendar, story.detected, share * target)
     effective = max(effective, story.registered + timing.minutes(1, 10))
     party = story.theme.party if rng.random() < 0.85 else rng.choice(SUPPLIERS).key
@@ -284,14 +280,14 @@ def _resolve(ctx: Context, story: Story, track: Track, major: bool) -> None:
     timing, rng = ctx.timing, ctx.rng
     calendar, target = _target(ctx, story.level, "resolution")
     if major:
+        # Worked around the clock: wall-clock minutes, at night too.
         late = rng.random() < LATE_RESOLUTION * 2
-        if late:
-            story.late.add("resolution")
         effective = story.detected + (timing.minutes(250, 420) if late else timing.minutes(45, 220))
+        effective = max(effective, track.last + timing.minutes(10, 120))
     else:
-        share = _share(ctx, LATE_RESOLUTION, story, "resolution")
+        share = _share(ctx, LATE_RESOLUTION)
         effective = timing.service(calendar, story.detected, share * target)
-    effective = max(effective, timing.service(calendar, track.last, rng.uniform(600, 7200)))
+        effective = max(effective, timing.service(calendar, track.last, rng.uniform(600, 7200)))
     recorded = track.at(_recorded(ctx, effective, 0.1 if major else 0.4))
     effective = min(effective, recorded)
     story.fix = rng.choice(story.theme.fixes)

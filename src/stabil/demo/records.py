@@ -40,16 +40,17 @@ def _operator(ctx: Context) -> str:
 
 
 def plan_problems(ctx: Context, stories: list[Story]) -> None:
-    """A problem for each recurring fault that has one: opened once it recurs, linking its
-    incidents, a known error once the work-around is written (always the first problem, so
-    a short history has one too), and in time resolved."""
+    """A problem for each recurring fault that has one: opened after it has come back a few
+    times, linking its incidents, a known error once the work-around is written (always the
+    first problem, so that a short history has one too), and in time resolved."""
     for theme in THEMES:
         text = theme.problem
         mine = [item for item in stories if item.theme is theme and not item.cancelled]
         if text is None or len(mine) < 2:
             continue
         timing = ctx.timing
-        opened = timing.working(mine[1].registered, 4, 40)
+        recurred = mine[ctx.rng.randint(1, min(len(mine), 6) - 1)]
+        opened = timing.working(recurred.registered, 4, 40)
         first = tuple(item.ref for item in mine if item.registered < opened)[:4]
         ref = ctx.new_ref("P")
         steps: list[tuple[dt.datetime, Op]] = []
