@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 SOURCES := src tests bench
 
-.PHONY: run test lint fmt bench lock docs clean
+.PHONY: run demo test lint fmt bench lock docs clean
 
 run: $(VENV)/.run-deps
 	$(BIN)/stabil db upgrade
@@ -13,6 +13,19 @@ run: $(VENV)/.run-deps
 	$(BIN)/stabil user init-admin
 	@$(BIN)/stabil assets fetch || echo "note: the pages will use plain styling until 'stabil assets fetch' succeeds"
 	$(BIN)/stabil serve
+
+# Like `run`, on a database of its own filled with a year of history to look at; the mail
+# stays in var/demo/mailbox whatever STABIL_SMTP_HOST says elsewhere.
+DEMO_SERVICE ?= borger-dk
+DEMO_MONTHS ?= 12
+DEMO_ENV := STABIL_DATABASE_URL=sqlite:///var/demo.db STABIL_VAR_DIR=var/demo STABIL_SMTP_HOST=
+
+demo: $(VENV)/.run-deps
+	$(DEMO_ENV) $(BIN)/stabil db upgrade
+	$(DEMO_ENV) $(BIN)/stabil service load declarations/*.yaml
+	$(DEMO_ENV) $(BIN)/stabil demo --service $(DEMO_SERVICE) --months $(DEMO_MONTHS)
+	@$(DEMO_ENV) $(BIN)/stabil assets fetch || echo "note: the pages will use plain styling until 'stabil assets fetch' succeeds"
+	$(DEMO_ENV) $(BIN)/stabil serve
 
 test: lint
 	$(BIN)/pytest -n auto

@@ -11,6 +11,7 @@ from stabil.cli import (
     clock,
     database,
     declaration,
+    demo,
     majors,
     serve,
     service,
@@ -39,6 +40,7 @@ app.add_typer(status.subscriber_app, name="subscriber")
 app.add_typer(status.webhook_app, name="webhook")
 app.command(name="serve")(serve.serve)
 app.command(name="worker")(worker.worker)
+app.command(name="demo")(demo.demo)
 
 
 def _version(value: bool) -> None:

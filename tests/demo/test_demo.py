@@ -1,0 +1,251 @@
+"""`stabil demo` on real databases: it completes, leaves every kind of record, mostly in
+time and some late, a queue with content, users who can sign in, and the same history for
+the same seed; a database that is not its own it leaves as it was.
+
+Each history is written once and then checked in every way by one test: a demo run costs
+seconds, and with xdist a fixture shared by several tests would be written once per worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from stabil.catalog.service import declaration_of, version_named
+from stabil.clock import clock_for
+from stabil.demo.people import AUTHORITIES, DEMO_PASSWORD, SUPPLIERS
+from stabil.demo.service import credentials
+from stabil.desk.models import Escalation, Incident, IncidentEvent, IncidentTimer, MajorReview
+from stabil.outbox.models import OutboxItem
+from stabil.problems.models import Problem
+from stabil.requests.models import ServiceRequest
+from stabil.status.models import Message
+from tests.accounts.signin import signs_in
+from tests.demo.conftest import DEMO, DEMO_AT_NOW, KINDS, NOW, Database, fresh_database, row_counts
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_two_months_of_history(kind: str, tmp_path: Path, worker_id: str, testrun_uid: str) -> None:
+    name = f"stabil_demo_{testrun_uid[:8]}_{worker_id}"
+    with fresh_database(kind, name, tmp_path) as database:
+        result = database.stabil(*DEMO_AT_NOW)
+        assert result.exit_code == 0, result.output
+        _prints_how_to_sign_in(result.output)
+        with database.session() as session:
+            _every_printed_user_signs_in(session)
+            _every_kind_of_record_is_there(session)
+            _post_reviews_are_sent_on_time_and_one_late(session)
+            _most_timers_are_met_and_some_are_not(session)
+            _the_queue_has_open_incidents_near_and_past_their_deadlines(session)
+            _its_mail_is_in_the_local_mailbox(session, database)
+        _a_second_run_on_its_own_database_changes_nothing(database)
+
+
+def _prints_how_to_sign_in(output: str) -> None:
+    assert "incidents by priority: P1 " in output
+    for _role, email in credentials():
+        assert email in output
+    assert DEMO_PASSWORD in output
+
+
+def _every_printed_user_signs_in(session: Session) -> None:
+    for role, email in credentials():
+        user = signs_in(session, email, DEMO_PASSWORD)
+        assert user is not None, email
+        assert user.role is role
+    assert signs_in(session, credentials()[0][1], "not-the-password") is None
+    session.commit()
+
+
+def _values(session: Session, column: Any) -> set[Any]:
+    return set(session.scalars(select(column).distinct()))
+
+
+def _every_kind_of_record_is_there(session: Session) -> None:
+    states = _values(session, Incident.state)
+    assert states == {"registered", "handed_over", "resolved", "closed", "cancelled"}
+    assert {"phone", "mail", "web", "monitor"} <= _values(session, Incident.channel)
+    kinds = _values(session, IncidentEvent.kind)
+    assert {
+        "opened",
+        "transition",
+        "priority_changed",
+        "escalated",
+        "status_message",
+        "orientation_reminder",
+        "downtime_step",
+        "review_saved",
+        "review_submitted",
+        "review_overdue",
+    } <= kinds
+    actions = {event.after.get("action") for event in _transitions(session)}
+    assert {"handed_over", "resolved", "reopened", "closed", "cancelled"} <= actions
+    assert _values(session, Escalation.stage) == {"warning", "breach"}
+    types = _values(session, Message.type)
+    assert {"partially_unavailable", "restored", "release"} <= types
+    assert _values(session, Message.state) == {"open", "resolved", "closed"}
+    assert "known_error" in _values(session, Problem.state)
+    linked = session.scalars(select(Problem)).all()
+    assert sum(len(problem.links) for problem in linked) >= len(linked) * 2
+    assert {"submitted", "in_progress", "closed"} <= _values(session, ServiceRequest.state)
+    organisations = _values(session, Incident.reporter_organisation_id)
+    assert len(organisations) >= 1 + len(AUTHORITIES) // 2  # the agency and authorities
+    parties = {
+        incident.party.key
+        for incident in session.scalars(select(Incident))
+        if incident.party is not None
+    }
+    assert len(parties & {org.key for org in SUPPLIERS}) >= 2
+
+
+def _transitions(session: Session) -> list[IncidentEvent]:
+    return list(session.scalars(select(IncidentEvent).where(IncidentEvent.kind == "transition")))
+
+
+def _post_reviews_are_sent_on_time_and_one_late(session: Session) -> None:
+    sent = [r for r in session.scalars(select(MajorReview)) if r.submitted_at is not None]
+    late = [review for review in sent if review.submitted_at > review.due_at]
+    assert len(late) == 1
+    assert len(sent) > len(late)
+
+
+def _most_timers_are_met_and_some_are_not(session: Session) -> None:
+    for kind in ("reaction", "resolution"):
+        finished = list(
+            session.scalars(
+                select(IncidentTimer.met).where(
+                    IncidentTimer.kind == kind, IncidentTimer.met.is_not(None)
+                )
+            )
+        )
+        assert 0.8 <= sum(finished) / len(finished) < 1.0, kind
+
+
+def _the_queue_has_open_incidents_near_and_past_their_deadlines(session: Session) -> None:
+    clock = clock_for(declaration_of(version_named(session, "borger-dk", NOW.date())))
+    running = list(session.scalars(select(IncidentTimer).where(IncidentTimer.running)))
+    assert len({timer.incident_id for timer in running}) >= 5
+    assert any(timer.due_at < NOW for timer in running)
+    left = [
+        clock.elapsed(timer.calendar, NOW, timer.due_at) / timer.target_seconds
+        for timer in running
+        if timer.due_at > NOW
+    ]
+    assert any(share < 0.2 for share in left)
+    majors = session.scalars(select(Incident).where(Incident.priority == 1)).all()
+    assert any(incident.state == "handed_over" for incident in majors)
+
+
+def _its_mail_is_in_the_local_mailbox(session: Session, database: Database) -> None:
+    states = _values(session, OutboxItem.state)
+    assert states == {"sent"}
+    sent = session.scalar(select(func.count()).select_from(OutboxItem))
+    assert len(list((database.var_dir / "mailbox" / "new").iterdir())) == sent
+
+
+def _a_second_run_on_its_own_database_changes_nothing(database: Database) -> None:
+    before = row_counts(database)
+    again = database.stabil(*DEMO)
+    assert again.exit_code == 0, again.output
+    assert "already" in again.output
+    assert DEMO_PASSWORD in again.output
+    assert row_counts(database) == before
+
+
+def _fingerprint(session: Session) -> list[tuple[Any, ...]]:
+    """The history as people read it, without the ids and instants the database makes."""
+    incidents = session.execute(
+        select(
+            Incident.key,
+            Incident.title,
+            Incident.priority,
+            Incident.state,
+            Incident.detected_at,
+            Incident.registered_at,
+        ).order_by(Incident.key)
+    )
+    events = session.execute(
+        select(
+            Incident.key,
+            IncidentEvent.seq,
+            IncidentEvent.kind,
+            IncidentEvent.effective_at,
+            IncidentEvent.recorded_at,
+        )
+        .join(Incident, Incident.id == IncidentEvent.incident_id)
+        .order_by(Incident.key, IncidentEvent.seq)
+    )
+    messages = session.execute(
+        select(Message.title, Message.state, Message.posted_at).order_by(Message.id)
+    )
+    problems = session.execute(select(Problem.key, Problem.state).order_by(Problem.key))
+    requests = session.execute(
+        select(ServiceRequest.key, ServiceRequest.state).order_by(ServiceRequest.key)
+    )
+    return [
+        tuple(row) for rows in (incidents, events, messages, problems, requests) for row in rows
+    ]
+
+
+ONE_MONTH = (
+    "demo",
+    "--service",
+    "borger-dk",
+    "--months",
+    "1",
+    "--seed",
+    "3",
+    "--now",
+    NOW.isoformat(),
+)
+
+
+def test_the_same_seed_gives_the_same_history(tmp_path: Path) -> None:
+    histories = []
+    for name in ("first", "second"):
+        with fresh_database("sqlite", name, tmp_path) as database:
+            written = database.stabil(*ONE_MONTH)
+            assert written.exit_code == 0, written.output
+            with database.session() as session:
+                histories.append(_fingerprint(session))
+    assert histories[0] == histories[1]
+    assert len(histories[0]) > 300
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_database_with_other_data_is_refused_and_left_as_it_was(
+    kind: str, tmp_path: Path, worker_id: str, testrun_uid: str
+) -> None:
+    name = f"stabil_foreign_{testrun_uid[:8]}_{worker_id}"
+    with fresh_database(kind, name, tmp_path) as database:
+        added = database.stabil(
+            "organisation", "add", "--key", "aarhus", "--name", "Aarhus", "--kind", "authority"
+        )
+        assert added.exit_code == 0, added.output
+        before = row_counts(database)
+        refused = database.stabil(*DEMO_AT_NOW)
+        assert refused.exit_code == 2
+        assert "organisations that the demo did not make" in refused.output
+        assert row_counts(database) == before
+
+
+def test_it_refuses_to_run_with_an_smtp_server_configured(tmp_path: Path) -> None:
+    with fresh_database("sqlite", "smtp", tmp_path) as database:
+        before = row_counts(database)
+        refused = database.stabil(*DEMO_AT_NOW, env={"STABIL_SMTP_HOST": "smtp.example"})
+        assert refused.exit_code == 2
+        assert "STABIL_SMTP_HOST" in refused.output
+        assert row_counts(database) == before
+
+
+def test_an_end_in_the_future_is_refused(tmp_path: Path) -> None:
+    with fresh_database("sqlite", "future", tmp_path) as database:
+        later = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).isoformat()
+        refused = database.stabil(*DEMO, "--now", later)
+        assert refused.exit_code == 2
+        assert "future" in refused.output
