@@ -97,7 +97,7 @@ def queue(
         "services": [(s.key, _service_name(s, request)) for s in services],
         "priority_options": [(level, f"P{level}") for level in _priorities(session, services)],
         "parties": [(o.key, o.name) for o in parties],
-        "state_options": [(s.value, gettext_for(request).gettext(s.value)) for s in OPEN],
+        "state_options": [(s.value, _named(request, s.value)) for s in OPEN],
     }
     return page(request, "desk/queue.html", who, context)
 
@@ -116,3 +116,7 @@ def _priorities(session: SessionDep, services: list[Service]) -> list[int]:
         if stored is not None:
             levels |= {p.level for p in declaration_of(stored).priorities}
     return sorted(levels)
+
+
+def _named(request: Request, name: str) -> str:
+    return gettext_for(request).gettext(name).replace("_", " ")

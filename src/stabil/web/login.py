@@ -13,7 +13,7 @@ import math
 import os
 import secrets
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import anyio
 from fastapi import APIRouter, FastAPI, Form, Request
@@ -193,6 +193,12 @@ def _form(
 
 async def _login_required(request: Request, error: Exception) -> Response:
     assert isinstance(error, LoginRequired)
+    if request.headers.get("HX-Request") == "true":
+        # A part of a page asked (a poll, say) after the sign-in ended: the whole page goes
+        # to the form, to come back to the page, not to the part.
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        back = safe_next(current.path + (f"?{current.query}" if current.query else ""))
+        return Response(status_code=204, headers={"HX-Redirect": f"/login?next={quote(back)}"})
     return RedirectResponse(f"/login?next={quote(error.next_url)}", status_code=303)
 
 

@@ -106,7 +106,15 @@ def duration(context: Context, seconds: float | int | None) -> str:
     return sign + " ".join(parts)
 
 
+@pass_context
+def named(context: Context, value: str) -> str:
+    """A state's, step's or kind's name as a reader reads it: the catalogue's word, else the
+    name with spaces (`handed_over` reads "handed over" in English)."""
+    return str(context["_"](value)).replace("_", " ")
+
+
 templates.env.filters.update(
+    named=named,
     local=local_datetime,
     local_time=local_time,
     iso_local=iso_local,
