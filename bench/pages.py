@@ -1,0 +1,133 @@
+"""Benchmark of the desk's pages with 100,000 incidents in the database (`make bench`).
+
+Fills a fresh database (SQLite, and PostgreSQL when one answers) with the worker benchmark's
+100,000 open Borger.dk incidents and their timers, signs in through the login form of a real
+`stabil serve`, and times each page over HTTP on loopback, one request at a time: the time from
+request to the last byte, which on loopback is the server's time. Beside each page, the API's
+JSON list of the same 50 incidents, the answer a script would otherwise fetch. It times; it
+does not fail on time (the goal: every page under 100 ms).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from _databases import postgres_database
+from _serve import Server, kill_all_servers, server_env
+from stabil.accounts.service import add_user, create_token, find_user, new_password
+from stabil.db.engine import make_engine
+from stabil.db.migrate import upgrade
+from worker import fill
+
+REPEATS = 30
+PASSWORD = "bench-operator-password"
+PAGES = {
+    "queue": "/desk",
+    "queue, breached only": "/desk?breached=yes",
+    "queue, text search": "/desk?text=log-in",
+    "queue, page 1,000": "/desk?page=1000",
+    "incident": "/desk/incidents/BDK-2026-050000",
+    "API list (JSON)": "/api/v1/incidents?limit=50",
+}
+
+
+def prepare(url: str) -> None:
+    engine = make_engine(url)
+    upgrade(engine)
+    fill(engine)
+    with Session(engine) as session:
+        session.execute(
+            text(
+                "UPDATE incidents SET next_due_at = (SELECT min(t.due_at) FROM incident_timers t "
+                "WHERE t.incident_id = incidents.id AND t.running)"
+            )
+        )
+        add_user(session, "bench@example.org", "operator", "digst", password=new_password(PASSWORD))
+        session.commit()
+        if engine.dialect.name == "postgresql":
+            session.execute(text("ANALYZE"))
+            session.commit()
+    engine.dispose()
+
+
+def signed_in(client: httpx.Client) -> None:
+    """Through the form; a busy machine may answer 503 (Retry-After) to the first tries."""
+    for _ in range(10):
+        form = client.get("/login").text
+        csrf = re.search(r'name="csrf" value="([^"]*)"', form)
+        assert csrf is not None
+        data = {"email": "bench@example.org", "password": PASSWORD, "csrf": csrf[1]}
+        answer = client.post("/login", data=data)
+        if answer.status_code == 200:
+            return
+        time.sleep(int(answer.headers.get("Retry-After", "2")))
+    raise RuntimeError(f"could not sign in: {answer.status_code}")
+
+
+def measure(server_url: str, token: str) -> dict[str, tuple[float, float]]:
+    """Median and worst milliseconds per page, after a few answers that warm the caches."""
+    timings: dict[str, tuple[float, float]] = {}
+    with httpx.Client(base_url=server_url, timeout=30, follow_redirects=True) as client:
+        signed_in(client)
+        for name, path in PAGES.items():
+            api = path.startswith("/api/")
+            headers = {"Authorization": f"Bearer {token}"} if api else {}
+            spent = []
+            for _ in range(REPEATS + 3):
+                began = time.perf_counter()
+                answer = client.get(path, headers=headers)
+                spent.append((time.perf_counter() - began) * 1000)
+                if answer.status_code != 200:
+                    print(f"  {name}: {answer.status_code}")
+                    break
+            spent = spent[3:] or spent
+            timings[name] = (statistics.median(spent), max(spent))
+    return timings
+
+
+def run(label: str, url: str, workdir: Path) -> None:
+    began = time.perf_counter()
+    prepare(url)
+    print(f"{label}: filled in {time.perf_counter() - began:.0f} s")
+    token = api_token(url)
+    server = Server(server_env(url, workdir), workdir / f"{label}.log")
+    try:
+        server.start()
+        for name, (median, worst) in measure(server.url, token).items():
+            print(f"  {name:24} p50 {median:6.1f} ms   max {worst:6.1f} ms")
+    finally:
+        kill_all_servers()
+
+
+def api_token(url: str) -> str:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        user = find_user(session, "bench@example.org")
+        assert user is not None
+        _, plaintext = create_token(session, user, "bench")
+        session.commit()
+    engine.dispose()
+    return plaintext
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        workdir = Path(folder)
+        run("sqlite", f"sqlite:///{workdir / 'pages.db'}", workdir)
+        with postgres_database("pages") as url:
+            if url is not None:
+                run("postgresql", url, workdir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
