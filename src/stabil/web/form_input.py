@@ -26,10 +26,12 @@ def refusal_of(error: ValidationError) -> Invalid:
     first = error.errors()[0]
     field = str(first["loc"][0]) if first["loc"] else "form"
     context: dict[str, Any] = first.get("ctx") or {}
+    given = first.get("input")
+    empty = isinstance(given, str) and not given.strip()
     match first["type"]:
         case "missing":
             return Invalid(field, "Fill this in.")
-        case "string_too_short" if context.get("min_length", 1) <= 1:
+        case "string_too_short" if empty or context.get("min_length", 1) <= 1:
             return Invalid(field, "Fill this in.")
         case "string_too_short":
             return Invalid(field, "Use at least {shortest} characters.", shortest=_n(context))
