@@ -124,6 +124,7 @@ def test_a_new_user_gets_a_password_shown_once(
             "men supplier-a er af typen leverandør.",
         ),
         ({"name": "x" * 201}, "name", "Skriv 1 til 200 tegn; her er 201."),
+        ({"name": "Ny\x00Bruger"}, "name", "Teksten indeholder et NUL-tegn; fjern det."),
         ({"role": "boss"}, "role", "Rollen 'boss' findes ikke; vælg en af rollerne på listen."),
     ],
 )
@@ -437,7 +438,8 @@ def test_the_user_list_pages(client: TestClient, cast: Cast, session: Session) -
     second = client.get("/admin/users", params={"page": "2"}).text
     assert 'href="/admin/users?page=1"' in second
     assert second.count('<tr id="user-') == 7
-    assert client.get("/admin/users", params={"page": "x"}).status_code == 200  # the first page
+    for wrong in ("x", "²", "-1", "9" * 30):  # the first page, or the last one asked for
+        assert client.get("/admin/users", params={"page": wrong}).status_code == 200
     tokens = client.get("/admin/tokens").text
     assert tokens.count('<tr id="token-') == 50
     assert "Side 1 af 2" in said(tokens)

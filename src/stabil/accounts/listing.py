@@ -18,14 +18,19 @@ from stabil.accounts.models import ApiToken, Organisation, User
 class AccountCounts:
     users: int  # active ones
     organisations: int
-    tokens: int  # unrevoked ones
+    tokens: int  # that work: unrevoked, of active users
 
 
 def account_counts(session: Session) -> AccountCounts:
     """The three counts in one statement."""
     users = select(func.count()).select_from(User).where(User.active.is_(True))
     organisations = select(func.count()).select_from(Organisation)
-    tokens = select(func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None))
+    tokens = (
+        select(func.count())
+        .select_from(ApiToken)
+        .join(ApiToken.user)
+        .where(ApiToken.revoked_at.is_(None), User.active.is_(True))
+    )
     row = session.execute(
         select(users.scalar_subquery(), organisations.scalar_subquery(), tokens.scalar_subquery())
     ).one()

@@ -21,7 +21,8 @@ class Paging:
 
     @classmethod
     def of(cls, raw: str | None, size: int = PAGE_SIZE) -> Paging:
-        number = int(raw) if raw is not None and raw.isdigit() and len(raw) < 7 else 1
+        digits = raw is not None and raw.isascii() and raw.isdigit() and len(raw) < 7
+        number = int(raw) if digits and raw is not None else 1
         return cls(number=min(max(number, 1), LAST_PAGE), size=size)
 
     @property
