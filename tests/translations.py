@@ -24,6 +24,7 @@ PAGE_KEYWORDS = {**TEMPLATE_KEYWORDS, "MenuItem": (2,), "N_": None}
 MARKED = {"N_": None}
 # The refusal classes and the position of their message template.
 REFUSALS = {
+    "AccountInvalid": 1,  # not a Refusal, but shaped like Invalid (stabil.accounts.validation)
     "Refusal": 0,
     "NotFound": 0,
     "Forbidden": 0,

@@ -25,6 +25,7 @@ from stabil.db.types import now_utc
 
 DEFAULT_ADMIN_EMAIL = "admin@localhost"
 TOKEN_MAX_LENGTH = 100  # far above a real token; longer input is refused before hashing
+TOKEN_NAME_MAX = 100  # the column's length
 # Recording every use would make every request a write; a minute is precise enough to tell
 # a token in use from a forgotten one.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
@@ -59,7 +60,7 @@ class AdminCredentials:
 def add_organisation(session: Session, key: str, name: str, kind: str) -> Organisation:
     check_key(key)
     if find_organisation(session, key) is not None:
-        raise AccountInvalid(f"an organisation with key {key!r} exists already")
+        raise AccountInvalid("key", "an organisation with key {key!r} exists already", key=key)
     organisation = Organisation(
         key=key, name=check_name(name, "an organisation's name"), kind=parse_kind(kind)
     )
@@ -93,7 +94,7 @@ def add_user(
     address = normalise_email(email)
     parsed_role = parse_role(role)
     if find_user(session, address) is not None:
-        raise AccountInvalid(f"a user with email {address} exists already")
+        raise AccountInvalid("email", "a user with email {email} exists already", email=address)
     password = password or new_password()
     user = User(
         email=address,
@@ -110,16 +111,25 @@ def add_user(
 def _organisation_for(session: Session, role: Role, key: str | None) -> Organisation | None:
     if key is None:
         if role.needs_organisation:
-            raise AccountInvalid(f"a user with role {role} needs an organisation")
+            raise AccountInvalid(
+                "organisation", "a user with role {role} needs an organisation", role=role.value
+            )
         return None
     organisation = find_organisation(session, key)
     if organisation is None:
         known = ", ".join(o.key for o in list_organisations(session)) or "none yet"
-        raise AccountInvalid(f"no organisation has key {key!r} (known: {known})")
+        raise AccountInvalid(
+            "organisation", "no organisation has key {key!r} (known: {known})", key=key, known=known
+        )
     if role.organisation_kind not in (None, organisation.kind):
         raise AccountInvalid(
-            f"a user with role {role} acts for an organisation of kind "
-            f"{role.organisation_kind}, but {key} is of kind {organisation.kind}"
+            "organisation",
+            "a user with role {role} acts for an organisation of kind {wanted}, but {key} is "
+            "of kind {kind}",
+            role=role.value,
+            wanted=str(role.organisation_kind),
+            key=key,
+            kind=organisation.kind.value,
         )
     return organisation
 
@@ -150,7 +160,9 @@ def create_token(session: Session, user: User, name: str) -> tuple[ApiToken, str
     """A new token for `user`: the row, and the token itself, which only this call sees."""
     plaintext = new_token()
     token = ApiToken(
-        user=user, name=check_name(name, "a token's name"), digest=token_digest(plaintext)
+        user=user,
+        name=check_name(name, "a token's name", longest=TOKEN_NAME_MAX),
+        digest=token_digest(plaintext),
     )
     session.add(token)
     session.flush()
@@ -247,3 +259,15 @@ def ensure_admin(
     assert generated is not None, "the first admin's password is generated"
     _token, plaintext = create_token(session, user, "init-admin")
     return AdminCredentials(email=user.email, password=generated, token=plaintext)
+
+
+def token_for(session: Session, email: str, name: str) -> tuple[ApiToken, str]:
+    """A new token (see `create_token`) for the active user with address `email`."""
+    user = find_user(session, email)
+    if user is None:
+        raise AccountInvalid("email", "no user has email {email!r}", email=email.strip())
+    if not user.active:
+        raise AccountInvalid(
+            "email", "{email} is inactive; its tokens would not work", email=user.email
+        )
+    return create_token(session, user, name)

@@ -27,6 +27,28 @@ class OutboxFilter:
         return [column == value for column, value in wanted.items() if value is not None]
 
 
+WAITING = (DeliveryState.pending, DeliveryState.parked)
+
+
+def state_counts(
+    session: Session, states: tuple[DeliveryState, ...] = WAITING
+) -> dict[DeliveryState, int]:
+    """How many notifications are in each of `states`, in one statement.
+
+    By default those still to be delivered: few, and counted along the state's index, where
+    the sent ones grow without end.
+    """
+    rows = session.execute(
+        select(OutboxItem.state, func.count())
+        .where(OutboxItem.state.in_([state.value for state in states]))
+        .group_by(OutboxItem.state)
+    ).all()
+    counts = dict.fromkeys(states, 0)
+    for state, count in rows:
+        counts[DeliveryState(state)] = count
+    return counts
+
+
 def list_outbox(
     session: Session, wanted: OutboxFilter, *, limit: int, offset: int
 ) -> tuple[list[OutboxItem], int]:

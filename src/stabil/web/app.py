@@ -11,6 +11,7 @@ from starlette.middleware import Middleware
 from starlette.types import ASGIApp
 
 from stabil import __version__
+from stabil.accounts import admin_pages
 from stabil.accounts import api as accounts_api
 from stabil.accounts import pages as accounts_pages
 from stabil.catalog import api as catalog_api
@@ -20,12 +21,14 @@ from stabil.desk import major_api, queue_pages, report_pages
 from stabil.metrics import api as metrics_api
 from stabil.metrics.http import HttpMetrics, RequestMetrics, RouteTemplates
 from stabil.outbox import api as outbox_api
+from stabil.outbox import delivery_pages
 from stabil.outbox import pages as outbox_pages
 from stabil.problems import api as problems_api
 from stabil.requests import api as requests_api
 from stabil.settings import get_settings
 from stabil.status import api as status_api
 from stabil.status import pages as status_pages
+from stabil.subscriptions import pages as subscriptions_pages
 from stabil.web.admission import sized_threads
 from stabil.web.api_docs import ASSETS_PATH, install_api_docs
 from stabil.web.errors import install_error_handlers
@@ -81,7 +84,10 @@ def create_app() -> FastAPI:
     app.include_router(accounts_pages.router)
     app.include_router(queue_pages.router)
     app.include_router(report_pages.router)
+    app.include_router(admin_pages.router)
     app.include_router(outbox_pages.router)
+    app.include_router(delivery_pages.router)
+    app.include_router(subscriptions_pages.router)
     app.include_router(status_pages.router)
     app.include_router(metrics_api.router)
     install_api_docs(app)
