@@ -22,6 +22,7 @@ from stabil.metrics.http import HttpMetrics, RequestMetrics, RouteTemplates
 from stabil.outbox import api as outbox_api
 from stabil.outbox import pages as outbox_pages
 from stabil.problems import api as problems_api
+from stabil.problems import pages as problems_pages
 from stabil.requests import api as requests_api
 from stabil.settings import get_settings
 from stabil.status import api as status_api
@@ -83,6 +84,7 @@ def create_app() -> FastAPI:
     app.include_router(report_pages.router)
     app.include_router(outbox_pages.router)
     app.include_router(status_pages.router)
+    app.include_router(problems_pages.router)
     app.include_router(metrics_api.router)
     install_api_docs(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
