@@ -45,10 +45,20 @@ def not_found(key: str) -> NotFound:
     return NotFound("no problem is named {key!r}", key=key)
 
 
-def check_can_work(user: User) -> None:
+def can_work(user: User) -> bool:
     """Only the desk records problems and changes them, whatever the change."""
-    if user.role not in WORK:
+    return user.role in WORK
+
+
+def check_can_work(user: User) -> None:
+    if not can_work(user):
         raise Forbidden("only admins and operators may record or change problems")
+
+
+def links_are_final(problem: Problem) -> bool:
+    """A closed problem's incidents stay as they were when it closed: the service refuses to
+    link or unlink them (service._check_open_for_links); the pages offer no such form."""
+    return problem.state == ProblemState.closed
 
 
 def check_step(user: User, problem: Problem, target: ProblemState) -> ProblemState:

@@ -13,6 +13,7 @@ from stabil.errors import Invalid
 from stabil.problems.present import problem_out
 from stabil.problems.schemas import (
     LinkIn,
+    NoteIn,
     ProblemIn,
     ProblemOut,
     ProblemPage,
@@ -22,6 +23,7 @@ from stabil.problems.service import (
     TRANSITIONS,
     NewProblem,
     ProblemFilter,
+    add_note,
     edit_problem,
     get_problem,
     link_incidents,
@@ -56,10 +58,13 @@ def index(
     owner: Annotated[Text | None, Query(max_length=64)] = None,
     incident: Annotated[Text | None, Query(max_length=64)] = None,
     text: Annotated[Text | None, Query(max_length=200)] = None,
+    known_error: Annotated[
+        bool | None, Query(description="true: only known errors; false: no known errors.")
+    ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> ProblemPage:
-    filters = ProblemFilter(service, state, owner, incident, text)
+    filters = ProblemFilter(service, state, owner, incident, text, known_error)
     items, total = list_problems(session, user, filters, limit=limit, offset=offset)
     return ProblemPage(
         items=[problem_out(item, user) for item in items], total=total, limit=limit, offset=offset
@@ -108,6 +113,13 @@ def unlink(key: str, incident: str, user: CurrentUser, session: SessionDep) -> R
     problem = get_problem(session, user, key, for_update=True)
     unlink_incident(session, user, problem, incident)
     return Response(status_code=204)
+
+
+@router.post("/{key}/notes", summary="Add a note to a problem's history")
+def note(key: str, body: NoteIn, user: CurrentUser, session: SessionDep) -> ProblemOut:
+    problem = get_problem(session, user, key, for_update=True)
+    add_note(session, user, problem, body.note)
+    return problem_out(problem, user)
 
 
 @router.get("/{key}/events", summary="The problem's history, oldest first")

@@ -42,6 +42,12 @@ class LinkIn(Strict):
     incidents: Annotated[list[Key], Field(min_length=1, max_length=100)]
 
 
+class NoteIn(Strict):
+    note: Annotated[
+        LongText, Field(min_length=1, description="Every reader of the problem reads it.")
+    ]
+
+
 class ProblemOut(BaseModel):
     key: str
     service: str

@@ -147,11 +147,36 @@ def mark_known_error(
     now: dt.datetime | None = None,
 ) -> None:
     """The cause is understood and users can work around it; a work-around must be written."""
-    if not problem.workaround.strip():
+    _check_workaround(problem.workaround)
+    _transition(session, actor, problem, ProblemState.known_error, note, now)
+
+
+def record_known_error(
+    session: Session,
+    actor: User,
+    problem: Problem,
+    *,
+    root_cause: str,
+    workaround: str,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Write down the root cause and the work-around and mark the problem a known error, as
+    one change: refused as a whole before anything changes, so that a refused step leaves the
+    texts as they were (what `PATCH` gets from its transaction being rolled back)."""
+    check_can_work(actor)
+    check_step(actor, problem, ProblemState.known_error)
+    _check_workaround(workaround)
+    now = now or now_utc()
+    edit_problem(session, actor, problem, {"root_cause": root_cause, "workaround": workaround}, now)
+    mark_known_error(session, actor, problem, note=note, now=now)
+
+
+def _check_workaround(workaround: str) -> None:
+    if not workaround.strip():
         raise Invalid(
             "workaround", "a known error needs its work-around written down (give workaround)"
         )
-    _transition(session, actor, problem, ProblemState.known_error, note, now)
 
 
 def resolve(
@@ -187,6 +212,18 @@ def reopen(
 ) -> None:
     """The fix did not hold: the problem is open again."""
     _transition(session, actor, problem, ProblemState.open, note, now)
+
+
+def add_note(
+    session: Session, actor: User, problem: Problem, note: str, now: dt.datetime | None = None
+) -> None:
+    """A note in the problem's history; every reader of the problem reads it."""
+    check_can_work(actor)
+    if not note.strip():
+        raise Invalid("note", "write the note")
+    append_event(
+        session, problem, kind="note", actor=actor, recorded_at=now or now_utc(), note=note
+    )
 
 
 TRANSITIONS = {
@@ -290,7 +327,16 @@ def _organisation(session: Session, key: str) -> Organisation:
 
 def get_problem(session: Session, actor: User, key: str, *, for_update: bool = False) -> Problem:
     """The problem with `key` if the actor may see it; locked for a change when asked."""
-    statement = select(Problem).where(Problem.key == key)
+    # Loaded with what every reader is shown, in a fixed number of statements.
+    statement = (
+        select(Problem)
+        .where(Problem.key == key)
+        .options(
+            selectinload(Problem.service),
+            selectinload(Problem.owner),
+            selectinload(Problem.links).selectinload(ProblemIncident.incident),
+        )
+    )
     problem = one_by_key(session, statement, key, max_length=64, for_update=for_update)
     if problem is None or not can_see(actor, problem):
         raise not_found(key)
@@ -304,6 +350,7 @@ class ProblemFilter:
     owner: str | None = None
     incident: str | None = None
     text: str | None = None
+    known_error: bool | None = None  # True: only known errors; False: none of them
 
 
 def list_problems(
@@ -329,6 +376,9 @@ def _conditions(filters: ProblemFilter, actor: User) -> list[ColumnElement[bool]
         conditions.append(Problem.service.has(Service.key == filters.service))
     if filters.state:
         conditions.append(Problem.state == filters.state.value)
+    if filters.known_error is not None:
+        known = Problem.state == ProblemState.known_error.value
+        conditions.append(known if filters.known_error else ~known)
     if filters.owner:
         conditions.append(Problem.owner.has(Organisation.key == filters.owner))
     if filters.incident:

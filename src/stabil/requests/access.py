@@ -45,8 +45,12 @@ def check_can_see(user: User, request: ServiceRequest) -> None:
         raise not_found(request.key)
 
 
+def can_submit(user: User) -> bool:
+    return user.role in REPORT
+
+
 def check_can_submit(user: User) -> None:
-    if user.role not in REPORT:
+    if not can_submit(user):
         raise Forbidden("only admins, operators and authorities may submit service requests")
 
 

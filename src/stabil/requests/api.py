@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -12,7 +12,6 @@ from stabil.records.history import events_of
 from stabil.records.present import event_out
 from stabil.records.schemas import EventOut
 from stabil.requests import service
-from stabil.requests.access import check_step
 from stabil.requests.present import request_out
 from stabil.requests.schemas import (
     RequestIn,
@@ -81,19 +80,7 @@ def transition(
 ) -> RequestOut:
     request = service.get_request(session, user, key, for_update=True)
     now = now_utc()
-    common: dict[str, Any] = {"note": body.note, "now": now}
-    if body.to is RequestState.in_progress:
-        service.start(session, user, request, **common)
-    elif body.to is RequestState.fulfilled:
-        service.fulfil(session, user, request, **common)
-    elif body.to is RequestState.rejected:
-        service.reject(session, user, request, reason=body.reason, **common)
-    elif body.to is RequestState.withdrawn:
-        service.withdraw(session, user, request, **common)
-    elif body.to is RequestState.closed:
-        service.close(session, user, request, **common)
-    else:
-        check_step(user, request, body.to)  # `submitted` is never a next state: 409
+    service.move(session, user, request, body.to, note=body.note, reason=body.reason, now=now)
     return request_out(request, events_of(session, request), now, user)
 
 

@@ -15,9 +15,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from stabil.accounts.models import User
 from stabil.catalog.models import Service
-from stabil.catalog.service import declaration_of, version_named
+from stabil.catalog.service import (
+    declaration_of,
+    list_services,
+    version_in_force,
+    version_named,
+)
 from stabil.db.queries import count_and_page, one_by_key
 from stabil.db.types import now_utc
+from stabil.declaration.base import Text
 from stabil.errors import Invalid
 from stabil.records.history import append_event
 from stabil.records.numbering import next_key
@@ -100,6 +106,25 @@ def submit_request(
     return request
 
 
+@dataclass(frozen=True, slots=True)
+class PriorityChoice:
+    service: Service
+    level: int
+    name: Text  # the priority's name in the declaration, Danish and maybe English
+
+
+def priority_choices(session: Session, on: dt.date) -> list[PriorityChoice]:
+    """The service-request priorities each service's declaration in force on `on` offers."""
+    choices = []
+    for service in list_services(session):
+        stored = version_in_force(session, service.key, on)
+        if stored is None:
+            continue
+        for priority in request_priorities(declaration_of(stored)):
+            choices.append(PriorityChoice(service, priority.level, priority.name))
+    return choices
+
+
 def snapshot(request: ServiceRequest) -> dict[str, Any]:
     return {
         "key": request.key,
@@ -177,6 +202,26 @@ def close(
     _transition(session, actor, request, RequestState.closed, note, {}, now)
 
 
+def move(
+    session: Session,
+    actor: User,
+    request: ServiceRequest,
+    to: RequestState,
+    *,
+    note: str | None = None,
+    reason: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Take the step to `to` with its own function; `submitted` is never a next state (409)."""
+    now = now or now_utc()
+    if to is RequestState.rejected:
+        reject(session, actor, request, reason=reason, note=note, now=now)
+    elif to in STEPS:
+        STEPS[to](session, actor, request, note=note, now=now)
+    else:
+        check_step(actor, request, to)
+
+
 def _transition(
     session: Session,
     actor: User,
@@ -200,6 +245,14 @@ def _transition(
         after={"state": request.state, **extra},
         note=note,
     )
+
+
+STEPS = {
+    RequestState.in_progress: start,
+    RequestState.fulfilled: fulfil,
+    RequestState.withdrawn: withdraw,
+    RequestState.closed: close,
+}
 
 
 def get_request(

@@ -24,7 +24,9 @@ from stabil.outbox import api as outbox_api
 from stabil.outbox import delivery_pages
 from stabil.outbox import pages as outbox_pages
 from stabil.problems import api as problems_api
+from stabil.problems import pages as problems_pages
 from stabil.requests import api as requests_api
+from stabil.requests import pages as requests_pages
 from stabil.settings import get_settings
 from stabil.status import api as status_api
 from stabil.status import pages as status_pages
@@ -89,6 +91,8 @@ def create_app() -> FastAPI:
     app.include_router(delivery_pages.router)
     app.include_router(subscriptions_pages.router)
     app.include_router(status_pages.router)
+    app.include_router(problems_pages.router)
+    app.include_router(requests_pages.router)
     app.include_router(metrics_api.router)
     install_api_docs(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
