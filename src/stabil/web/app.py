@@ -25,6 +25,7 @@ from stabil.problems import api as problems_api
 from stabil.requests import api as requests_api
 from stabil.settings import get_settings
 from stabil.status import api as status_api
+from stabil.status import message_pages
 from stabil.status import pages as status_pages
 from stabil.web.admission import sized_threads
 from stabil.web.api_docs import ASSETS_PATH, install_api_docs
@@ -81,6 +82,7 @@ def create_app() -> FastAPI:
     app.include_router(accounts_pages.router)
     app.include_router(outbox_pages.router)
     app.include_router(status_pages.router)
+    app.include_router(message_pages.router)
     app.include_router(metrics_api.router)
     install_api_docs(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
