@@ -438,22 +438,44 @@ def test_a_minor_incident_has_no_cockpit(client: TestClient, session: Session, c
 
 
 def test_the_list_puts_open_majors_first_in_a_fixed_number_of_statements(
-    client: TestClient, session: Session, cast: Cast, frozen: time_machine.Coordinates
+    client: TestClient, session: Session, cast: Cast
 ) -> None:
     sign_in(client, cast.operator, next="/desk/majors")
-    first = major(session, cast, at=local(2026, 4, 14, 8))
-    handed_and_resolved(session, cast, first, local(2026, 4, 14, 9))
-    opened = major(session, cast)
+    opened = major(session, cast, at=local(2026, 4, 14, 8))  # registered first, still open
+    later = major(session, cast, at=local(2026, 4, 14, 8, 30))
+    handed_and_resolved(session, cast, later, local(2026, 4, 14, 9))
     client.get("/desk/majors")  # warm: the declarations are parsed once per process
     with statements(session) as few:
         page = client.get("/desk/majors").text
-    assert page.index(opened.key) < page.index(first.key)
+    assert page.index(opened.key) < page.index(later.key)
+    assert "1 større hændelse er åben." in text_of(page)
     assert "ikke sendt endnu" in text_of(page)
-    for hour in range(4):
-        more = major(session, cast, at=local(2026, 4, 13, 8 + hour))
-        tell(session, cast, more, local(2026, 4, 13, 8 + hour, 10), "unavailable")
-        handed_and_resolved(session, cast, more, local(2026, 4, 13, 9 + hour))
+    for minutes in range(4):
+        more = major(session, cast, at=local(2026, 4, 14, 9, minutes))
+        tell(session, cast, more, local(2026, 4, 14, 9, 10 + minutes), "unavailable")
+        handed_and_resolved(session, cast, more, local(2026, 4, 14, 9, 30 + minutes))
     with statements(session) as many:
         page = client.get("/desk/majors").text
-    assert page.count('href="/desk/majors/BDK-') == 6
+    assert page.count('<a href="/desk/majors/BDK-') == 6
     assert len(many) == len(few), "\n".join(many)
+
+
+def test_the_list_pages_through_open_then_newest(
+    client: TestClient, session: Session, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("stabil.desk.major_pages.PAGE_SIZE", 2)
+    closed = []
+    for minutes in range(3):
+        incident = major(session, cast, at=local(2026, 4, 14, 8, minutes))
+        handed_and_resolved(session, cast, incident, local(2026, 4, 14, 9, minutes))
+        closed.append(incident.key)
+    opened = major(session, cast).key
+    sign_in(client, cast.viewer, next="/desk/majors")
+    shown = [
+        re.findall(r'<a href="/desk/majors/([^"]+)">', client.get(f"/desk/majors?page={n}").text)
+        for n in (1, 2)
+    ]
+    assert shown == [[opened, closed[2]], [closed[1], closed[0]]]
+    first = client.get("/desk/majors").text
+    assert 'href="/desk/majors?page=2" rel="next"' in first
+    assert 'rel="next"' not in client.get("/desk/majors?page=2").text

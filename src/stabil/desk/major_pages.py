@@ -76,15 +76,12 @@ def majors(
     """Open major incidents first, then the latest; each role sees those it may see."""
     number = page_of(page_number)
     now = now_utc()
-    rows, total = list_majors(
+    listed = list_majors(
         session, who.user, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE, now=now
     )
     context = {
-        "rows": rows,
-        "total": total,
+        "listed": listed,
         "page": number,
-        "pages": max(1, -(-total // PAGE_SIZE)),
-        "page_url": lambda n: f"/desk/majors?page={n}",
         "now": now,
         "zone": DEFAULT_ZONE,
     }
