@@ -21,7 +21,7 @@ from stabil.desk.service import NewIncident, open_incident
 from stabil.desk.suggestion import Impact
 from stabil.outbox.models import OutboxItem
 from stabil.status.models import Message
-from stabil.status.service import NewMessage, post_message
+from stabil.status.service import NewMessage, post_message, resolve_message
 from stabil.subscriptions.service import add_subscriber
 from tests.accounts.queries import statements
 from tests.cast import Cast, Member
@@ -479,3 +479,29 @@ def test_the_list_pages_through_open_then_newest(
     first = client.get("/desk/majors").text
     assert 'href="/desk/majors?page=2" rel="next"' in first
     assert 'rel="next"' not in client.get("/desk/majors?page=2").text
+
+
+def test_an_update_of_a_message_resolved_meanwhile_is_refused_with_409(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    incident = major(session, cast)
+    message = tell(session, cast, incident, NOW, "unavailable")
+    url = f"/desk/majors/{incident.key}"
+    sign_in(client, cast.operator, next=url)
+    page = client.get(url).text
+    resolve_message(session, cast.admin.user, message)  # another user is first
+    session.commit()
+    answer = client.post(
+        f"{url}/messages/{message.id}/updates",
+        data={
+            "body": "Stadig nede.",
+            "type": "unavailable",
+            "title": "Log-in fejler",
+            "affected": "Log-in",
+            "csrf": hidden(page, "csrf"),
+        },
+    )
+    assert answer.status_code == 409
+    assert 'class="alert alert-error" role="alert"' in answer.text
+    session.refresh(message)
+    assert [entry.kind for entry in message.entries] == ["posted", "resolved"]

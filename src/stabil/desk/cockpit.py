@@ -145,6 +145,12 @@ class Cockpit:
         return STATE_LABELS[self.incident.state]
 
     @property
+    def message_types(self) -> list[str]:
+        """The message types the declaration has, for the composer to offer."""
+        communication = self.declaration.communication
+        return [rule.type.value for rule in communication.message_types] if communication else []
+
+    @property
     def content(self) -> list[Text]:
         """What every message should say (R9.3)."""
         return self.majors.status_content
