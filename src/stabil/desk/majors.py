@@ -10,6 +10,7 @@ deadlines follow the messages without the status domain having to know about maj
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from stabil.declaration import Declaration
 from stabil.declaration.operations import MajorIncidents
 from stabil.desk.events import declaration_for
 from stabil.desk.grace import after_grace
-from stabil.desk.messages import posts_about
+from stabil.desk.messages import Post, posts_about
 from stabil.desk.models import Incident, MajorReview
 from stabil.desk.notify import compose, incident_lines, incident_mails, local_text, recipients
 from stabil.desk.states import State
@@ -59,7 +60,14 @@ def orientation_of(
 ) -> Orientation:
     """The latest message since detection, and when the next is due: the first one from the
     detection, each later one from the message before it; none once the incident is closed."""
-    times = [post.at for post in posts_about(session, incident) if post.at >= incident.detected_at]
+    return orientation_from(incident, declaration, posts_about(session, incident), now)
+
+
+def orientation_from(
+    incident: Incident, declaration: Declaration, posts: Iterable[Post], now: dt.datetime
+) -> Orientation:
+    """`orientation_of` from the posts already read: a list of incidents asks for them once."""
+    times = [post.at for post in posts if post.at >= incident.detected_at]
     last = max(times, default=None)
     majors = declaration.major_incidents
     due = None
