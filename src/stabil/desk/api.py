@@ -12,12 +12,14 @@ from stabil.accounts.models import User
 from stabil.db.types import now_utc
 from stabil.desk import transitions
 from stabil.desk.access import sees_internal_notes
+from stabil.desk.notes import add_note
 from stabil.desk.present import incident_out
 from stabil.desk.schemas import (
     IncidentIn,
     IncidentOut,
     IncidentPage,
     IncidentPatch,
+    NoteIn,
     TransitionIn,
 )
 from stabil.desk.service import (
@@ -175,3 +177,10 @@ def events(key: str, user: CurrentUser, session: SessionDep) -> list[EventOut]:
     return [
         event_out(row, user, reads_internal_notes=internal) for row in events_of(session, incident)
     ]
+
+
+@router.post("/{key}/notes", status_code=201, summary="Write a note on the incident's timeline")
+def note(key: str, body: NoteIn, user: CurrentUser, session: SessionDep) -> EventOut:
+    incident = get_incident(session, user, key, for_update=True)
+    event = add_note(session, user, incident, note=body.note, visibility=body.note_visibility)
+    return event_out(event, user, reads_internal_notes=sees_internal_notes(user))

@@ -86,6 +86,15 @@ class TransitionIn(Strict):
     reason: ShortText | None = Field(default=None, description="Required for cancelled.")
 
 
+class NoteIn(Strict):
+    note: Annotated[LongText, Field(min_length=1)]
+    note_visibility: Choice[NoteVisibility] = Field(
+        default=NoteVisibility.internal,
+        description="internal: the desk and the working supplier read the note; shared: the "
+        "reporting authority too.",
+    )
+
+
 class ImpactOut(BaseModel):
     users_affected_percent: float | None = Field(description="null: not given.")
     security_breach: bool
