@@ -140,14 +140,21 @@ def _check_priority(
 ) -> None:
     levels = sorted(item.level for item in declaration.priorities)
     if priority not in levels:
-        raise Invalid("priority", f"{priority} is not a priority of this service (use {levels})")
+        raise Invalid(
+            "priority",
+            "{priority} is not a priority of this service (use {levels})",
+            priority=priority,
+            levels=", ".join(str(level) for level in levels),
+        )
     rules = declaration.priority_suggestion
     needs_reason = rules.override_requires_reason if rules else True
     if priority != suggested and needs_reason and not (reason and reason.strip()):
         raise Invalid(
             "priority_reason",
-            f"is required when the priority ({priority}) differs from the suggested "
-            f"priority ({suggested}) (R6.5)",
+            "is required when the priority ({priority}) differs from the suggested "
+            "priority ({suggested}) (R6.5)",
+            priority=priority,
+            suggested=suggested,
         )
 
 

@@ -16,6 +16,7 @@ from stabil.accounts.models import Organisation, OrganisationKind, User
 from stabil.db.types import now_utc
 from stabil.desk.access import check_step
 from stabil.desk.corrections import withdraw_disproved
+from stabil.desk.events import declaration_for
 from stabil.desk.history import refresh_timers
 from stabil.desk.models import Incident
 from stabil.desk.states import Action, State
@@ -167,10 +168,12 @@ def _effective_time(incident: Incident, at: dt.datetime | None, now: dt.datetime
     if at > now:
         raise Invalid("at", "lies in the future (give when it really happened, up to now)")
     if at < incident.state_since:
+        zone = declaration_for(incident).time.zone
         raise Invalid(
             "at",
-            f"is before the previous step of {incident.key} "
-            f"({incident.state_since.isoformat()}); give a time on or after it",
+            "is before the previous step of {key} ({since}); give a time on or after it",
+            key=incident.key,
+            since=incident.state_since.astimezone(zone).isoformat(timespec="minutes"),
         )
     return at
 
@@ -189,12 +192,21 @@ def _party(session: Session, key: str) -> Organisation:
         .where(Organisation.kind.in_(PARTY_KINDS))
         .order_by(Organisation.key)
     ).all()
-    offered = f"(use one of: {', '.join(accepted)})" if accepted else "(there is none yet)"
+    if not accepted:
+        raise Invalid("party", "there is no supplier or agency organisation yet; add one first")
+    offered = ", ".join(accepted)
     if organisation is None:
-        problem = f"no supplier or agency organisation is named {key!r} {offered}"
-    else:
-        problem = (
-            f"{key} is an {organisation.kind.value}; an incident goes to a supplier or "
-            f"agency organisation {offered}"
+        raise Invalid(
+            "party",
+            "no supplier or agency organisation is named {key} (use one of: {offered})",
+            key=key,
+            offered=offered,
         )
-    raise Invalid("party", problem)
+    raise Invalid(
+        "party",
+        "{key} is an {kind}; an incident goes to a supplier or agency organisation "
+        "(use one of: {offered})",
+        key=key,
+        kind=organisation.kind.value,
+        offered=offered,
+    )
