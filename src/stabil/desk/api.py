@@ -31,7 +31,7 @@ from stabil.desk.service import (
     list_incidents,
     open_incident,
 )
-from stabil.desk.states import Action, State
+from stabil.desk.states import State
 from stabil.desk.suggestion import Impact
 from stabil.errors import Invalid
 from stabil.records.history import events_of
@@ -151,22 +151,18 @@ def patch(key: str, body: IncidentPatch, user: CurrentUser, session: SessionDep)
 def transition(key: str, body: TransitionIn, user: CurrentUser, session: SessionDep) -> IncidentOut:
     incident = get_incident(session, user, key, for_update=True)
     now = now_utc()
-    common: dict[str, Any] = {
-        "at": body.at,
-        "note": body.note,
-        "note_visibility": body.note_visibility,
-        "now": now,
-    }
-    if body.to is Action.handed_over:
-        transitions.hand_over(session, user, incident, party=body.party, **common)
-    elif body.to is Action.resolved:
-        transitions.resolve(session, user, incident, **common)
-    elif body.to is Action.closed:
-        transitions.close(session, user, incident, **common)
-    elif body.to is Action.reopened:
-        transitions.reopen(session, user, incident, party=body.party, **common)
-    else:
-        transitions.cancel(session, user, incident, reason=body.reason, **common)
+    transitions.take(
+        session,
+        user,
+        incident,
+        body.to,
+        party=body.party,
+        reason=body.reason,
+        at=body.at,
+        note=body.note,
+        note_visibility=body.note_visibility,
+        now=now,
+    )
     return incident_out(incident, now, user)
 
 

@@ -124,6 +124,34 @@ def cancel(
     )
 
 
+def take(
+    session: Session,
+    actor: User,
+    incident: Incident,
+    action: Action,
+    *,
+    party: str | None = None,
+    reason: str | None = None,
+    at: dt.datetime | None = None,
+    note: str | None = None,
+    note_visibility: NoteVisibility = NoteVisibility.internal,
+    now: dt.datetime | None = None,
+) -> None:
+    """Take `action`: the one entry of the API and the pages, which ask by the action's name."""
+    common: dict[str, Any] = {"at": at, "note": note, "note_visibility": note_visibility}
+    now = now or now_utc()
+    if action is Action.handed_over:
+        hand_over(session, actor, incident, party=party, now=now, **common)
+    elif action is Action.resolved:
+        resolve(session, actor, incident, now=now, **common)
+    elif action is Action.closed:
+        close(session, actor, incident, now=now, **common)
+    elif action is Action.reopened:
+        reopen(session, actor, incident, party=party, now=now, **common)
+    else:
+        cancel(session, actor, incident, reason=reason, now=now, **common)
+
+
 def _transition(
     session: Session,
     actor: User,
