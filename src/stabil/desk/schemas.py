@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import (
     BaseModel,
     Field,
+    StringConstraints,
 )
 
 from stabil.desk.service import Channel, Responsible
@@ -21,6 +22,7 @@ from stabil.schemas import (
     LongText,
     Name,
     NotNull,
+    Printable,
     ShortText,
     Strict,
     TimerOut,
@@ -87,7 +89,9 @@ class TransitionIn(Strict):
 
 
 class NoteIn(Strict):
-    note: Annotated[LongText, Field(min_length=1)]
+    note: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000), Printable
+    ]
     note_visibility: Choice[NoteVisibility] = Field(
         default=NoteVisibility.internal,
         description="internal: the desk and the working supplier read the note; shared: the "
