@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from stabil.clock import Clock
+import datetime as dt
+
+from stabil.clock import Clock, TraceKind
 from tests.clock.conftest import local
 
 
@@ -68,3 +70,37 @@ def test_around_the_clock_is_one_piece_across_dst(webservice: Clock) -> None:
         "counted Sat 2026-03-28 23:00 - Sun 2026-03-29 04:00: 240 min (240 min of 240 min)",
         "deadline Sun 2026-03-29 04:00 (2026-03-29T04:00:00+02:00)",
     )
+
+
+def test_the_steps_say_the_same_as_facts(borger: Clock) -> None:
+    explanation = borger.explain(3, "reaction", local(2026, 4, 1, 15))
+    kinds = [step.kind for step in explanation.steps]
+    assert kinds == [
+        TraceKind.counted,
+        TraceKind.closed,
+        *[TraceKind.day_off] * 5,
+        TraceKind.counted,
+        TraceKind.night,
+        TraceKind.counted,
+    ]
+    first, closed, maundy = explanation.steps[:3]
+    assert (first.start, first.end) == (local(2026, 4, 1, 15), local(2026, 4, 1, 16, 30))
+    assert (first.seconds, first.total) == (90 * 60, 90 * 60)
+    assert (closed.start, closed.end) == (local(2026, 4, 1, 16, 30), local(2026, 4, 7, 8, 30))
+    assert (maundy.day, maundy.holiday) == (dt.date(2026, 4, 2), "Skærtorsdag")
+    saturday = explanation.steps[4]
+    assert (saturday.day, saturday.holiday) == (dt.date(2026, 4, 4), None)
+    assert explanation.steps[-1].total == explanation.target_seconds == 960 * 60
+    assert explanation.start == local(2026, 4, 1, 15)
+    assert explanation.counted_before == 0
+
+
+def test_a_timer_that_continues_counts_only_the_rest(borger: Clock) -> None:
+    # 10 of the 15 minutes were used before a reopening: 5 are left from the new start.
+    start = local(2026, 4, 7, 10)
+    explanation = borger.explain(1, "reaction", start, counted=600)
+    assert explanation.deadline == borger.deadline("primary", start, 300)
+    assert explanation.lines[2] == "counted before: 10 min"
+    assert explanation.lines[3] == "counted Tue 2026-04-07 10:00-10:05: 5 min (15 min of 15 min)"
+    assert explanation.counted_before == 600
+    assert [step.total for step in explanation.steps] == [900]

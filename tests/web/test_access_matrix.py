@@ -70,6 +70,8 @@ ROWS = (
         "/incidents/{handed}/transitions", {"to": "resolved"}),
     Row("GET", "/incidents/{key}/events", "200 200 200 200 404 200 404 401 401",
         "/incidents/{handed}/events"),
+    Row("POST", "/incidents/{key}/notes", "201 201 403 201 404 403 404 401 401",
+        "/incidents/{handed}/notes", {"note": "Databasen genstartes kl. 11"}),
     Row("GET", "/incidents/{key}/major", "200 200 200 200 404 200 404 401 401",
         "/incidents/{major}/major"),
     Row("GET", "/incidents/{key}/review", "200 200 200 200 404 200 404 401 401",

@@ -109,6 +109,7 @@ SUCCEEDING = [
         body={"to": "cancelled", "reason": "Dublet"},
     ),
     Call("GET /api/v1/incidents/{key}/events", {"key": "handed"}),
+    Call("POST /api/v1/incidents/{key}/notes", {"key": "handed"}, body={"note": "Genstartet"}),
     Call("GET /api/v1/incidents/{key}/major", {"key": "handed"}),
     Call("GET /api/v1/incidents/{key}/review", {"key": "reviewed"}),
     Call("PUT /api/v1/incidents/{key}/review", {"key": "reviewed"}, body={"report": "Forløb."}),

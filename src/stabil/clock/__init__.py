@@ -7,7 +7,7 @@ intervals with cumulative counts; every query is then a bisection or two (R2, R7
 from stabil.clock.cache import clock_for
 from stabil.clock.clock import Clock, Segment
 from stabil.clock.errors import ClockError
-from stabil.clock.explain import Explanation
+from stabil.clock.explain import Explanation, TraceKind, TraceStep
 from stabil.clock.periods import NO_PERIOD
 from stabil.clock.years import FIRST_YEAR, LAST_YEAR
 
@@ -19,5 +19,7 @@ __all__ = [
     "ClockError",
     "Explanation",
     "Segment",
+    "TraceKind",
+    "TraceStep",
     "clock_for",
 ]

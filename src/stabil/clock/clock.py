@@ -132,12 +132,23 @@ class Clock:
             target = self._targets[key] = resolve_target(self.declaration, level, timer)
         return target
 
-    def explain(self, level: int, timer: str, start: dt.datetime) -> Explanation:
-        """How the target's deadline is found: what is counted, and what skipped and why."""
+    def explain(
+        self, level: int, timer: str, start: dt.datetime, counted: float = 0.0
+    ) -> Explanation:
+        """How the target's deadline is found: what is counted, and what skipped and why.
+
+        `counted`: seconds of the target used before `start`, by a timer that continues
+        after a reopening (R7.4); the deadline is then `deadline` of the rest, to the
+        microsecond.
+        """
         target = self.target(level, timer)
         heading = f"priority {level} {timer}: {target.description}"
         table = self._tables[target.calendar]
-        return explain_deadline(table, heading, to_micros(start), target.amount)
+        if not counted:
+            return explain_deadline(table, heading, to_micros(start), target.amount)
+        rest = duration_micros(max(0.0, target.amount / MICROS_PER_SECOND - counted))
+        before = target.amount - rest
+        return explain_deadline(table, heading, to_micros(start), rest, before)
 
     # Working days (R7.3)
 

@@ -12,12 +12,14 @@ from stabil.accounts.models import User
 from stabil.db.types import now_utc
 from stabil.desk import transitions
 from stabil.desk.access import sees_internal_notes
+from stabil.desk.notes import add_note
 from stabil.desk.present import incident_out
 from stabil.desk.schemas import (
     IncidentIn,
     IncidentOut,
     IncidentPage,
     IncidentPatch,
+    NoteIn,
     TransitionIn,
 )
 from stabil.desk.service import (
@@ -29,7 +31,7 @@ from stabil.desk.service import (
     list_incidents,
     open_incident,
 )
-from stabil.desk.states import Action, State
+from stabil.desk.states import State
 from stabil.desk.suggestion import Impact
 from stabil.errors import Invalid
 from stabil.records.history import events_of
@@ -149,22 +151,18 @@ def patch(key: str, body: IncidentPatch, user: CurrentUser, session: SessionDep)
 def transition(key: str, body: TransitionIn, user: CurrentUser, session: SessionDep) -> IncidentOut:
     incident = get_incident(session, user, key, for_update=True)
     now = now_utc()
-    common: dict[str, Any] = {
-        "at": body.at,
-        "note": body.note,
-        "note_visibility": body.note_visibility,
-        "now": now,
-    }
-    if body.to is Action.handed_over:
-        transitions.hand_over(session, user, incident, party=body.party, **common)
-    elif body.to is Action.resolved:
-        transitions.resolve(session, user, incident, **common)
-    elif body.to is Action.closed:
-        transitions.close(session, user, incident, **common)
-    elif body.to is Action.reopened:
-        transitions.reopen(session, user, incident, party=body.party, **common)
-    else:
-        transitions.cancel(session, user, incident, reason=body.reason, **common)
+    transitions.take(
+        session,
+        user,
+        incident,
+        body.to,
+        party=body.party,
+        reason=body.reason,
+        at=body.at,
+        note=body.note,
+        note_visibility=body.note_visibility,
+        now=now,
+    )
     return incident_out(incident, now, user)
 
 
@@ -175,3 +173,10 @@ def events(key: str, user: CurrentUser, session: SessionDep) -> list[EventOut]:
     return [
         event_out(row, user, reads_internal_notes=internal) for row in events_of(session, incident)
     ]
+
+
+@router.post("/{key}/notes", status_code=201, summary="Write a note on the incident's timeline")
+def note(key: str, body: NoteIn, user: CurrentUser, session: SessionDep) -> EventOut:
+    incident = get_incident(session, user, key, for_update=True)
+    event = add_note(session, user, incident, note=body.note, visibility=body.note_visibility)
+    return event_out(event, user, reads_internal_notes=sees_internal_notes(user))

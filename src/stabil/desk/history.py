@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,8 +26,15 @@ def steps_of(session: Session, incident: Incident) -> list[Step]:
         .where(IncidentEvent.incident_id == incident.id, IncidentEvent.kind == "transition")
         .order_by(IncidentEvent.seq)
     )
+    return steps_from(incident, events)
+
+
+def steps_from(incident: Incident, events: Iterable[IncidentEvent]) -> list[Step]:
+    """`steps_of` from events already read (in order; those not transitions are passed over)."""
     steps = [Step(incident.detected_at, State.registered)]
     for event in events:
+        if event.kind != "transition":
+            continue
         steps.append(
             Step(event.effective_at, State(event.after["state"]), bool(event.after.get("reopen")))
         )

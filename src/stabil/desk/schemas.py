@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import (
     BaseModel,
     Field,
+    StringConstraints,
 )
 
 from stabil.desk.service import Channel, Responsible
@@ -21,6 +22,7 @@ from stabil.schemas import (
     LongText,
     Name,
     NotNull,
+    Printable,
     ShortText,
     Strict,
     TimerOut,
@@ -84,6 +86,17 @@ class TransitionIn(Strict):
         default=None, description="A supplier or agency organisation's key, for handed_over."
     )
     reason: ShortText | None = Field(default=None, description="Required for cancelled.")
+
+
+class NoteIn(Strict):
+    note: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000), Printable
+    ]
+    note_visibility: Choice[NoteVisibility] = Field(
+        default=NoteVisibility.internal,
+        description="internal: the desk and the working supplier read the note; shared: the "
+        "reporting authority too.",
+    )
 
 
 class ImpactOut(BaseModel):

@@ -40,6 +40,10 @@ class TimerState:
     run_started_at: dt.datetime | None  # start of the current run, while running
     completed_seconds: float  # service time of the runs that have ended
     due_at: dt.datetime
+    # `due_at` is `deadline_from` plus the target's rest after `counted_before`: what the
+    # clock's explanation of the deadline starts from.
+    deadline_from: dt.datetime
+    counted_before: float
     stopped_at: dt.datetime | None
     elapsed_seconds: float  # service time used up to `now` (or the stop)
     met: bool | None
@@ -113,6 +117,8 @@ def compute_timer(
             run_started_at=current.begin,
             completed_seconds=before,
             due_at=due,
+            deadline_from=current.begin,
+            counted_before=before,
             stopped_at=None,
             elapsed_seconds=elapsed,
             met=None,
@@ -134,6 +140,8 @@ def compute_timer(
         run_started_at=None,
         completed_seconds=elapsed,
         due_at=due,
+        deadline_from=last_start,
+        counted_before=before_last,
         stopped_at=stopped_at,
         elapsed_seconds=elapsed,
         met=elapsed <= target_seconds + TOLERANCE_SECONDS,

@@ -16,6 +16,7 @@ from stabil.accounts.models import Organisation, OrganisationKind, User
 from stabil.db.types import now_utc
 from stabil.desk.access import check_step
 from stabil.desk.corrections import withdraw_disproved
+from stabil.desk.events import declaration_for
 from stabil.desk.history import refresh_timers
 from stabil.desk.models import Incident
 from stabil.desk.states import Action, State
@@ -123,6 +124,34 @@ def cancel(
     )
 
 
+def take(
+    session: Session,
+    actor: User,
+    incident: Incident,
+    action: Action,
+    *,
+    party: str | None = None,
+    reason: str | None = None,
+    at: dt.datetime | None = None,
+    note: str | None = None,
+    note_visibility: NoteVisibility = NoteVisibility.internal,
+    now: dt.datetime | None = None,
+) -> None:
+    """Take `action`: the one entry of the API and the pages, which ask by the action's name."""
+    common: dict[str, Any] = {"at": at, "note": note, "note_visibility": note_visibility}
+    now = now or now_utc()
+    if action is Action.handed_over:
+        hand_over(session, actor, incident, party=party, now=now, **common)
+    elif action is Action.resolved:
+        resolve(session, actor, incident, now=now, **common)
+    elif action is Action.closed:
+        close(session, actor, incident, now=now, **common)
+    elif action is Action.reopened:
+        reopen(session, actor, incident, party=party, now=now, **common)
+    else:
+        cancel(session, actor, incident, reason=reason, now=now, **common)
+
+
 def _transition(
     session: Session,
     actor: User,
@@ -167,11 +196,12 @@ def _effective_time(incident: Incident, at: dt.datetime | None, now: dt.datetime
     if at > now:
         raise Invalid("at", "lies in the future (give when it really happened, up to now)")
     if at < incident.state_since:
+        zone = declaration_for(incident).time.zone
         raise Invalid(
             "at",
             "is before the previous step of {key} ({since}); give a time on or after it",
             key=incident.key,
-            since=incident.state_since.isoformat(),
+            since=incident.state_since.astimezone(zone).isoformat(timespec="minutes"),
         )
     return at
 

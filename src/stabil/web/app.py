@@ -17,7 +17,7 @@ from stabil.accounts import pages as accounts_pages
 from stabil.catalog import api as catalog_api
 from stabil.catalog import pages as catalog_pages
 from stabil.desk import api as desk_api
-from stabil.desk import major_api, major_pages, queue_pages, report_pages
+from stabil.desk import incident_pages, major_api, major_pages, queue_pages, report_pages
 from stabil.metrics import api as metrics_api
 from stabil.metrics.http import HttpMetrics, RequestMetrics, RouteTemplates
 from stabil.outbox import api as outbox_api
@@ -96,6 +96,7 @@ def create_app() -> FastAPI:
     app.include_router(requests_pages.router)
     app.include_router(message_pages.router)
     app.include_router(major_pages.router)
+    app.include_router(incident_pages.router)
     app.include_router(metrics_api.router)
     install_api_docs(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
