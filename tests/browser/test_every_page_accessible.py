@@ -35,7 +35,7 @@ BY_ROLE = {
     ),
     "viewer": ("/desk/incidents/{key}", "/desk/majors/{key}", "/desk/problems", "/desk/requests"),
     "supplier": ("/desk/incidents/{key}", "/desk/requests"),
-    "authority": ("/desk/report", "/desk/incidents/{key}", "/desk/requests"),
+    "authority": ("/desk/report", "/desk/incidents/{key}", "/desk/requests", "/desk/requests/new"),
 }
 
 
