@@ -147,6 +147,8 @@ def test_the_page_in_english(client: TestClient, cast: Cast, session: Session) -
     page = open_page(client, cast.operator, key, lang="en")
     text = main_text(page.text)
     assert "State registered" in text
+    assert "Channel API" in text
+    assert "Responsible the agency" in text
     assert "priority 1 (Critical): more than 20 % of users affected" in text
     assert "Reaction time" in text
     assert "Reaktionstid" not in text
@@ -155,6 +157,11 @@ def test_the_page_in_english(client: TestClient, cast: Cast, session: Session) -
     assert "Detected 22 May 2026 16:25" in text
     assert "Hand over to a party" in text
     assert "Overdrag" not in text
+    hand_over(session, cast, key)
+    text = main_text(client.get(url(key), params={"lang": "en"}).text)
+    assert "State handed over" in text
+    assert "State registered handed over" in text  # the timeline, before and after
+    assert "handed_over" not in text
 
 
 def test_the_timeline_says_who_when_and_what_changed(

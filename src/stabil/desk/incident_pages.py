@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from stabil.accounts.roles import WORK, Role
 from stabil.db.types import now_utc
 from stabil.desk import transitions
+from stabil.desk.incident_timeline import WORD_LABELS
 from stabil.desk.incident_view import (
     ACTION_FORMS,
     DONE,
@@ -209,6 +210,7 @@ def _answer(
         "form": form or {},
         "done": DONE.get(done) if done else None,
         "action_forms": ACTION_FORMS,
+        "words": WORD_LABELS,
     }
     status = problem.status_code if problem else 200
     return page(request, template, who, context, status_code=status)

@@ -76,6 +76,13 @@ WHAT = {
     "review_saved": N_("Post-review report saved"),
     "review_submitted": N_("Post-review report sent"),
     NOTE: N_("Note"),
+    # What the major-incident process records (desk.majors, R9 and R14).
+    "orientation_reminder": N_("Reminder: an operational message is due soon (R14)"),
+    "orientation_missed": N_("Operational message not sent in time (R14)"),
+    "downtime_step": N_("Downtime: the next step was proposed (R9.4)"),
+    "restored_message_due": N_("Service-restored message missing (R9.6)"),
+    "review_reminder": N_("Post-review report due soon (R9.7)"),
+    "review_overdue": N_("Post-review report overdue (R9.7)"),
 }
 # A transition is told by its action.
 ACTIONS = {
@@ -115,14 +122,36 @@ LABELS = {
     "escalated_at": N_("Escalated"),
     "message": N_("Message"),
     "type": N_("Type"),
-    "actions": N_("Actions"),
+    "actions": N_("Follow-up actions"),
+    "due": N_("Due"),
     "late": N_("Late"),
+}
+# A stored value as a reader reads it: "handed over", not handed_over (message ids).
+WORD_LABELS = {
+    "registered": N_("registered"),
+    "handed_over": N_("handed over"),
+    "resolved": N_("resolved"),
+    "closed": N_("closed"),
+    "cancelled": N_("cancelled"),
+    "reopened": N_("reopened"),
+    "phone": N_("phone"),
+    "mail": N_("e-mail"),
+    "web": N_("web"),
+    "api": N_("API"),
+    "monitor": N_("monitoring"),
+    "agency": N_("the agency"),
+    "authority": N_("the authority"),
+    "supplier": N_("the supplier"),
+    "warning": N_("warning"),
+    "breach": N_("breach"),
+    "functional": N_("functional"),
+    "hierarchical": N_("hierarchical"),
 }
 # Facts of the record that say nothing to a reader: its own key, a row's id, what the
 # heading says already.
 LEFT_OUT = frozenset({"key", "declaration_version_id", "action", "reopen"})
 WORDS = frozenset({"state", "channel", "responsible", "stage", "level"})
-TIMES = frozenset({"detected_at", "deliver_after", "escalated_at"})
+TIMES = frozenset({"detected_at", "deliver_after", "escalated_at", "due"})
 YES_NO = frozenset(
     {"security_breach", "legal_breach", "workaround", "central_function", "major", "late"}
 )
