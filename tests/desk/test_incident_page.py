@@ -101,7 +101,7 @@ def test_the_page_shows_the_facts_in_local_time(
     text = main_text(page.text)
     assert f"{key} · Log-in fejler" in text
     assert "Tjeneste Borger.dk" in text
-    assert "Tilstand registreret" in text
+    assert "Status registreret" in text
     assert "Prioritet 1 Kritisk" in text
     # The suggestion's reason in Danish (suggestion_reason_da), as the reporter's facts gave it.
     assert "prioritet 1 (Kritisk): mere end 20 % af brugerne er ramt" in text
@@ -174,7 +174,7 @@ def test_the_timeline_says_who_when_and_what_changed(
     timeline = text[text.index("Tidslinje") :]
     assert "Anmeldt authority@aarhus.example · registreret 22. maj 2026 16.25" in timeline
     assert "Overdraget operator@digst.example · registreret 22. maj 2026 16.25" in timeline
-    assert "Tilstand registreret overdraget" in timeline  # before → after
+    assert "Status registreret overdraget" in timeline  # before → after
     assert "Part supplier-a" in timeline
     assert "Sendt til leverandøren Intern note" in timeline
 
@@ -217,7 +217,7 @@ def test_hand_over_without_javascript_answers_303_and_the_page_shows_it(
     page = client.get(answer.headers["location"])
     text = main_text(page.text)
     assert "Hændelsen er overdraget." in text
-    assert "Tilstand overdraget" in text
+    assert "Status overdraget" in text
     assert "Part Supplier A" in text
     assert incident_named(session, key).state == "handed_over"
     # The reaction clock stopped at the hand-over (R7.2).
@@ -236,7 +236,7 @@ def test_a_form_answers_in_place_for_htmx(client: TestClient, cast: Cast, sessio
     assert "<nav" not in answer.text
     text = text_of(answer.text)
     assert "Hændelsen er overdraget." in text
-    assert "Tilstand overdraget" in text  # facts
+    assert "Status overdraget" in text  # facts
     assert "Reaktionstid overholdt" in text  # timers
     assert "Overdraget operator@digst.example" in text  # timeline
     assert forms_of(answer.text) == {"handed_over", "resolved", "cancelled", "priority", "note"}
@@ -274,7 +274,7 @@ def test_resolve_close_and_reopen(client: TestClient, cast: Cast, session: Sessi
     send(client, key, "transitions", {"to": "resolved"})
     assert send(client, key, "transitions", {"to": "closed"}).status_code == 303
     page = client.get(url(key))
-    assert "Tilstand lukket" in main_text(page.text)
+    assert "Status lukket" in main_text(page.text)
     assert forms_of(page.text) == {"priority", "note"}
 
 
@@ -303,7 +303,7 @@ def test_cancel_with_a_reason(client: TestClient, cast: Cast, session: Session) 
     answer = send(client, key, "transitions", {"to": "cancelled", "reason": "Dublet af en anden"})
     assert answer.status_code == 303
     text = main_text(client.get(url(key)).text)
-    assert "Tilstand annulleret" in text
+    assert "Status annulleret" in text
     assert "Begrundelse Dublet af en anden" in text
 
 
@@ -352,7 +352,7 @@ def test_notes_internal_and_shared(client: TestClient, cast: Cast, session: Sess
             {"to": "cancelled", "reason": " "},
             422,
             "cancelled-reason",
-            "sig, hvorfor",
+            "angiv, hvorfor",
         ),
         (
             "priority",
@@ -415,7 +415,7 @@ def test_a_step_the_state_does_not_allow_is_refused_in_danish(
     answer = send(client, key, "transitions", {"to": "closed"})
     assert answer.status_code == 409
     text = text_of(answer.text)
-    assert f"{key} er registreret, hvilket ikke tillader lukket" in text
+    assert f"{key} er registreret, så trinnet »lukket« er ikke muligt" in text
     assert "tilladt for dig nu: overdraget, annulleret" in text
 
 

@@ -117,6 +117,8 @@ ROWS = (
         "/problems/{problem}/incidents/{handed}"),
     Row("GET", "/problems/{key}/events", "200 200 200 200 404 200 404 401 401",
         "/problems/{problem}/events"),
+    Row("POST", "/problems/{key}/notes", "200 200 403 403 404 403 404 401 401",
+        "/problems/{problem}/notes", {"note": "Leverandøren undersøger indekset"}),
     Row("POST", "/requests", "201 201 403 403 403 201 201 401 401",
         body={"service": "borger-dk", "title": "Adgang til selvbetjening"}),
     Row("GET", "/requests", "200 200 200 200 200 200 200 401 401"),

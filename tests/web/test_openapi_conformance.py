@@ -149,6 +149,7 @@ SUCCEEDING = [
         {"key": "problem", "incident": "handed"},
     ),
     Call("GET /api/v1/problems/{key}/events", {"key": "problem"}),
+    Call("POST /api/v1/problems/{key}/notes", {"key": "problem"}, body={"note": "Undersøges"}),
     Call("POST /api/v1/requests", body={"service": "borger-dk", "title": "Ny tekst"}),
     Call("GET /api/v1/requests"),
     Call("GET /api/v1/requests/{key}", {"key": "request"}),
