@@ -191,10 +191,39 @@ def cast(session: Session) -> Iterator[Cast]:
 @pytest.fixture
 def client(session: Session) -> Iterator[TestClient]:
     """The app, its requests using the test's session so that all they write is rolled back."""
-    app = create_app()
-    serve_from(app, session)
-    with TestClient(app, raise_server_exceptions=False) as test_client:
+    with client_of(reused_app(), session) as test_client:
         yield test_client
+
+
+@contextmanager
+def client_of(app: FastAPI, session: Session) -> Iterator[TestClient]:
+    serve_from(app, session)
+    try:
+        with TestClient(app, raise_server_exceptions=False) as test_client:
+            yield test_client
+    finally:
+        app.dependency_overrides.clear()
+
+
+# What an app makes on its first request and keeps: sign-in counts, and limits bound to the
+# event loop that each TestClient starts anew. A reused app forgets them between tests.
+PER_CLIENT_STATE = ("password_checks", "sign_in_limits", "admission")
+
+
+def reused_app() -> FastAPI:
+    """One app per set of settings for the tests of a process: an app resolves its routes on
+    its first request, a tenth of a second that a thousand tests need not each pay."""
+    settings = get_settings().model_dump_json()
+    app = _APPS.get(settings)
+    if app is None:
+        app = _APPS[settings] = create_app()
+    for name in PER_CLIENT_STATE:
+        if hasattr(app.state, name):
+            delattr(app.state, name)
+    return app
+
+
+_APPS: dict[str, FastAPI] = {}
 
 
 def serve_from(app: FastAPI, session: Session) -> None:

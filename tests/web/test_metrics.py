@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -22,8 +23,16 @@ from stabil.web.deps import get_session
 from stabil.worker.jobs import schedule
 from stabil.worker.models import Job, JobState
 from tests.cast import Cast, Member, headers
+from tests.conftest import client_of
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+
+@pytest.fixture
+def client(session: Session) -> Iterator[TestClient]:
+    """An app of its own: these tests count every request an app has seen."""
+    with client_of(create_app(), session) as test_client:
+        yield test_client
 
 
 def scrape(client: TestClient, member: Member) -> Samples:
