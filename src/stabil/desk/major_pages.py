@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -31,7 +31,6 @@ from stabil.status.message_pages import (
     message_id_of,
     message_update,
     new_message,
-    page_of,
     problem_for,
     refusable,
     refused_page,
@@ -55,6 +54,7 @@ from stabil.web.pages import (
     page,
     see_other,
 )
+from stabil.web.paging import PageNumber, Paging
 from stabil.web.templating import DEFAULT_ZONE
 
 router = APIRouter(prefix="/desk/majors", include_in_schema=False)
@@ -71,17 +71,15 @@ def majors(
     request: Request,
     who: SignedInPage,
     session: SessionDep,
-    page_number: Annotated[str | None, Query(alias="page")] = None,
+    number: PageNumber = "1",
 ) -> HTMLResponse:
     """Open major incidents first, then the latest; each role sees those it may see."""
-    number = page_of(page_number)
+    paging = Paging.of(number, size=PAGE_SIZE)
     now = now_utc()
-    listed = list_majors(
-        session, who.user, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE, now=now
-    )
+    listed = list_majors(session, who.user, limit=paging.size, offset=paging.offset, now=now)
     context = {
         "listed": listed,
-        "page": number,
+        "page": paging.number,
         "now": now,
         "zone": DEFAULT_ZONE,
     }

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from stabil.accounts.models import Organisation, User
 from stabil.catalog.models import Service
 from stabil.clock import clock_for
+from stabil.db.paging import Paging
 from stabil.db.queries import contains_text
 from stabil.desk.access import visible
 from stabil.desk.events import declaration_for
@@ -26,7 +27,6 @@ from stabil.desk.states import State
 from stabil.desk.timer_view import TimerView, timer_view, warning_share
 
 OPEN = (State.registered, State.handed_over, State.resolved)
-PAGE_SIZE = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ class Queue:
 
 
 def open_queue(
-    session: Session, reader: User, filters: QueueFilter, *, page: int, now: dt.datetime
+    session: Session, reader: User, filters: QueueFilter, *, paging: Paging, now: dt.datetime
 ) -> Queue:
     """One page of the queue as `reader` may see it, and the counts of the whole of it."""
     conditions = and_(visible(reader), *_conditions(filters, now))
@@ -68,8 +68,7 @@ def open_queue(
             func.coalesce(func.sum(case((Incident.next_due_at < now, 1), else_=0)), 0),
         ).where(conditions)
     ).one()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(page, pages)
+    paging = paging.within(total)
     incidents = session.scalars(
         select(Incident)
         .where(conditions)
@@ -80,11 +79,17 @@ def open_queue(
             selectinload(Incident.party),
         )
         .order_by(Incident.next_due_at.asc().nulls_last(), Incident.id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+        .limit(paging.size)
+        .offset(paging.offset)
     ).all()
     rows = [_row(incident, now) for incident in incidents]
-    return Queue(rows=rows, total=total, breached=breached, page=page, pages=pages)
+    return Queue(
+        rows=rows,
+        total=total,
+        breached=breached,
+        page=paging.number,
+        pages=paging.pages(total),
+    )
 
 
 def _conditions(filters: QueueFilter, now: dt.datetime) -> list[ColumnElement[bool]]:

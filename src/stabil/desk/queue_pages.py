@@ -23,6 +23,7 @@ from stabil.desk.states import State
 from stabil.web.deps import SessionDep
 from stabil.web.i18n import choose_language, gettext_for
 from stabil.web.pages import SignedInPage, is_fragment, page
+from stabil.web.paging import PageNumber, Paging
 from stabil.web.templating import render
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
@@ -59,12 +60,11 @@ def queue(
     party: Param = None,
     breached: Param = None,
     text: Param = None,
-    page_number: Annotated[str | None, Query(alias="page")] = None,
+    number: PageNumber = "1",
 ) -> HTMLResponse:
     """Open incidents the user may see, what is due first at the top."""
     filters = _filter(service, state, priority, party, breached, text)
-    number = int(page_number) if page_number and page_number.isdigit() else 1
-    found = open_queue(session, who.user, filters, page=max(1, min(number, 100_000)), now=now_utc())
+    found = open_queue(session, who.user, filters, paging=Paging.of(number), now=now_utc())
     query = {
         name: value
         for name, value in (

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from stabil.accounts.roles import Role
 from stabil.outbox.mailbox import list_mail, mailbox_path, read_mail
 from stabil.settings import get_settings
 from stabil.web.pages import SignedIn, require_page_roles
+from stabil.web.paging import PageNumber, Paging
 from stabil.web.templating import render
 
 router = APIRouter(prefix="/admin/mailbox", include_in_schema=False)
@@ -19,13 +20,12 @@ PAGE_SIZE = 50
 
 
 @router.get("", response_class=HTMLResponse)
-def mailbox(
-    request: Request, signed_in: AdminPage, page: Annotated[int, Query(ge=1, le=100_000)] = 1
-) -> HTMLResponse:
+def mailbox(request: Request, signed_in: AdminPage, number: PageNumber = "1") -> HTMLResponse:
     """The mail kept in the local mailbox, the latest first."""
     settings = get_settings()
+    paging = Paging.of(number)
     mails, total = list_mail(
-        mailbox_path(settings.var_dir), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        mailbox_path(settings.var_dir), limit=paging.size, offset=paging.offset
     )
     return render(
         request,
@@ -33,8 +33,8 @@ def mailbox(
         {
             "mails": mails,
             "total": total,
-            "page": page,
-            "pages": max(1, -(-total // PAGE_SIZE)),
+            "page": paging.number,
+            "pages": paging.pages(total),
             "smtp_host": settings.smtp_host,
             "signed_in": signed_in,
         },

@@ -64,6 +64,7 @@ from stabil.web.pages import (
     see_other,
     validation_problem,
 )
+from stabil.web.paging import PageNumber, Paging
 
 router = APIRouter(prefix="/desk/problems", include_in_schema=False)
 PAGE_SIZE = 25
@@ -122,10 +123,6 @@ def _clean(value: str, longest: int) -> str:
     return value.replace("\x00", "").strip()[:longest]
 
 
-def page_number(value: str) -> int:
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
-
-
 @router.get("", response_class=HTMLResponse)
 def index(
     request: Request,
@@ -135,18 +132,19 @@ def index(
     state: str = "",
     known_error: str = "",
     text: str = "",
+    number: PageNumber = "1",
 ) -> HTMLResponse:
     """The problems the reader may see, newest first, filtered as the URL says."""
     query = list_query(service, state, known_error, text)
-    number = page_number(request.query_params.get("page", ""))
+    paging = Paging.of(number, size=PAGE_SIZE)
     items, total = list_problems(
-        session, who.user, query.filters(), limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+        session, who.user, query.filters(), limit=paging.size, offset=paging.offset
     )
     context = {
         "rows": [(item, problem_out(item, who.user)) for item in items],
         "total": total,
-        "page_number": number,
-        "pages": max(1, -(-total // PAGE_SIZE)),
+        "page_number": paging.number,
+        "pages": paging.pages(total),
         "query": query,
         "services": list_services(session),
         "states": list(ProblemState),

@@ -55,6 +55,7 @@ from stabil.web.pages import (
     see_other,
     validation_problem,
 )
+from stabil.web.paging import PageNumber, Paging
 
 router = APIRouter(prefix="/desk/requests", include_in_schema=False)
 PAGE_SIZE = 25
@@ -102,10 +103,6 @@ def list_query(service: str, state: str, category: str) -> ListQuery:
     )
 
 
-def page_number(value: str) -> int:
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
-
-
 @router.get("", response_class=HTMLResponse)
 def index(
     request: Request,
@@ -114,18 +111,19 @@ def index(
     service: str = "",
     state: str = "",
     category: str = "",
+    number: PageNumber = "1",
 ) -> HTMLResponse:
     """The requests the reader may see, newest first, filtered as the URL says."""
     query = list_query(service, state, category)
-    number = page_number(request.query_params.get("page", ""))
+    paging = Paging.of(number, size=PAGE_SIZE)
     items, total = list_requests(
-        session, who.user, query.filters(), limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+        session, who.user, query.filters(), limit=paging.size, offset=paging.offset
     )
     context = {
         "rows": items,
         "total": total,
-        "page_number": number,
-        "pages": max(1, -(-total // PAGE_SIZE)),
+        "page_number": paging.number,
+        "pages": paging.pages(total),
         "query": query,
         "services": list_services(session),
         "states": list(RequestState),

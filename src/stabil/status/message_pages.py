@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -56,6 +56,7 @@ from stabil.web.pages import (
     require_page_roles,
     see_other,
 )
+from stabil.web.paging import PageNumber, Paging
 from stabil.web.params import MAX_ROW
 from stabil.web.templating import DEFAULT_ZONE
 
@@ -226,12 +227,6 @@ def service_options(session: Session) -> list[tuple[str, str]]:
     return [(service.key, service.name_da) for service in list_services(session)]
 
 
-def page_of(text: str | None) -> int:
-    """The page number a list's address asks for; anything but a page number is the first."""
-    number = int(text) if text and text.isdigit() and len(text) < 9 else 1
-    return max(1, number)
-
-
 def refusable(session: Session, work: Callable[[], T]) -> T:
     """Run a change in a savepoint: refused, it leaves nothing behind, as the API's does
     (there, the refusal ends the request's transaction)."""
@@ -257,10 +252,10 @@ def messages(
     service: str | None = None,
     state: str | None = None,
     type: str | None = None,
-    page_number: Annotated[str | None, Query(alias="page")] = None,
+    number: PageNumber = "1",
 ) -> HTMLResponse:
     """Current messages first; below, all of them newest first, filtered as the URL says."""
-    number = page_of(page_number)
+    paging = Paging.of(number, size=PAGE_SIZE)
     filters = MessageFilter(
         service=(service or "")[:64] or None,
         state=MessageState(state) if state in set(MessageState) else None,
@@ -270,15 +265,15 @@ def messages(
         session, who.user, MessageFilter(state=MessageState.open), limit=CURRENT_SHOWN, offset=0
     )
     items, total = list_messages(
-        session, who.user, filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+        session, who.user, filters, limit=paging.size, offset=paging.offset
     )
     context = {
         "current": [message_out(item, who.user) for item in current],
         "current_total": current_total,
         "items": [message_out(item, who.user) for item in items],
         "total": total,
-        "page": number,
-        "pages": max(1, -(-total // PAGE_SIZE)),
+        "page": paging.number,
+        "pages": paging.pages(total),
         "filters": filters,
         "page_url": lambda n: f"/desk/messages?{urlencode({**_shown(filters), 'page': n})}",
         "services": service_options(session),
