@@ -26,6 +26,8 @@ from _serve import Server, kill_all_servers, server_env
 from stabil.accounts.service import add_user, create_token, find_user, new_password
 from stabil.db.engine import make_engine
 from stabil.db.migrate import upgrade
+from stabil.desk.service import NewIncident, open_incident
+from stabil.desk.suggestion import Impact
 from worker import fill
 
 REPEATS = 30
@@ -37,12 +39,21 @@ CLOSE_MOST = (
     "met = true WHERE incident_id % 100 <> 0",
 )
 PASSWORD = "bench-operator-password"
+MAJORS = 20  # reported through the desk's service, each with its major-incident duties
 PAGES = {
     "queue": "/desk",
     "queue, breached only": "/desk?breached=yes",
     "queue, text search": "/desk?text=log-in",
-    "queue, page 1,000": "/desk?page=1000",
+    "queue, last page": "/desk?page=1000",
     "incident": "/desk/incidents/BDK-2026-050000",
+    "report form": "/desk/report",
+    "major incidents": "/desk/majors",
+    "major-incident cockpit": "/desk/majors/{major}",
+    "operational messages": "/desk/messages",
+    "problems": "/desk/problems",
+    "service requests": "/desk/requests",
+    "admin: users": "/admin/users",
+    "admin: outbox": "/admin/outbox",
     "API list (JSON)": "/api/v1/incidents?limit=50",
 }
 
@@ -60,7 +71,12 @@ def prepare(url: str) -> None:
                 "WHERE t.incident_id = incidents.id AND t.running)"
             )
         )
-        add_user(session, "bench@example.org", "operator", "digst", password=new_password(PASSWORD))
+        operator, _ = add_user(
+            session, "bench@example.org", "operator", "digst", password=new_password(PASSWORD)
+        )
+        for _ in range(MAJORS):
+            new = NewIncident("borger-dk", "Log-in er nede", "", Impact(users_affected_percent=60))
+            open_incident(session, operator, new)
         session.commit()
         if engine.dialect.name == "postgresql":
             session.execute(text("ANALYZE"))
@@ -82,7 +98,16 @@ def signed_in(client: httpx.Client) -> None:
     raise RuntimeError(f"could not sign in: {answer.status_code}")
 
 
-def measure(server_url: str, token: str) -> dict[str, tuple[float, float]]:
+def a_major(url: str) -> str:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        key = session.scalar(text("SELECT key FROM incidents WHERE priority = 1 ORDER BY id"))
+    engine.dispose()
+    assert key is not None
+    return str(key)
+
+
+def measure(server_url: str, token: str, major: str) -> dict[str, tuple[float, float]]:
     """Median and worst milliseconds per page, after a few answers that warm the caches."""
     timings: dict[str, tuple[float, float]] = {}
     with httpx.Client(base_url=server_url, timeout=30, follow_redirects=True) as client:
@@ -93,7 +118,7 @@ def measure(server_url: str, token: str) -> dict[str, tuple[float, float]]:
             spent = []
             for _ in range(REPEATS + 3):
                 began = time.perf_counter()
-                answer = client.get(path, headers=headers)
+                answer = client.get(path.format(major=major), headers=headers)
                 spent.append((time.perf_counter() - began) * 1000)
                 if answer.status_code != 200:
                     print(f"  {name}: {answer.status_code}")
@@ -111,8 +136,8 @@ def run(label: str, url: str, workdir: Path) -> None:
     server = Server(server_env(url, workdir), workdir / f"{label}.log")
     try:
         server.start()
-        for name, (median, worst) in measure(server.url, token).items():
-            print(f"  {name:24} p50 {median:6.1f} ms   max {worst:6.1f} ms")
+        for name, (median, worst) in measure(server.url, token, a_major(url)).items():
+            print(f"  {name:26} p50 {median:6.1f} ms   max {worst:6.1f} ms")
     finally:
         kill_all_servers()
 

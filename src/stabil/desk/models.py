@@ -29,7 +29,11 @@ class Incident(Recorded, Base):
     """An incident's current facts; every change to them is also an IncidentEvent."""
 
     __tablename__ = "incidents"
-    __table_args__ = (UniqueConstraint("service_id", "year", "number"),)
+    __table_args__ = (
+        UniqueConstraint("service_id", "year", "number"),
+        # The API's list, newest first: without it, each page sorts every incident.
+        Index("ix_incidents_registered", "registered_at", "id"),
+    )
 
     key: Mapped[str] = mapped_column(String(32), unique=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
