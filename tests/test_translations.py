@@ -3,6 +3,7 @@ pages can show has its Danish translation (English is the message id itself)."""
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from string import Formatter
 
@@ -21,7 +22,7 @@ from stabil.requests.states import RequestState
 from stabil.status.access import check_step
 from stabil.status.models import Message as OperationalMessage
 from stabil.status.states import MessageAction, MessageState
-from stabil.web.i18n import translations
+from stabil.web.i18n import PACKAGE_DIR, catalogue_files, translations
 from stabil.web.pages import problem_of
 from tests.translations import (
     Message,
@@ -163,3 +164,26 @@ def test_an_english_page_shows_the_refusal_as_the_api_says_it() -> None:
     # An empty value is not looked up (gettext("") is the catalogue's header).
     assert problem_of(request, refusal).text == "no incident is named ''"
     assert problem_of(danish_request(), refusal).text == "der er ingen hændelse, der hedder ''"
+
+
+def test_each_text_has_one_danish_translation() -> None:
+    """A text entered twice, in one catalogue or in two, reads as whichever entry the merge
+    keeps: the pages may show the wrong one, or an English placeholder left behind."""
+    entries: dict[str, list[tuple[str, str]]] = {}
+    for po_file in catalogue_files("da"):
+        for msgid, msgstr in re.findall(
+            r'^msgid "(.+)"\nmsgstr "(.*)"$', po_file.read_text(), re.M
+        ):
+            entries.setdefault(msgid, []).append(
+                (po_file.relative_to(PACKAGE_DIR).as_posix(), msgstr)
+            )
+    twice_in_one = {
+        msgid: places
+        for msgid, places in entries.items()
+        if len({where for where, _ in places}) < len(places)
+    }
+    assert not twice_in_one
+    translated_two_ways = {
+        msgid: places for msgid, places in entries.items() if len({text for _, text in places}) > 1
+    }
+    assert not translated_two_ways

@@ -48,6 +48,7 @@ def test_two_months_of_history(kind: str, tmp_path: Path, worker_id: str, testru
 
 def _prints_how_to_sign_in(output: str) -> None:
     assert "incidents by priority: P1 " in output
+    assert "Sign in at http://127.0.0.1:8000/login as" in output  # STABIL_PUBLIC_URL's default
     for _role, email in credentials():
         assert email in output
     assert DEMO_PASSWORD in output

@@ -25,6 +25,9 @@ def test_front_page_lists_declarations_in_danish(client: TestClient, session: Se
     assert "man-fre 08:30-16:30; helligdage lukket" in html
     assert "15 min (primær driftstid)" in html
     assert "2 arbejdsdage (primær driftstid)" in html
+    assert "1 arbejdsdag (normal arbejdstid)" in html  # the example's P3, in the singular
+    assert "1 arbejdsdage" not in html
+    assert "større hændelse" in html  # the critical priority's tag, in Danish
     assert "99,7 %" in html
     assert "Eksempel på webservice-SLA" in html
     assert "Eksempel, ikke en rigtig aftale" in html

@@ -146,7 +146,8 @@ def _tell(summary: Summary) -> None:
 
 
 def _sign_in(password: str) -> None:
-    table = Table("role", "email", "password", title="Sign in at /login as")
+    login = f"{get_settings().public_url.rstrip('/')}/login"  # where `stabil serve` is reached
+    table = Table("role", "email", "password", title=f"Sign in at {login} as")
     for role, email in credentials():
         table.add_row(role.value, email, password)
     out.print(table)

@@ -60,9 +60,17 @@ class TargetRow:
     targets: dict[str, str]
 
 
-_UNITS = {
-    "da": {"minutes": "min", "hours": "timer", "working_days": "arbejdsdage"},
-    "en": {"minutes": "min", "hours": "hours", "working_days": "working days"},
+_UNITS = {  # (one, more)
+    "da": {
+        "minutes": ("min", "min"),
+        "hours": ("time", "timer"),
+        "working_days": ("arbejdsdag", "arbejdsdage"),
+    },
+    "en": {
+        "minutes": ("min", "min"),
+        "hours": ("hour", "hours"),
+        "working_days": ("working day", "working days"),
+    },
 }
 _LOCALES = {"da": "da_DK", "en": "en_GB"}
 
@@ -76,7 +84,8 @@ def target_text(declaration: Declaration, target: Target, language: str = "da") 
     """E.g. `2 arbejdsdage (primær driftstid)`: amount, unit, and the calendar it counts in."""
     calendar = declaration.time.calendars.get(target.calendar)
     where = calendar.name.get(language).lower() if calendar and calendar.name else target.calendar
-    unit = _UNITS[language][target.unit.value]
+    one, more = _UNITS[language][target.unit.value]
+    unit = one if target.value == 1 else more
     return f"{number_text(target.value, language)} {unit} ({where})"
 
 

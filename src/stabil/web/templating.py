@@ -84,14 +84,14 @@ def long_datetime(context: Context, value: dt.datetime | None, zone: str | None 
 
 
 @pass_context
-def duration(context: Context, seconds: float | int | None) -> str:
-    """An exact span: `2 t 5 min`, `45 sek.` in Danish; `2 h 5 min`, `45 s` in English."""
+def duration(context: Context, seconds: float | int | None, *, in_days: bool = True) -> str:
+    """An exact span: `1 d 2 t 5 min`, `45 sek.` in Danish; `1 d 2 h 5 min`, `45 s` in English."""
     if seconds is None:
         return ""
     danish = context.get("lang", "da") == "da"
     sign = "−" if seconds < 0 else ""
     rest = int(abs(seconds))
-    days, rest = divmod(rest, 86_400)
+    days, rest = divmod(rest, 86_400) if in_days else (0, rest)
     hours, rest = divmod(rest, 3_600)
     minutes, secs = divmod(rest, 60)
     parts = []
@@ -113,6 +113,13 @@ def named(context: Context, value: str) -> str:
     return str(context["_"](value)).replace("_", " ")
 
 
+@pass_context
+def service_duration(context: Context, seconds: float | int | None) -> str:
+    """A span of service time, in hours and minutes: `32 t`, never `1 d 8 t`. A day of service
+    time is no 24 hours (Borger.dk's primary day has 8), so days would mislead."""
+    return duration(context, seconds, in_days=False)
+
+
 templates.env.filters.update(
     named=named,
     local=local_datetime,
@@ -120,6 +127,7 @@ templates.env.filters.update(
     iso_local=iso_local,
     long_local=long_datetime,
     duration=duration,
+    service_duration=service_duration,
 )
 
 
