@@ -368,7 +368,7 @@ def test_notes_internal_and_shared(client: TestClient, cast: Cast, session: Sess
             "priority-priority",
             "7 er ikke",
         ),
-        ("notes", {"note": ""}, 422, "note-note", "skal udfyldes"),
+        ("notes", {"note": ""}, 422, "note-note", "Udfyld feltet."),
         (
             "transitions",
             {"to": "handed_over", "party": "aarhus"},
@@ -381,7 +381,7 @@ def test_notes_internal_and_shared(client: TestClient, cast: Cast, session: Sess
             {"to": "cancelled", "reason": "x" * 2001},
             422,
             "cancelled-reason",
-            "er for lang (højst 2000 tegn)",
+            "Brug højst 2000 tegn.",
         ),
     ],
 )

@@ -311,7 +311,7 @@ def test_with_htmx_a_form_answers_in_place_with_the_record(client: TestClient, c
     assert answer.status_code == 200
     assert "<html" not in answer.text  # only the record, which the form swaps in place
     assert 'role="status" data-focus' in answer.text
-    assert "Notatet er tilføjet." in text_of(answer.text)
+    assert "Noten er tilføjet." in text_of(answer.text)
     refused = step(browser, key, "notes", {"note": " "}, headers=HTMX)
     assert refused.status_code == 422
     assert "<html" not in refused.text

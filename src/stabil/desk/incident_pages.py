@@ -6,13 +6,11 @@ may do. Each form calls the same service function as the API; with htmx it answe
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from stabil.accounts.roles import WORK, Role
@@ -25,22 +23,21 @@ from stabil.desk.incident_view import (
     check_revision,
     incident_view,
     local_instant,
-    refused_unchanged,
 )
 from stabil.desk.models import Incident
 from stabil.desk.notes import WRITE_NOTES, add_note
 from stabil.desk.schemas import IncidentPatch, NoteIn, TransitionIn
 from stabil.desk.service import change_priority, get_incident
-from stabil.errors import Invalid, NotFound, Refusal
+from stabil.errors import Invalid, NotFound
 from stabil.web.deps import SessionDep
-from stabil.web.i18n import choose_language, gettext_for
+from stabil.web.i18n import choose_language
 from stabil.web.pages import (
     Problem,
     SignedIn,
     SignedInPage,
+    answer_form,
     is_fragment,
     page,
-    problem_of,
     require_form_roles,
 )
 
@@ -169,19 +166,24 @@ def _act(
     except NotFound:
         return _missing(request, who, key)
     before = incident.revision
-    try:
+
+    def checked_work() -> None:
         check_revision(incident, int(revision) if revision.strip().isdigit() else None)
-        refused_unchanged(session, lambda: work(incident))
-    except ValidationError as error:
-        problem = _problem(request, _invalid(error))
-        return _answer(request, session, who, key, problem=problem, failed=name, form=form)
-    except Refusal as refusal:
-        problem = _problem(request, refusal)
-        return _answer(request, session, who, key, problem=problem, failed=name, form=form)
-    done = name if incident.revision != before else "nothing"
-    if is_fragment(request):
-        return _answer(request, session, who, key, done=done)
-    return RedirectResponse(f"{_url(key)}?done={done}", status_code=303)
+        work(incident)
+
+    def done() -> str:
+        return name if incident.revision != before else "nothing"
+
+    return answer_form(
+        request,
+        session,
+        checked_work,
+        refused=lambda problem: _answer(
+            request, session, who, key, problem=problem, failed=name, form=form
+        ),
+        in_place=lambda: _answer(request, session, who, key, done=done()),
+        done_url=lambda: f"{_url(key)}?done={done()}",
+    )
 
 
 def _answer(
@@ -232,40 +234,3 @@ def _given(**fields: Any) -> dict[str, Any]:
 
 def _iso(instant: Any) -> str | None:
     return None if instant is None else str(instant.isoformat())
-
-
-def _invalid(error: ValidationError) -> Invalid:
-    """A form field the schema refused, as a refusal the page can say in Danish."""
-    first = error.errors()[0]
-    field = str(first["loc"][0]) if first["loc"] else "form"
-    kind = first["type"]
-    if kind == "string_too_long":
-        limit = first.get("ctx", {}).get("max_length")
-        return Invalid(field, "is too long (at most {limit} characters)", limit=limit)
-    if kind in ("missing", "string_too_short", "too_short"):
-        return Invalid(field, "must be filled in")
-    if kind == "enum":
-        return Invalid(field, "is not one of the choices")
-    return Invalid(field, "is not valid")
-
-
-def _problem(request: Request, refusal: Refusal) -> Problem:
-    """`problem_of`, with each item of a listed value translated too: "allowed for you now:
-    resolved, cancelled" names actions, and "who may: admin, operator" roles."""
-    problem = problem_of(request, refusal)
-    listed = [
-        name for name, value in refusal.params.items() if isinstance(value, str) and ", " in value
-    ]
-    if not listed:
-        return problem
-    catalogue = gettext_for(request)
-
-    def translated(name: str, value: object) -> object:
-        if not isinstance(value, str):
-            return value
-        if name in listed:
-            return ", ".join(catalogue.gettext(part) for part in value.split(", "))
-        return catalogue.gettext(value)
-
-    values = {name: translated(name, value) for name, value in refusal.params.items()}
-    return replace(problem, text=catalogue.gettext(refusal.template).format(**values))

@@ -9,7 +9,6 @@ a reader who may hand it over, the organisations it may go to.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -325,10 +324,3 @@ def local_instant(incident: Incident, text: str) -> dt.datetime | None:
         return typed
     zone = ZoneInfo(declaration_for(incident).time.timezone)
     return typed.replace(tzinfo=zone)
-
-
-def refused_unchanged(session: Session, work: Callable[[], T]) -> T:
-    """Do `work` in a savepoint: a refusal half-way leaves nothing of it behind, and the
-    request, which shows the refusal, goes on to commit nothing."""
-    with session.begin_nested():
-        return work()

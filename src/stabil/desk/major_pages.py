@@ -32,7 +32,6 @@ from stabil.status.message_pages import (
     message_update,
     new_message,
     problem_for,
-    refusable,
     refused_page,
 )
 from stabil.status.present import message_out
@@ -52,6 +51,7 @@ from stabil.web.pages import (
     SignedInPage,
     is_fragment,
     page,
+    refusable,
     see_other,
 )
 from stabil.web.paging import PageNumber, Paging

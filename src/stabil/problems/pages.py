@@ -50,12 +50,11 @@ from stabil.problems.states import ProblemState
 from stabil.records.history import events_of
 from stabil.records.present import event_out
 from stabil.web.deps import SessionDep
-from stabil.web.pages import (
-    Problem as FormProblem,
-)
+from stabil.web.pages import Problem as FormProblem
 from stabil.web.pages import (
     SignedIn,
     SignedInPage,
+    answer_form,
     is_fragment,
     page,
     problem_of,
@@ -328,17 +327,16 @@ def _act(
         problem = get_problem(session, who.user, key, for_update=True)
     except NotFound as refusal:
         return _missing(request, who, refusal)
-    try:
-        work(problem)
-    except ValidationError as error:
-        failed = Failed(act.form, validation_problem(request, error), act.values)
-        return _record(request, who, session, problem, failed=failed)
-    except Refusal as refusal:
-        failed = Failed(act.form, problem_of(request, refusal), act.values)
-        return _record(request, who, session, problem, failed=failed)
-    if is_fragment(request):
-        return _record(request, who, session, problem, done=act.done)
-    return see_other(request, f"{router.prefix}/{problem.key}?done={act.done}")
+    return answer_form(
+        request,
+        session,
+        lambda: work(problem),
+        refused=lambda why: _record(
+            request, who, session, problem, failed=Failed(act.form, why, act.values)
+        ),
+        in_place=lambda: _record(request, who, session, problem, done=act.done),
+        done_url=lambda: f"{router.prefix}/{problem.key}?done={act.done}",
+    )
 
 
 @dataclass(frozen=True, slots=True)

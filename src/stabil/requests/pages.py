@@ -47,6 +47,7 @@ from stabil.web.pages import Problem as FormProblem
 from stabil.web.pages import (
     SignedIn,
     SignedInPage,
+    answer_form,
     is_fragment,
     page,
     problem_of,
@@ -222,19 +223,22 @@ def step(
         found = get_request(session, who.user, key, for_update=True)
     except NotFound as refusal:
         return _missing(request, who, refusal)
-    try:
+
+    def work() -> None:
         given = {"to": to, "note": note or None, "reason": reason or None}
         body = RequestTransitionIn.model_validate(given, strict=False)
         move(session, who.user, found, body.to, note=body.note, reason=body.reason)
-    except ValidationError as error:
-        failed = Failed(f"step-{to}", validation_problem(request, error), values)
-        return _record(request, who, session, found, failed=failed)
-    except Refusal as refusal:
-        failed = Failed(f"step-{to}", problem_of(request, refusal), values)
-        return _record(request, who, session, found, failed=failed)
-    if is_fragment(request):
-        return _record(request, who, session, found, done="state")
-    return see_other(request, f"{router.prefix}/{found.key}?done=state")
+
+    return answer_form(
+        request,
+        session,
+        work,
+        refused=lambda why: _record(
+            request, who, session, found, failed=Failed(f"step-{to}", why, values)
+        ),
+        in_place=lambda: _record(request, who, session, found, done="state"),
+        done_url=lambda: f"{router.prefix}/{found.key}?done=state",
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ a page accepts exactly what the API accepts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
@@ -53,6 +53,7 @@ from stabil.web.pages import (
     SignedInPage,
     page,
     problem_of,
+    refusable,
     require_page_roles,
     see_other,
 )
@@ -225,13 +226,6 @@ def zone_of(session: Session, service: str) -> str:
 
 def service_options(session: Session) -> list[tuple[str, str]]:
     return [(service.key, service.name_da) for service in list_services(session)]
-
-
-def refusable(session: Session, work: Callable[[], T]) -> T:
-    """Run a change in a savepoint: refused, it leaves nothing behind, as the API's does
-    (there, the refusal ends the request's transaction)."""
-    with session.begin_nested():
-        return work()
 
 
 def message_id_of(text: str) -> int:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from babel.support import Translations
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from stabil.accounts.browser_sessions import csrf_matches, csrf_token, session_user
 from stabil.accounts.models import User
@@ -28,6 +29,7 @@ from stabil.web.navigation import landing_for, menu_for
 from stabil.web.templating import render
 
 SESSION_COOKIE = "stabil_session"
+T = TypeVar("T")
 ALL_ROLES = tuple(Role)
 
 
@@ -141,6 +143,34 @@ def see_other(request: Request, url: str) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
+def refusable(session: Session, work: Callable[[], T]) -> T:
+    """Run a form's change in a savepoint: refused half-way, it leaves nothing behind. The
+    request still commits, as it answers the refusal with a page, not with an error."""
+    with session.begin_nested():
+        return work()
+
+
+def answer_form(
+    request: Request,
+    session: Session,
+    work: Callable[[], object],
+    *,
+    refused: Callable[[Problem], Response],
+    in_place: Callable[[], Response],
+    done_url: Callable[[], str],
+) -> Response:
+    """How a form on a record's page answers. `work` runs `refusable`; refused by the schema
+    or by the service, the form shows again (`refused`) with why at its field, in the reader's
+    language. Done, htmx gets the changed part in place, a plain form a 303 to `done_url()`."""
+    try:
+        refusable(session, work)
+    except ValidationError as error:
+        return refused(validation_problem(request, error))
+    except Refusal as refusal:
+        return refused(problem_of(request, refusal))
+    return in_place() if is_fragment(request) else see_other(request, done_url())
+
+
 def landing(who: SignedIn) -> str:
     return landing_for(who.role)
 
@@ -217,7 +247,8 @@ VALIDATION_TEXTS = {
 def validation_problem(request: Request, error: ValidationError) -> Problem:
     """The first thing wrong with a form's values, at its field, in the visitor's language."""
     first = error.errors()[0]
-    field = str(first["loc"][-1]) if first["loc"] else None
+    # The field's name, not the index of a list's item within it (`incidents`, not `0`).
+    field = next((part for part in reversed(first["loc"]) if isinstance(part, str)), None)
     template = VALIDATION_TEXTS.get(first["type"])
     if template is None:
         return Problem(field=field, text=first["msg"], status_code=422)
