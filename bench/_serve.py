@@ -66,8 +66,8 @@ def free_port() -> int:
 class Server:
     """One `stabil serve` process (with its worker) at a time, on a new free port each start."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.env, self.log = env, log
+    def __init__(self, env: dict[str, str], log: Path, options: tuple[str, ...] = ()) -> None:
+        self.env, self.log, self.options = env, log, options
         self.process: subprocess.Popen[bytes] | None = None
         self.port = 0
 
@@ -86,7 +86,17 @@ class Server:
             log.write(f"\n=== start on port {self.port}\n".encode())
             log.flush()
             self.process = subprocess.Popen(
-                with_parent([sys.executable, "-m", "stabil", "serve", "--port", str(self.port)]),
+                with_parent(
+                    [
+                        sys.executable,
+                        "-m",
+                        "stabil",
+                        "serve",
+                        "--port",
+                        str(self.port),
+                        *self.options,
+                    ]
+                ),
                 env=self.env,
                 cwd=ROOT,
                 stdin=subprocess.DEVNULL,

@@ -25,7 +25,7 @@ from stabil.catalog.service import load_declaration_text
 from stabil.db.engine import make_engine
 from stabil.db.migrate import upgrade
 from stabil.desk.escalation import JOB_KIND, EscalationId, Stage  # registers its handlers too
-from stabil.desk.models import Escalation, Incident, IncidentTimer
+from stabil.desk.models import Escalation, Incident, IncidentSequence, IncidentTimer
 from stabil.outbox.models import OutboxItem
 from stabil.worker.jobs import run_due_jobs
 from stabil.worker.models import Job
@@ -50,6 +50,12 @@ def fill(engine: Engine) -> None:
         for first in range(0, OPEN_INCIDENTS, 10_000):
             _insert_chunk(session, version, user.id, range(first, first + 10_000))
             session.commit()
+        # The numbers are taken, as if the desk had given them: the next incident is 100,001.
+        sequence = IncidentSequence(
+            service_id=version.service_id, year=2026, last_number=OPEN_INCIDENTS
+        )
+        session.add(sequence)
+        session.commit()
 
 
 def _insert_chunk(
