@@ -42,9 +42,11 @@ ALLOWED: dict[str, set[str]] = {
         "stabil",
         "subscriptions",
         "web",
+        "windows",
         "worker",
     },
     "clock": {"declaration"},
+    "windows": {"clock", "declaration"},
     "db": {"settings"},
     "declaration": set(),
     "demo": {

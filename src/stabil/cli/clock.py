@@ -16,42 +16,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
 
-from stabil.cli.common import fail, out
+from stabil.cli.common import OneLineErrors, OneLineGroupErrors, declaration_or_fail, fail, out
 from stabil.clock import Clock, ClockError, clock_for
 from stabil.clock.parsing import format_instant, parse_instant
 from stabil.clock.queries import answer_line, elapsed_seconds, orientation_due
-from stabil.declaration import DeclarationInvalid, load_declaration
 
 BATCH_FAILED = 1
-
-
-# Other tools read these commands' stderr, so a usage error (a missing option, a bad number,
-# an unknown command) is one line too, not Typer's usage box. Typer's usage errors derive from
-# TyperException; its context types are private, hence `Any`.
-
-
-class _OneLineErrors(TyperCommand):
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except typer.TyperException as error:
-            fail(error.format_message())
-
-
-class _OneLineGroupErrors(TyperGroup):
-    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
-        try:
-            return super().resolve_command(ctx, args)
-        except typer.TyperException as error:
-            fail(error.format_message())
 
 
 app = typer.Typer(
     help="Service time: deadlines, elapsed time, service periods and orientation deadlines.",
     no_args_is_help=True,
-    cls=_OneLineGroupErrors,
+    cls=OneLineGroupErrors,
 )
 
 DeclarationFile = Annotated[
@@ -65,7 +42,7 @@ _TIME = "ISO 8601; without an offset, local time of the declaration's time zone.
 From = Annotated[str, typer.Option("--from", help=f"Start. {_TIME}", show_default=False)]
 
 
-@app.command(cls=_OneLineErrors)
+@app.command(cls=OneLineErrors)
 def deadline(
     declaration: DeclarationFile, priority: Priority, target: TimerName, start: From
 ) -> None:
@@ -75,7 +52,7 @@ def deadline(
         _say(format_instant(due, clock.zone))
 
 
-@app.command(cls=_OneLineErrors)
+@app.command(cls=OneLineErrors)
 def elapsed(
     declaration: DeclarationFile,
     calendar: Annotated[
@@ -90,7 +67,7 @@ def elapsed(
         _say(str(seconds))
 
 
-@app.command(cls=_OneLineErrors)
+@app.command(cls=OneLineErrors)
 def period(
     declaration: DeclarationFile,
     at: Annotated[str, typer.Option("--at", help=_TIME, show_default=False)],
@@ -100,7 +77,7 @@ def period(
         _say(clock.period_at(_instant(clock, at)))
 
 
-@app.command(cls=_OneLineErrors)
+@app.command(cls=OneLineErrors)
 def orientation(
     declaration: DeclarationFile,
     detected: Annotated[
@@ -118,7 +95,7 @@ def orientation(
         _say(format_instant(due, clock.zone))
 
 
-@app.command(cls=_OneLineErrors)
+@app.command(cls=OneLineErrors)
 def explain(
     declaration: DeclarationFile, priority: Priority, target: TimerName, start: From
 ) -> None:
@@ -128,7 +105,7 @@ def explain(
             _say(line)
 
 
-@app.command(cls=_OneLineErrors)
+@app.command(cls=OneLineErrors)
 def batch(declaration: DeclarationFile) -> None:
     """Answer JSON lines from standard input, one JSON line out per line in, in order.
 
@@ -163,12 +140,7 @@ def _answering(file: Path) -> Iterator[Clock]:
 
 
 def _clock(file: Path) -> Clock:
-    try:
-        return clock_for(load_declaration(file))
-    except DeclarationInvalid as invalid:
-        first, more = invalid.problems[0], len(invalid.problems) - 1
-        also = f" (and {more} more: stabil declaration check {file})" if more else ""
-        fail(f"{file} is not a valid declaration: {first}{also}")
+    return clock_for(declaration_or_fail(file))
 
 
 def _instant(clock: Clock, text: str) -> dt.datetime:

@@ -16,6 +16,7 @@ from stabil.cli import (
     serve,
     service,
     status,
+    window,
     worker,
 )
 from stabil.cli.common import follow_terminal_width
@@ -29,6 +30,7 @@ app = typer.Typer(
 )
 app.add_typer(declaration.app, name="declaration")
 app.add_typer(clock.app, name="clock")
+app.add_typer(window.app, name="window")
 app.add_typer(database.app, name="db")
 app.add_typer(service.app, name="service")
 app.add_typer(assets.app, name="assets")

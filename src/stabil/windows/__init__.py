@@ -1,0 +1,1 @@
+"""Service windows: planned maintenance checked against the declaration (R13)."""
