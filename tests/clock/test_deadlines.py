@@ -150,6 +150,18 @@ def test_next_open(borger: Clock) -> None:
     assert borger.next_open("always", local(2026, 4, 11, 10)) == local(2026, 4, 11, 10)
 
 
+def test_open_range_holds_the_instant_or_comes_next(borger: Clock) -> None:
+    day = (local(2026, 4, 7, 8, 30), local(2026, 4, 7, 16, 30))
+    assert borger.open_range("primary", local(2026, 4, 7, 9)) == day
+    assert borger.open_range("primary", local(2026, 4, 7, 8, 30)) == day
+    assert borger.open_range("primary", local(2026, 4, 7, 7)) == day
+    # At its end, half-open: the next day's; before Easter (2-6 April 2026 are days off)
+    # the first range after it.
+    wednesday = (local(2026, 4, 8, 8, 30), local(2026, 4, 8, 16, 30))
+    assert borger.open_range("primary", local(2026, 4, 7, 16, 30)) == wednesday
+    assert borger.open_range("primary", local(2026, 4, 1, 17)) == day
+
+
 def test_is_open_is_half_open(borger: Clock) -> None:
     assert not borger.is_open("primary", local(2026, 4, 7, 8, 29, 59))
     assert borger.is_open("primary", local(2026, 4, 7, 8, 30))

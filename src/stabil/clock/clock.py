@@ -94,6 +94,11 @@ class Clock:
         """The earliest instant at or after `instant` inside the calendar's hours."""
         return from_micros(self.table(calendar).next_open(to_micros(instant)))
 
+    def open_range(self, calendar: str, instant: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+        """The calendar's range of hours `[start, end)` that holds `instant`, or the next one."""
+        start, end = self.table(calendar).open_range(to_micros(instant))
+        return from_micros(start), from_micros(end)
+
     def elapsed(self, calendar: str, start: dt.datetime, end: dt.datetime) -> float:
         """Seconds of the calendar's time in `[start, end)`; 0 if `end <= start`."""
         micros = self.table(calendar).elapsed(to_micros(start), to_micros(end))

@@ -177,6 +177,16 @@ class IntervalTable:
         span = self.covering(instant, instant)
         return instant < span.ends[span.interval_at(instant)]
 
+    def open_range(self, instant: int) -> tuple[int, int]:
+        """The open interval `[start, end)` that holds `instant`, or else the first after it."""
+        span = self.covering(instant, instant)
+        index = span.interval_at(instant)
+        if instant < span.ends[index]:
+            return span.starts[index], span.ends[index]
+        while index + 1 == len(span.starts):
+            span = self._grown_forward(span)
+        return span.starts[index + 1], span.ends[index + 1]
+
     def next_open(self, instant: int) -> int:
         """The earliest instant at or after `instant` inside the calendar's hours."""
         span = self.covering(instant, instant)
