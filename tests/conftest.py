@@ -25,6 +25,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from stabil.catalog.service import load_declaration_text
 from stabil.cli.main import app as cli_app
 from stabil.db import engine as db_engine
 from stabil.db.engine import get_engine, make_engine
@@ -169,6 +170,14 @@ def rolled_back_session(engine: Engine) -> Iterator[Session]:
         finally:
             db.close()
             outer.rollback()
+
+
+@pytest.fixture
+def services(session: Session) -> None:
+    """Borger.dk's and the example's declarations loaded, as `stabil service load` does."""
+    for path in (BORGER_DK, EXAMPLE):
+        load_declaration_text(session, path.read_text(encoding="utf-8"), path.name)
+    session.commit()  # ends a savepoint only: a refused request must not undo this setup
 
 
 @pytest.fixture

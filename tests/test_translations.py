@@ -24,6 +24,7 @@ from stabil.status.models import Message as OperationalMessage
 from stabil.status.states import MessageAction, MessageState
 from stabil.web.i18n import PACKAGE_DIR, catalogue_files, translations
 from stabil.web.pages import problem_of
+from stabil.windows.states import WindowAction, WindowState
 from tests.translations import (
     Message,
     all_messages,
@@ -81,7 +82,16 @@ def _names(template: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(template) if name is not None}
 
 
-NAMED = (State, Action, ProblemState, RequestState, MessageState, MessageAction)
+NAMED = (
+    State,
+    Action,
+    ProblemState,
+    RequestState,
+    MessageState,
+    MessageAction,
+    WindowState,
+    WindowAction,
+)
 
 
 @pytest.mark.parametrize(

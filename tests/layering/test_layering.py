@@ -46,7 +46,7 @@ ALLOWED: dict[str, set[str]] = {
         "worker",
     },
     "clock": {"declaration"},
-    "windows": {"clock", "declaration"},
+    "windows": {"accounts", "catalog", "clock", "db", "declaration", "errors", "records"},
     "db": {"settings"},
     "declaration": set(),
     "demo": {
@@ -95,6 +95,7 @@ ALLOWED: dict[str, set[str]] = {
         "requests",
         "status",
         "subscriptions",
+        "windows",
         "worker",
     },
     "outbox": {"db", "errors", "settings"},

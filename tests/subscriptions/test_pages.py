@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from stabil.catalog.service import load_declaration_text
 from stabil.subscriptions.models import Subscriber, WebhookRegistration
 from stabil.subscriptions.service import add_subscriber, add_webhook
 from tests.accounts.admin_helpers import (
@@ -23,18 +22,10 @@ from tests.accounts.admin_helpers import (
 )
 from tests.accounts.queries import statements
 from tests.cast import Cast
-from tests.conftest import BORGER_DK, EXAMPLE
 from tests.web.pages import sign_in
 
 SUBSCRIBERS, WEBHOOKS = "/admin/subscribers", "/admin/webhooks"
 ALL_EVENTS = ["message.posted", "message.updated", "message.resolved", "message.closed"]
-
-
-@pytest.fixture
-def services(session: Session) -> None:
-    for path in (BORGER_DK, EXAMPLE):
-        load_declaration_text(session, path.read_text(encoding="utf-8"), path.name)
-    session.commit()  # ends a savepoint only: a refused request must not undo this setup
 
 
 def count(session: Session, table: type[Subscriber] | type[WebhookRegistration]) -> int:

@@ -14,6 +14,7 @@ from stabil.problems import models as problems_models
 from stabil.requests import models as requests_models
 from stabil.status import models as status_models
 from stabil.subscriptions import models as subscriptions_models
+from stabil.windows import models as windows_models
 from stabil.worker import models as worker_models
 
 __all__ = [
@@ -27,5 +28,6 @@ __all__ = [
     "requests_models",
     "status_models",
     "subscriptions_models",
+    "windows_models",
     "worker_models",
 ]

@@ -1,0 +1,310 @@
+"""Planning service windows and moving them through their states, checked against the rules.
+
+Functions take a session and never commit; every change appends an immutable event. A window
+that breaks a rule is refused with every broken rule, unless an override reason is given: then
+it is recorded anyway, flagged as not compliant with its violations kept (reality happens).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from stabil.accounts.models import User
+from stabil.accounts.roles import WORK
+from stabil.catalog.service import declaration_of, version_named
+from stabil.db.types import now_utc
+from stabil.errors import Forbidden, Invalid, Names, NotFound, Refusal
+from stabil.records.history import append_event
+from stabil.windows.models import ServiceWindow
+from stabil.windows.rules import Planned, Proposal, Violation, check
+from stabil.windows.states import HOLDING, MACHINE, WindowAction, WindowState
+
+
+class WindowRefused(Refusal):
+    """The window breaks rules of the declaration; each is listed with what is allowed."""
+
+    status_code = 422
+
+    def __init__(self, violations: Sequence[Violation]) -> None:
+        rules = [violation.rule.value for violation in violations]
+        super().__init__(
+            "the window breaks the declaration's rules: {rules}; give override_reason to "
+            "record it anyway",
+            rules=Names(rules),
+        )
+        self.violations = list(violations)
+
+    def payload(self) -> dict[str, Any]:
+        return {"detail": str(self), "violations": [as_json(item) for item in self.violations]}
+
+
+def as_json(violation: Violation) -> dict[str, Any]:
+    return {
+        "rule": violation.rule.value,
+        "source": violation.source,
+        "message": violation.message,
+        "allowed": violation.allowed,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class NewWindow:
+    service: str
+    kind: str
+    start: dt.datetime
+    end: dt.datetime
+    title: str
+    body: str = ""
+    body_en: str | None = None
+    affected: Sequence[str] = ()
+    announce: bool = False
+    announced_at: dt.datetime | None = None  # an announcement entered afterwards
+    override_reason: str | None = None
+
+
+def plan_window(
+    session: Session, actor: User, new: NewWindow, now: dt.datetime | None = None
+) -> ServiceWindow:
+    """Record a window of a service, announced at once when asked (R13)."""
+    _check_may_plan(actor)
+    now = now or now_utc()
+    announced = _announcement(new, now)
+    stored = version_named(session, new.service, now.date())
+    declaration = declaration_of(stored)
+    proposal = Proposal(new.kind, new.start, new.end, announced)
+    violations = check(declaration, proposal, others=holding(session, stored.service_id), now=now)
+    if violations and not new.override_reason:
+        raise WindowRefused(violations)
+    window = ServiceWindow(
+        service_id=stored.service_id,
+        declaration_version_id=stored.id,
+        kind=new.kind,
+        state=WindowState.planned.value,
+        planned_start=new.start,
+        planned_end=new.end,
+        announced_at=None,
+        title=new.title,
+        body=new.body,
+        body_en=new.body_en,
+        affected=list(new.affected),
+        compliant=not violations,
+        violations=[as_json(item) for item in violations],
+        override_reason=new.override_reason if violations else None,
+        created_at=now,
+        created_by_id=actor.id,
+        revision=0,
+        updated_at=now,
+    )
+    window.service = stored.service
+    window.declaration_version = stored
+    session.add(window)
+    session.flush()  # its id, which its announcement's check leaves out of the others
+    append_event(
+        session,
+        window,
+        kind="planned",
+        actor=actor,
+        recorded_at=now,
+        effective_at=now,
+        after=snapshot(window),
+    )
+    if announced is not None:
+        _announce(session, actor, window, announced, now)
+    return window
+
+
+def announce_window(
+    session: Session,
+    actor: User,
+    window: ServiceWindow,
+    at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Announce the window to its stakeholders; notice is counted from `at` (default now)."""
+    now = now or now_utc()
+    at = _not_in_future("at", at or now, now)
+    _step(actor, window, WindowAction.announce)
+    _announce(session, actor, window, at, now)
+
+
+def start_window(
+    session: Session,
+    actor: User,
+    window: ServiceWindow,
+    at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """The work has begun, at `at` (default now): the window's actual start."""
+    _moved(session, actor, window, WindowAction.start, "actual_start", at, now)
+
+
+def complete_window(
+    session: Session,
+    actor: User,
+    window: ServiceWindow,
+    at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """The work is done, at `at` (default now): the window's actual end."""
+    if window.actual_start is not None and at is not None and at <= window.actual_start:
+        raise Invalid("at", "must be after the window's actual start")
+    _moved(session, actor, window, WindowAction.complete, "actual_end", at, now)
+
+
+def cancel_window(
+    session: Session,
+    actor: User,
+    window: ServiceWindow,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> None:
+    """Cancel the window; it no longer holds its time nor counts in the quota."""
+    if not reason.strip():
+        raise Invalid("reason", "must be filled in")
+    now = now or now_utc()
+    before = snapshot(window)
+    window.state = _step(actor, window, WindowAction.cancel).value
+    append_event(
+        session,
+        window,
+        kind="cancelled",
+        actor=actor,
+        recorded_at=now,
+        effective_at=now,
+        before=before,
+        after=snapshot(window),
+        note=reason,
+    )
+
+
+def get_window(session: Session, window_id: int, *, for_update: bool = False) -> ServiceWindow:
+    statement = select(ServiceWindow).where(ServiceWindow.id == window_id)
+    if for_update:
+        statement = statement.with_for_update()
+    window = session.scalar(statement)
+    if window is None:
+        raise NotFound("no service window has id {id}", id=window_id)
+    return window
+
+
+def holding(session: Session, service_id: int, *, leaving_out: int | None = None) -> list[Planned]:
+    """The service's windows that hold their time (all but the cancelled), for the rules."""
+    statement = select(ServiceWindow).where(
+        ServiceWindow.service_id == service_id,
+        ServiceWindow.state.in_([state.value for state in HOLDING]),
+    )
+    if leaving_out is not None:
+        statement = statement.where(ServiceWindow.id != leaving_out)
+    return [
+        Planned(window.kind, window.planned_start, window.planned_end, window.id)
+        for window in session.scalars(statement)
+    ]
+
+
+def excuses_downtime(window: ServiceWindow) -> bool:
+    """Only a compliant window announced with the required notice excuses downtime (R3.3)."""
+    return window.compliant and window.announced_at is not None
+
+
+def snapshot(window: ServiceWindow) -> dict[str, Any]:
+    return {
+        "kind": window.kind,
+        "state": window.state,
+        "start": window.planned_start.isoformat(),
+        "end": window.planned_end.isoformat(),
+        "actual_start": _iso(window.actual_start),
+        "actual_end": _iso(window.actual_end),
+        "announced_at": _iso(window.announced_at),
+        "title": window.title,
+        "compliant": window.compliant,
+        "violations": [item["rule"] for item in window.violations],
+    }
+
+
+def _announce(
+    session: Session, actor: User, window: ServiceWindow, at: dt.datetime, now: dt.datetime
+) -> None:
+    """Record the announcement and check the rules again: notice now runs from `at`."""
+    declaration = declaration_of(window.declaration_version)
+    proposal = Proposal(window.kind, window.planned_start, window.planned_end, at)
+    others = holding(session, window.service_id, leaving_out=window.id)
+    violations = check(declaration, proposal, others=others, now=now)
+    if violations and not window.override_reason:
+        raise WindowRefused(violations)
+    before = snapshot(window)
+    window.state = WindowState.announced.value
+    window.announced_at = at
+    window.compliant = not violations
+    window.violations = [as_json(item) for item in violations]
+    append_event(
+        session,
+        window,
+        kind="announced",
+        actor=actor,
+        recorded_at=now,
+        effective_at=at,
+        before=before,
+        after=snapshot(window),
+    )
+
+
+def _moved(
+    session: Session,
+    actor: User,
+    window: ServiceWindow,
+    action: WindowAction,
+    column: str,
+    at: dt.datetime | None,
+    now: dt.datetime | None,
+) -> None:
+    now = now or now_utc()
+    at = _not_in_future("at", at or now, now)
+    before = snapshot(window)
+    window.state = _step(actor, window, action).value
+    setattr(window, column, at)
+    kind = {WindowAction.start: "started", WindowAction.complete: "completed"}[action]
+    append_event(
+        session,
+        window,
+        kind=kind,
+        actor=actor,
+        recorded_at=now,
+        effective_at=at,
+        before=before,
+        after=snapshot(window),
+    )
+
+
+def _step(actor: User, window: ServiceWindow, action: WindowAction) -> WindowState:
+    return MACHINE.step(WindowState(window.state), action, actor, name=f"window {window.id}")
+
+
+def _check_may_plan(actor: User) -> None:
+    if not MACHINE.allowed(WindowState.planned, actor):
+        raise Forbidden(
+            "your role ({role}) may not plan service windows (who may: {who})",
+            role=actor.role.value,
+            who=Names(role.value for role in sorted(WORK)),
+        )
+
+
+def _announcement(new: NewWindow, now: dt.datetime) -> dt.datetime | None:
+    if new.announced_at is not None:
+        return _not_in_future("announced_at", new.announced_at, now)
+    return now if new.announce else None
+
+
+def _not_in_future(field: str, at: dt.datetime, now: dt.datetime) -> dt.datetime:
+    if at > now:
+        raise Invalid(field, "cannot be in the future (it is {now} now)", now=now.isoformat())
+    return at
+
+
+def _iso(instant: dt.datetime | None) -> str | None:
+    return instant.isoformat() if instant is not None else None
