@@ -46,7 +46,16 @@ ALLOWED: dict[str, set[str]] = {
         "worker",
     },
     "clock": {"declaration"},
-    "windows": {"accounts", "catalog", "clock", "db", "declaration", "errors", "records"},
+    "windows": {
+        "accounts",
+        "catalog",
+        "clock",
+        "db",
+        "declaration",
+        "errors",
+        "records",
+        "schemas",
+    },
     "db": {"settings"},
     "declaration": set(),
     "demo": {
@@ -149,6 +158,7 @@ ALLOWED: dict[str, set[str]] = {
         "status",
         "subscriptions",
         "texts",
+        "windows",
     },
     "worker": {"db", "outbox", "settings"},
 }

@@ -25,21 +25,26 @@ from stabil.requests.models import ServiceRequest, ServiceRequestEvent
 from stabil.requests.service import NewRequest, submit_request
 from stabil.status.models import Message, MessageEntry, MessageEvent
 from stabil.status.service import NewMessage, post_message
+from stabil.windows.models import ServiceWindow, ServiceWindowEvent
+from stabil.windows.service import NewWindow, plan_window
 from tests.cast import Cast
 
 CPH = ZoneInfo("Europe/Copenhagen")
 NOW = dt.datetime(2026, 4, 14, 10, tzinfo=CPH)
 LATER = NOW + dt.timedelta(minutes=5)
+KINDS = (Incident, Problem, ServiceRequest, Message, ServiceWindow)
 pytestmark = pytest.mark.usefixtures("services")
 
 
 def one_of_each(session: Session, cast: Cast) -> list[Recorded]:
-    """An incident, a problem, a service request and a message, each with its first event."""
+    """An incident, a problem, a service request, a service window and a message (last), each
+    with its first event."""
     operator = cast.operator.user
     made: list[Recorded] = [
         open_incident(session, operator, NewIncident("borger-dk", "Fejl", ""), now=NOW),
         open_problem(session, operator, NewProblem("borger-dk", "Årsag"), now=NOW),
         submit_request(session, operator, NewRequest("borger-dk", "Adgang"), now=NOW),
+        plan_window(session, operator, night(NOW + dt.timedelta(days=4)), now=NOW),
         post_message(
             session,
             operator,
@@ -51,19 +56,25 @@ def one_of_each(session: Session, cast: Cast) -> list[Recorded]:
     return made
 
 
+def night(day: dt.datetime) -> NewWindow:
+    start = day.replace(hour=1, minute=0)
+    return NewWindow("borger-dk", "short", start, start + dt.timedelta(hours=2), "Opdatering")
+
+
 def test_each_kind_has_its_event_table_found_from_its_events_relationship() -> None:
-    found = {kind: history_of(kind) for kind in (Incident, Problem, ServiceRequest, Message)}
+    found = {kind: history_of(kind) for kind in KINDS}
     assert {kind: (item.model, item.column) for kind, item in found.items()} == {
         Incident: (IncidentEvent, "incident_id"),
         Problem: (ProblemEvent, "problem_id"),
         ServiceRequest: (ServiceRequestEvent, "request_id"),
         Message: (MessageEvent, "message_id"),
+        ServiceWindow: (ServiceWindowEvent, "window_id"),
     }
 
 
 def test_every_event_table_is_guarded_against_a_second_writer_of_a_revision() -> None:
     events = [mapper for mapper in Base.registry.mappers if issubclass(mapper.class_, Event)]
-    assert len(events) == 4
+    assert len(events) == len(KINDS)
     for mapper in events:
         unique = {
             tuple(column.name for column in constraint.columns)
@@ -71,9 +82,7 @@ def test_every_event_table_is_guarded_against_a_second_writer_of_a_revision() ->
             if isinstance(constraint, UniqueConstraint)
         }
         subject = next(
-            item.column
-            for item in map(history_of, (Incident, Problem, ServiceRequest, Message))
-            if item.model is mapper.class_
+            item.column for item in map(history_of, KINDS) if item.model is mapper.class_
         )
         assert (subject, "seq") in unique, mapper.class_
 
@@ -148,8 +157,10 @@ def test_history_rows_can_never_be_changed_or_deleted(session: Session, cast: Ca
         "MessageEvent",
         "ProblemEvent",
         "ServiceRequestEvent",
+        "ServiceWindowEvent",
     ]
-    for model in (IncidentEvent, ProblemEvent, ServiceRequestEvent, MessageEvent, MessageEntry):
+    events = (IncidentEvent, ProblemEvent, ServiceRequestEvent, ServiceWindowEvent, MessageEvent)
+    for model in (*events, MessageEntry):
         row = session.scalars(select(model).limit(1)).one()
         attempt = session.begin_nested()
         row.kind = "rewritten"

@@ -6,6 +6,7 @@ nothing, so they need real ones to reach the successes and the refusals of real 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,7 @@ class World:
             "subscriber_id": [named["subscriber"]],
             "webhook_id": [named["webhook"]],
             "item_id": [named["parked"]],
+            "window_id": [named["window"], named["running window"]],
         }
 
 
@@ -118,7 +120,29 @@ def _seed(client: TestClient, cast: Cast) -> dict[str, Any]:
         "request": created(cast.authority, "requests", request)["key"],
     }
     created(cast.operator, f"messages/{named['resolved message']}/resolve", {})
+    # Windows at the next allowed starts, so that they keep every rule whenever this runs.
+    slots = client.get(
+        "/api/v1/services/borger-dk/windows/slots",
+        params={"kind": "short", "limit": 3},
+        headers=headers(cast.operator),
+    ).json()["slots"]
+    named["window"] = created(cast.operator, "windows", window_body(slots[0]))["id"]
+    named["running window"] = created(cast.operator, "windows", window_body(slots[1]))["id"]
+    created(cast.operator, f"windows/{named['running window']}/start", {})
+    free = window_body(slots[2])  # a third, left for a call to plan
+    named["free start"], named["free end"] = free["start"], free["end"]
     return named
+
+
+def window_body(start: str) -> dict[str, Any]:
+    begins = dt.datetime.fromisoformat(start)
+    return {
+        "service": "borger-dk",
+        "kind": "short",
+        "start": start,
+        "end": (begins + dt.timedelta(hours=1)).isoformat(),
+        "title": "Opdatering af databasen",
+    }
 
 
 def message_body(*incidents: str) -> dict[str, Any]:

@@ -53,6 +53,14 @@ MESSAGE = {
     "body": "Søgningen svarer langsomt.",
 }
 
+WINDOW = {
+    "service": "borger-dk",
+    "kind": "short",
+    "start": "2026-05-16T01:00:00+02:00",
+    "end": "2026-05-16T03:00:00+02:00",
+    "title": "Opdatering af søgningen",
+}
+
 #            admin operator viewer supplier other_supplier authority other_authority anon revoked
 ROWS = (
     Row("GET", "/services", "200 200 200 200 200 200 200 200 200"),
@@ -133,6 +141,24 @@ ROWS = (
         "/outbox/{parked}"),
     Row("POST", "/outbox/{item_id}/retry", "200 403 403 403 403 403 403 401 401",
         "/outbox/{parked}/retry"),
+    Row("POST", "/windows", "201 201 403 403 403 403 403 401 401", body=WINDOW),
+    Row("GET", "/windows", "200 200 200 200 200 200 200 401 401"),
+    Row("GET", "/windows/{window_id}", "200 200 200 200 200 200 200 401 401",
+        "/windows/{window}"),
+    Row("GET", "/windows/{window_id}/events", "200 200 200 200 200 200 200 401 401",
+        "/windows/{window}/events"),
+    Row("POST", "/windows/{window_id}/announce", "200 200 403 403 403 403 403 401 401",
+        "/windows/{window}/announce"),
+    Row("POST", "/windows/{window_id}/start", "200 200 403 403 403 403 403 401 401",
+        "/windows/{window}/start"),
+    Row("POST", "/windows/{window_id}/complete", "200 200 403 403 403 403 403 401 401",
+        "/windows/{running_window}/complete"),
+    Row("POST", "/windows/{window_id}/cancel", "200 200 403 403 403 403 403 401 401",
+        "/windows/{window}/cancel", {"reason": "Flyttet"}),
+    Row("GET", "/services/{key}/windows/quota", "200 200 200 200 200 200 200 401 401",
+        "/services/borger-dk/windows/quota?year=2026"),
+    Row("GET", "/services/{key}/windows/slots", "200 200 200 200 200 200 200 401 401",
+        "/services/borger-dk/windows/slots?kind=short"),
 )  # fmt: skip
 
 

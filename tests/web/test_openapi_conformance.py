@@ -158,6 +158,29 @@ SUCCEEDING = [
     Call("GET /api/v1/outbox"),
     Call("GET /api/v1/outbox/{item_id}", {"item_id": "parked"}),
     Call("POST /api/v1/outbox/{item_id}/retry", {"item_id": "parked"}),
+    Call(
+        "POST /api/v1/windows",
+        body={
+            "service": "borger-dk",
+            "kind": "short",
+            "start": Seeded("free start"),
+            "end": Seeded("free end"),
+            "title": "Opdatering af søgningen",
+        },
+    ),
+    Call("GET /api/v1/windows", query={"service": "borger-dk"}),
+    Call("GET /api/v1/windows/{window_id}", {"window_id": "window"}),
+    Call("GET /api/v1/windows/{window_id}/events", {"window_id": "window"}),
+    Call("POST /api/v1/windows/{window_id}/announce", {"window_id": "window"}),
+    Call("POST /api/v1/windows/{window_id}/start", {"window_id": "window"}),
+    Call("POST /api/v1/windows/{window_id}/complete", {"window_id": "running window"}),
+    Call(
+        "POST /api/v1/windows/{window_id}/cancel",
+        {"window_id": "window"},
+        body={"reason": "Flyttet"},
+    ),
+    Call("GET /api/v1/services/{key}/windows/quota", {"key": "service"}, {"year": 2026}),
+    Call("GET /api/v1/services/{key}/windows/slots", {"key": "service"}, {"kind": "short"}),
 ]
 GOOD_BODIES = {call.label: call.body for call in SUCCEEDING if call.body}
 # Inputs past what the database or the calendar can hold, which generation seldom reaches:

@@ -34,6 +34,7 @@ from stabil.records.models import NoteVisibility
 from stabil.requests.service import NewRequest, submit_request
 from stabil.status.service import NewMessage, post_message, resolve_message
 from stabil.subscriptions.service import add_subscriber, add_webhook
+from stabil.windows.service import NewWindow, plan_window, start_window
 from tests.cast import Cast
 from tests.conftest import BORGER_DK, EXAMPLE
 
@@ -55,7 +56,17 @@ class World:
     subscriber: int
     webhook: int
     parked: int  # an outbox item that kept failing
+    window: int  # a Borger.dk service window, planned
+    running_window: int  # one under way
     revoked_token: str  # the admin's, revoked
+
+
+def night(day: dt.date) -> NewWindow:
+    """A short Borger.dk window from 01:00 to 03:00 on the night of `day`, compliant at NOW."""
+    start = dt.datetime(day.year, day.month, day.day, 1, tzinfo=CPH)
+    return NewWindow(
+        "borger-dk", "short", start, start + dt.timedelta(hours=2), "Opdatering af databasen"
+    )
 
 
 def load_services(session: Session) -> None:
@@ -116,6 +127,10 @@ def build_world(session: Session, cast: Cast, now: dt.datetime = NOW) -> World:
     row, revoked = create_token(session, cast.admin.user, "revoked")
     revoke_token(session, row)
     session.commit()
+    window = plan_window(session, operator, night(dt.date(2026, 5, 2)), now)
+    running = plan_window(session, operator, night(dt.date(2026, 5, 9)), now)
+    start_window(session, operator, running, now=now)
+    session.commit()
     return World(
         handed=handed.key,
         major=major.key,
@@ -127,6 +142,8 @@ def build_world(session: Session, cast: Cast, now: dt.datetime = NOW) -> World:
         webhook=webhook.id,
         parked=parked,
         revoked_token=revoked,
+        window=window.id,
+        running_window=running.id,
     )
 
 

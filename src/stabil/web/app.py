@@ -41,6 +41,7 @@ from stabil.web.login import install_login
 from stabil.web.openapi import install_openapi
 from stabil.web.pages import SESSION_COOKIE
 from stabil.web.retry import RetryConflicts
+from stabil.windows import api as windows_api
 
 API_PREFIX = "/api/v1"
 PUBLIC_FILES = ("/static/", "/assets/", f"{ASSETS_PATH}/")
@@ -82,6 +83,7 @@ def create_app() -> FastAPI:
     api.include_router(requests_api.router)
     api.include_router(major_api.router)
     api.include_router(outbox_api.router)
+    api.include_router(windows_api.router)
     app.include_router(api)
     app.include_router(catalog_pages.router)
     app.include_router(accounts_pages.router)

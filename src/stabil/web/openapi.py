@@ -24,6 +24,7 @@ from starlette.routing import BaseRoute
 
 from stabil.accounts.auth import current_user, require_roles
 from stabil.web.deps import get_session
+from stabil.windows.schemas import ViolationOut
 
 Responses = dict[int | str, dict[str, Any]]
 JSON = "application/json"
@@ -64,6 +65,11 @@ class ValidationError(BaseModel):
     model_config = ConfigDict(extra="forbid")
     detail: Literal["invalid request"]
     errors: list[ValidationProblem] = Field(min_length=1)
+    violations: list[ViolationOut] | None = Field(
+        default=None,
+        description="For a service window: each rule of the declaration it breaks, with its "
+        "source and what would be allowed instead. The rule codes are stable.",
+    )
 
 
 ERROR_MODELS: Sequence[type[BaseModel]] = (

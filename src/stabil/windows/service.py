@@ -13,17 +13,30 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from stabil.accounts.models import User
 from stabil.accounts.roles import WORK
+from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, version_named
+from stabil.db.queries import count_and_page
 from stabil.db.types import now_utc
 from stabil.errors import Forbidden, Invalid, Names, NotFound, Refusal
 from stabil.records.history import append_event
 from stabil.windows.models import ServiceWindow
-from stabil.windows.rules import Planned, Proposal, Violation, check
+from stabil.windows.rules import Planned, Proposal, Rule, Violation, check
 from stabil.windows.states import HOLDING, MACHINE, WindowAction, WindowState
+
+RULE_FIELDS = {
+    Rule.kind: "kind",
+    Rule.length: "end",
+    Rule.hours: "start",
+    Rule.service_period: "start",
+    Rule.notice: "start",
+    Rule.quota: "start",
+    Rule.overlap: "start",
+    Rule.order: "end",
+}
 
 
 class WindowRefused(Refusal):
@@ -41,7 +54,15 @@ class WindowRefused(Refusal):
         self.violations = list(violations)
 
     def payload(self) -> dict[str, Any]:
-        return {"detail": str(self), "violations": [as_json(item) for item in self.violations]}
+        """The API's 422, with each broken rule at the field that would change to keep it."""
+        return {
+            "detail": "invalid request",
+            "errors": [
+                {"field": RULE_FIELDS[item.rule], "problem": item.message["en"]}
+                for item in self.violations
+            ],
+            "violations": [as_json(item) for item in self.violations],
+        }
 
 
 def as_json(violation: Violation) -> dict[str, Any]:
@@ -191,6 +212,79 @@ def get_window(session: Session, window_id: int, *, for_update: bool = False) ->
     if window is None:
         raise NotFound("no service window has id {id}", id=window_id)
     return window
+
+
+@dataclass(frozen=True, slots=True)
+class WindowFilter:
+    service: str | None = None
+    year: int | None = None  # the local year of the planned start
+    state: WindowState | None = None
+
+
+def list_windows(
+    session: Session, filters: WindowFilter, *, limit: int, offset: int
+) -> tuple[list[ServiceWindow], int]:
+    """A page of the windows that match, in the order they are planned, and how many match.
+
+    The year is each window's local year: the windows of a few days around New Year are read
+    and sorted out here, as their declaration's zone decides."""
+    statement = select(ServiceWindow).options(
+        selectinload(ServiceWindow.service), selectinload(ServiceWindow.declaration_version)
+    )
+    if filters.service:
+        statement = statement.where(ServiceWindow.service.has(Service.key == filters.service))
+    if filters.state:
+        statement = statement.where(ServiceWindow.state == filters.state.value)
+    if filters.year:
+        margin = dt.timedelta(days=2)
+        first = dt.datetime(filters.year, 1, 1, tzinfo=dt.UTC) - margin
+        last = dt.datetime(filters.year + 1, 1, 1, tzinfo=dt.UTC) + margin
+        statement = statement.where(
+            ServiceWindow.planned_start >= first, ServiceWindow.planned_start < last
+        )
+    ordered = statement.order_by(ServiceWindow.planned_start, ServiceWindow.id)
+    if not filters.year:
+        return count_and_page(session, ordered, limit=limit, offset=offset)
+    found = [w for w in session.scalars(ordered) if local_year(w) == filters.year]
+    return found[offset : offset + limit], len(found)
+
+
+def local_year(window: ServiceWindow) -> int:
+    zone = declaration_of(window.declaration_version).time.zone
+    return window.planned_start.astimezone(zone).year
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    kind: str
+    per_year: int | None
+    dates: list[dt.date]
+
+    @property
+    def used(self) -> int:
+        return len(self.dates)
+
+    @property
+    def left(self) -> int | None:
+        return None if self.per_year is None else max(0, self.per_year - self.used)
+
+
+def quota_of(session: Session, service: str, year: int) -> list[Quota]:
+    """Per kind of the declaration in force: the windows of `year` that count, and how many
+    are left (R13.1, R12.1). Every window but the cancelled counts."""
+    stored = version_named(session, service, now_utc().date())
+    declaration = declaration_of(stored)
+    zone = declaration.time.zone
+    rows, _ = list_windows(session, WindowFilter(service, year), limit=10_000, offset=0)
+    counted = [row for row in rows if WindowState(row.state) in HOLDING]
+    return [
+        Quota(
+            kind.key,
+            kind.per_year,
+            [row.planned_start.astimezone(zone).date() for row in counted if row.kind == kind.key],
+        )
+        for kind in (declaration.service_windows.kinds if declaration.service_windows else [])
+    ]
 
 
 def holding(session: Session, service_id: int, *, leaving_out: int | None = None) -> list[Planned]:
