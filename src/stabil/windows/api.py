@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from stabil.accounts.auth import CurrentUser
 from stabil.catalog.service import declaration_of, version_named
 from stabil.db.types import now_utc
-from stabil.errors import Invalid
+from stabil.errors import Invalid, Names
 from stabil.records.history import events_of
 from stabil.records.present import event_out
 from stabil.records.schemas import EventOut
@@ -146,7 +146,11 @@ def next_slots(
     try:
         found_kind = kind_of(declaration, kind)
     except UnknownKind as unknown:
-        raise Invalid("kind", str(unknown)) from None
+        raise Invalid(
+            "kind",
+            "is not a window kind of the declaration; it has: {kinds}",
+            kinds=Names(unknown.known),
+        ) from None
     found = slots(
         declaration,
         kind,

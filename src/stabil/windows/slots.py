@@ -20,7 +20,10 @@ HORIZON = dt.timedelta(days=3 * 366)  # a kind whose quota is used up looks this
 
 
 class UnknownKind(ValueError):
-    pass
+    def __init__(self, key: str, known: list[str]) -> None:
+        listed = ", ".join(known) or "none"
+        super().__init__(f"the declaration has no window kind {key!r}; it has: {listed}")
+        self.known = known
 
 
 def kind_of(declaration: Declaration, key: str) -> WindowKind:
@@ -28,8 +31,7 @@ def kind_of(declaration: Declaration, key: str) -> WindowKind:
     for kind in windows.kinds if windows else ():
         if kind.key == key:
             return kind
-    known = ", ".join(kind.key for kind in windows.kinds) if windows else "none"
-    raise UnknownKind(f"the declaration has no window kind {key!r}; it has: {known}")
+    raise UnknownKind(key, [kind.key for kind in windows.kinds] if windows else [])
 
 
 def slots(
