@@ -42,3 +42,11 @@ def one_by_key(
     if for_update:
         statement = statement.with_for_update()
     return session.scalar(statement)
+
+
+def one_by_id(session: Session, model: type[T], row_id: int, *, for_update: bool) -> T | None:
+    """The row of `model` with the id, or None; locked when asked."""
+    statement = select(model).where(model.id == row_id)  # type: ignore[attr-defined]
+    if for_update:
+        statement = statement.with_for_update()
+    return session.scalar(statement)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from stabil.accounts.models import User
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, version_named
-from stabil.db.queries import count_and_page
+from stabil.db.queries import count_and_page, one_by_id
 from stabil.db.types import now_utc
 from stabil.declaration import Declaration
 from stabil.declaration.communication import MessageType
@@ -373,10 +373,7 @@ def _add_entry(
 
 def get_message(session: Session, message_id: int, *, for_update: bool = False) -> Message:
     """The message with `message_id`; every user may read messages (they are public)."""
-    statement = select(Message).where(Message.id == message_id)
-    if for_update:
-        statement = statement.with_for_update()
-    message = session.scalar(statement)
+    message = one_by_id(session, Message, message_id, for_update=for_update)
     if message is None:
         raise NotFound("no operational message has id {id}", id=message_id)
     return message

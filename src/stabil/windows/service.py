@@ -19,7 +19,7 @@ from stabil.accounts.models import User
 from stabil.accounts.roles import WORK
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, version_named
-from stabil.db.queries import count_and_page
+from stabil.db.queries import count_and_page, one_by_id
 from stabil.db.types import now_utc
 from stabil.errors import Forbidden, Invalid, Names, NotFound, Refusal
 from stabil.records.history import append_event
@@ -205,10 +205,7 @@ def cancel_window(
 
 
 def get_window(session: Session, window_id: int, *, for_update: bool = False) -> ServiceWindow:
-    statement = select(ServiceWindow).where(ServiceWindow.id == window_id)
-    if for_update:
-        statement = statement.with_for_update()
-    window = session.scalar(statement)
+    window = one_by_id(session, ServiceWindow, window_id, for_update=for_update)
     if window is None:
         raise NotFound("no service window has id {id}", id=window_id)
     return window
