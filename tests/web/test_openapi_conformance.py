@@ -170,6 +170,11 @@ SUCCEEDING = [
     ),
     Call("GET /api/v1/windows", query={"service": "borger-dk"}),
     Call("GET /api/v1/windows/{window_id}", {"window_id": "window"}),
+    Call(
+        "PATCH /api/v1/windows/{window_id}",
+        {"window_id": "window"},
+        body={"start": Seeded("free start"), "end": Seeded("free end")},
+    ),
     Call("GET /api/v1/windows/{window_id}/events", {"window_id": "window"}),
     Call("POST /api/v1/windows/{window_id}/announce", {"window_id": "window"}),
     Call("POST /api/v1/windows/{window_id}/start", {"window_id": "window"}),

@@ -138,3 +138,32 @@ def test_the_window_is_worked_through_its_states(client: TestClient, cast: Cast)
     refused = client.post(f"{url}/cancel", json={"reason": "For sent"}, headers=auth)
     assert refused.status_code == 409
     assert refused.json()["allowed_transitions"] == []
+
+
+def test_rescheduling_an_announced_window_announces_it_anew(client: TestClient, cast: Cast) -> None:
+    window = post(client, cast, body(18, announced_at="2026-04-13T09:00:00+02:00")).json()
+    url, auth = f"/api/v1/windows/{window['id']}", headers(cast.operator)
+    # Two nights later is fine; notice now counts from the rescheduling, so tomorrow is not.
+    later = {"start": "2026-04-20T01:00:00+02:00", "end": "2026-04-20T03:00:00+02:00"}
+    moved = client.patch(url, json=later, headers=auth)
+    assert moved.status_code == 200, moved.text
+    assert (moved.json()["start"], moved.json()["announced_at"]) == (
+        "2026-04-19T23:00:00Z",
+        "2026-04-14T08:00:00Z",
+    )
+    sooner = {"start": "2026-04-15T01:00:00+02:00", "end": "2026-04-15T03:00:00+02:00"}
+    refused = client.patch(url, json=sooner, headers=auth)
+    assert refused.status_code == 422
+    assert [item["rule"] for item in refused.json()["violations"]] == ["notice"]
+    events = client.get(f"{url}/events", headers=auth).json()
+    assert [event["kind"] for event in events] == ["planned", "announced", "rescheduled"]
+
+
+def test_a_window_that_has_begun_cannot_be_rescheduled(client: TestClient, cast: Cast) -> None:
+    window = post(client, cast, body(18)).json()
+    url, auth = f"/api/v1/windows/{window['id']}", headers(cast.operator)
+    client.post(f"{url}/start", headers=auth)
+    later = {"start": "2026-04-20T01:00:00+02:00", "end": "2026-04-20T03:00:00+02:00"}
+    refused = client.patch(url, json=later, headers=auth)
+    assert refused.status_code == 409
+    assert refused.json()["allowed_transitions"] == ["complete", "cancel"]

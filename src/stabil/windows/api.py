@@ -27,6 +27,7 @@ from stabil.windows.schemas import (
     WindowIn,
     WindowOut,
     WindowPage,
+    WindowPatch,
 )
 from stabil.windows.service import (
     NewWindow,
@@ -39,6 +40,7 @@ from stabil.windows.service import (
     list_windows,
     plan_window,
     quota_of,
+    reschedule_window,
     start_window,
 )
 from stabil.windows.slots import UnknownKind, kind_of, slots
@@ -76,6 +78,18 @@ def index(
 @router.get("/windows/{window_id}", summary="One service window")
 def show(window_id: RowId, user: CurrentUser, session: SessionDep) -> WindowOut:
     return window_out(get_window(session, window_id))
+
+
+@router.patch("/windows/{window_id}", summary="Reschedule a window", responses=TRANSITION_CONFLICT)
+def reschedule(
+    window_id: RowId, body: WindowPatch, user: CurrentUser, session: SessionDep
+) -> WindowOut:
+    """Refused with 422 and every broken rule, as when it was planned; 409 once it has begun."""
+    window = get_window(session, window_id, for_update=True)
+    reschedule_window(
+        session, user, window, body.start, body.end, override_reason=body.override_reason
+    )
+    return window_out(window)
 
 
 @router.get("/windows/{window_id}/events", summary="The window's history, oldest first")

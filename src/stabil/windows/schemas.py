@@ -32,6 +32,16 @@ class WindowIn(Strict):
     )
 
 
+class WindowPatch(Strict):
+    """New times for a window that has not begun; an announced one is announced anew."""
+
+    start: Instant
+    end: Instant
+    override_reason: ShortText | None = Field(
+        default=None, description="Record the new times anyway when they break rules, and why."
+    )
+
+
 class StepIn(Strict):
     at: Instant | None = Field(
         default=None, description="When it really happened, for an entry made afterwards."

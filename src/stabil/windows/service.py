@@ -21,7 +21,7 @@ from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, version_named
 from stabil.db.queries import count_and_page, one_by_id
 from stabil.db.types import now_utc
-from stabil.errors import Forbidden, Invalid, Names, NotFound, Refusal
+from stabil.errors import Forbidden, Invalid, Names, NotFound, Refusal, TransitionNotAllowed
 from stabil.records.history import append_event
 from stabil.windows.models import ServiceWindow
 from stabil.windows.rules import Planned, Proposal, Rule, Violation, check
@@ -176,6 +176,60 @@ def complete_window(
     if window.actual_start is not None and at is not None and at <= window.actual_start:
         raise Invalid("at", "must be after the window's actual start")
     _moved(session, actor, window, WindowAction.complete, "actual_end", at, now)
+
+
+RESCHEDULABLE = (WindowState.planned, WindowState.announced)
+
+
+def reschedule_window(
+    session: Session,
+    actor: User,
+    window: ServiceWindow,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    override_reason: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Move a window that has not begun to new times, checked against the rules again. An
+    announced window is announced anew: notice counts from now, for the new times (R13.1)."""
+    _check_may_plan(actor)
+    state = WindowState(window.state)
+    if state not in RESCHEDULABLE:
+        allowed = [action.value for action in MACHINE.allowed(state, actor)]
+        raise TransitionNotAllowed(
+            "window {id} is {state}, so it can no longer be rescheduled; allowed for you now: "
+            "{allowed}",
+            allowed,
+            id=window.id,
+            state=state.value,
+            allowed=Names(allowed) if allowed else "nothing",
+        )
+    now = now or now_utc()
+    announced = now if window.announced_at is not None else None
+    declaration = declaration_of(window.declaration_version)
+    proposal = Proposal(window.kind, start, end, announced)
+    others = holding(session, window.service_id, leaving_out=window.id)
+    violations = check(declaration, proposal, others=others, now=now)
+    reason = override_reason or window.override_reason
+    if violations and not reason:
+        raise WindowRefused(violations)
+    before = snapshot(window)
+    window.planned_start, window.planned_end = start, end
+    window.announced_at = announced
+    window.compliant = not violations
+    window.violations = [as_json(item) for item in violations]
+    window.override_reason = reason if violations else None
+    append_event(
+        session,
+        window,
+        kind="rescheduled",
+        actor=actor,
+        recorded_at=now,
+        effective_at=now,
+        before=before,
+        after=snapshot(window),
+    )
 
 
 def cancel_window(
