@@ -50,19 +50,20 @@ from stabil.problems.states import ProblemState
 from stabil.records.history import events_of
 from stabil.records.present import event_out
 from stabil.web.deps import SessionDep
-from stabil.web.pages import Problem as FormProblem
 from stabil.web.pages import (
+    FailedForm,
     SignedIn,
     SignedInPage,
     answer_form,
-    is_fragment,
     page,
     problem_of,
+    record_page,
     require_form_roles,
     require_page_roles,
     see_other,
     validation_problem,
 )
+from stabil.web.pages import Problem as FormProblem
 from stabil.web.paging import PageNumber, Paging
 
 router = APIRouter(prefix="/desk/problems", include_in_schema=False)
@@ -332,20 +333,11 @@ def _act(
         session,
         lambda: work(problem),
         refused=lambda why: _record(
-            request, who, session, problem, failed=Failed(act.form, why, act.values)
+            request, who, session, problem, failed=FailedForm(act.form, why, act.values)
         ),
         in_place=lambda: _record(request, who, session, problem, done=act.done),
         done_url=lambda: f"{router.prefix}/{problem.key}?done={act.done}",
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Failed:
-    """The form that was refused, why, and what it sent, to show it again as it was."""
-
-    form: str
-    problem: FormProblem
-    values: Mapping[str, str]
 
 
 def _record(
@@ -355,13 +347,18 @@ def _record(
     problem: Problem,
     *,
     done: str | None = None,
-    failed: Failed | None = None,
+    failed: FailedForm | None = None,
 ) -> HTMLResponse:
-    """The problem's page; for htmx only its record, which the forms answer into."""
-    context = {**record_context(session, who.user, problem), "done": done, "failed": failed}
-    template = "problems/_record.html" if is_fragment(request) else "problems/show.html"
-    status = failed.problem.status_code if failed else 200
-    return page(request, template, who, context, status_code=status)
+    context = record_context(session, who.user, problem)
+    return record_page(
+        request,
+        who,
+        context,
+        part="problems/_record.html",
+        whole="problems/show.html",
+        done=done,
+        failed=failed,
+    )
 
 
 def record_context(session: Session, reader: User, problem: Problem) -> dict[str, Any]:

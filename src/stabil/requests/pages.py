@@ -43,19 +43,20 @@ from stabil.requests.service import (
 )
 from stabil.requests.states import WITHDRAW, Category, RequestState
 from stabil.web.deps import SessionDep
-from stabil.web.pages import Problem as FormProblem
 from stabil.web.pages import (
+    FailedForm,
     SignedIn,
     SignedInPage,
     answer_form,
-    is_fragment,
     page,
     problem_of,
+    record_page,
     require_form_roles,
     require_page_roles,
     see_other,
     validation_problem,
 )
+from stabil.web.pages import Problem as FormProblem
 from stabil.web.paging import PageNumber, Paging
 
 router = APIRouter(prefix="/desk/requests", include_in_schema=False)
@@ -234,20 +235,11 @@ def step(
         session,
         work,
         refused=lambda why: _record(
-            request, who, session, found, failed=Failed(f"step-{to}", why, values)
+            request, who, session, found, failed=FailedForm(f"step-{to}", why, values)
         ),
         in_place=lambda: _record(request, who, session, found, done="state"),
         done_url=lambda: f"{router.prefix}/{found.key}?done=state",
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Failed:
-    """The form that was refused, why, and what it sent, to show it again as it was."""
-
-    form: str
-    problem: FormProblem
-    values: Mapping[str, str]
 
 
 def _record(
@@ -257,13 +249,18 @@ def _record(
     found: ServiceRequest,
     *,
     done: str | None = None,
-    failed: Failed | None = None,
+    failed: FailedForm | None = None,
 ) -> HTMLResponse:
-    """The request's page; for htmx only its record, which the forms answer into."""
-    context = {**record_context(session, who.user, found), "done": done, "failed": failed}
-    template = "requests/_record.html" if is_fragment(request) else "requests/show.html"
-    status = failed.problem.status_code if failed else 200
-    return page(request, template, who, context, status_code=status)
+    context = record_context(session, who.user, found)
+    return record_page(
+        request,
+        who,
+        context,
+        part="requests/_record.html",
+        whole="requests/show.html",
+        done=done,
+        failed=failed,
+    )
 
 
 def record_context(session: Session, reader: User, found: ServiceRequest) -> dict[str, Any]:

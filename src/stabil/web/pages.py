@@ -171,6 +171,34 @@ def answer_form(
     return in_place() if is_fragment(request) else see_other(request, done_url())
 
 
+@dataclass(frozen=True, slots=True)
+class FailedForm:
+    """The form of a record's page that was refused, why, and what it sent, to show it again
+    as it was sent."""
+
+    form: str
+    problem: Problem
+    values: Mapping[str, str]
+
+
+def record_page(
+    request: Request,
+    who: SignedIn,
+    context: Mapping[str, Any],
+    *,
+    part: str,
+    whole: str,
+    done: str | None = None,
+    failed: FailedForm | None = None,
+) -> HTMLResponse:
+    """A record's page (`whole`), or for htmx only its `part`, which its forms answer into;
+    with what a form did (`done`) or why it was refused (`failed`, and its status)."""
+    template = part if is_fragment(request) else whole
+    status = failed.problem.status_code if failed else 200
+    values = {**context, "done": done, "failed": failed}
+    return page(request, template, who, values, status_code=status)
+
+
 def landing(who: SignedIn) -> str:
     return landing_for(who.role)
 
