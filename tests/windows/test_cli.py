@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner
 
+from stabil.accounts.service import add_organisation, add_user
 from stabil.cli.main import app
-from tests.conftest import BORGER_DK, EXAMPLE
+from stabil.db.engine import unit_of_work
+from stabil.windows.service import NewWindow, plan_window
+from tests.cast import cheap_hashing
+from tests.conftest import BORGER_DK, EXAMPLE, Stabil
+
+CPH = ZoneInfo("Europe/Copenhagen")
 
 RUN = CliRunner()
 
@@ -88,3 +96,32 @@ def test_a_batch_of_good_lines_exits_0() -> None:
             "announced": "2026-04-01T10:00"}  # fmt: skip
     code, said, _ = window("batch", "--declaration", str(BORGER_DK), stdin=json.dumps(line))
     assert (code, said) == (0, '{"violations":[]}\n')
+
+
+def test_list_and_quota_show_the_services_windows_in_local_time(stabil: Stabil) -> None:
+    assert stabil("service", "load", str(BORGER_DK)).exit_code == 0
+    now = dt.datetime(2026, 4, 14, 10, tzinfo=CPH)
+    with cheap_hashing(), unit_of_work() as session:
+        add_organisation(session, "digst", "Digitaliseringsstyrelsen", "agency")
+        operator, _ = add_user(session, "op@example.org", "operator", "digst")
+        for day in (18, 25):
+            start = dt.datetime(2026, 4, day, 1, tzinfo=CPH)
+            night = NewWindow(
+                "borger-dk", "short", start, start + dt.timedelta(hours=2), "Opdatering"
+            )
+            plan_window(session, operator, night, now)
+    listed = stabil("window", "list", "--service", "borger-dk", "--year", "2026")
+    assert listed.exit_code == 0, listed.output
+    assert "2026-04-18 01:00" in listed.stdout  # local time, not 23:00 UTC the day before
+    assert "2026-04-25 03:00" in listed.stdout
+    quota = stabil("window", "quota", "--service", "borger-dk", "--year", "2026")
+    assert quota.exit_code == 0, quota.output
+    short = next(line for line in quota.stdout.splitlines() if "short" in line)
+    cells = [cell.strip() for cell in short.split("│") if cell.strip()]
+    assert cells == ["short", "4", "2", "2", "2026-04-18, 2026-04-25"]
+
+
+def test_list_of_an_unknown_service_is_one_line_and_status_2(stabil: Stabil) -> None:
+    result = stabil("window", "list", "--service", "nope")
+    assert result.exit_code == 2
+    assert "nope" in result.output

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from rich.table import Column, Table
+from rich.table import Table
 from sqlalchemy.orm import Session
 
 from stabil.accounts.models import User
@@ -30,7 +30,7 @@ from stabil.accounts.service import (
     revoke_token,
 )
 from stabil.accounts.validation import AccountInvalid
-from stabil.cli.common import fail, out
+from stabil.cli.common import fail, identifier, out
 from stabil.db.engine import unit_of_work
 
 organisation_app = typer.Typer(help="Organisations users act for.", no_args_is_help=True)
@@ -56,11 +56,6 @@ def existing_user(session: Session, email: str) -> User:
     if user is None:
         fail(f"no user has email {email!r} (see `stabil user list`)")
     return user
-
-
-def identifier(header: str) -> Column:
-    # Kept whole on narrow terminals, so that it can be copied into the next command.
-    return Column(header, no_wrap=True)
 
 
 def when(instant: dt.datetime | None) -> str:

@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.table import Column
 from typer.core import TyperCommand, TyperGroup
 
 from stabil.declaration import Declaration, DeclarationInvalid, load_declaration
@@ -60,3 +61,8 @@ def declaration_or_fail(file: Path) -> Declaration:
         first, more = invalid.problems[0], len(invalid.problems) - 1
         also = f" (and {more} more: stabil declaration check {file})" if more else ""
         fail(f"{file} is not a valid declaration: {first}{also}")
+
+
+def identifier(header: str) -> Column:
+    # Kept whole on narrow terminals, so that it can be copied into the next command.
+    return Column(header, no_wrap=True)

@@ -7,10 +7,10 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from rich.table import Column, Table
+from rich.table import Table
 from sqlalchemy.orm import Session
 
-from stabil.cli.common import fail, out
+from stabil.cli.common import fail, identifier, out
 from stabil.db.engine import unit_of_work
 from stabil.errors import Refusal
 from stabil.subscriptions import service as subscriptions
@@ -36,11 +36,6 @@ def status_unit() -> Iterator[Session]:
             yield session
     except Refusal as error:
         fail(str(error))
-
-
-def identifier(header: str) -> Column:
-    # Kept whole on narrow terminals, so that it can be copied into the next command.
-    return Column(header, no_wrap=True)
 
 
 @subscriber_app.command("add")

@@ -13,13 +13,25 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from rich.table import Table
 
+from stabil.catalog.service import declaration_of, version_named
 from stabil.cli.clock import DeclarationFile
-from stabil.cli.common import OneLineErrors, OneLineGroupErrors, declaration_or_fail, fail, out
+from stabil.cli.common import (
+    OneLineErrors,
+    OneLineGroupErrors,
+    declaration_or_fail,
+    fail,
+    identifier,
+    out,
+)
+from stabil.cli.status import ServiceOption, status_unit
 from stabil.clock import ClockError
 from stabil.clock.parsing import parse_instant
+from stabil.db.types import now_utc
 from stabil.declaration import Declaration
 from stabil.windows.rules import Proposal, check
+from stabil.windows.service import WindowFilter, list_windows, quota_of
 
 NOT_COMPLIANT = 1
 BATCH_FAILED = 1
@@ -79,6 +91,48 @@ def batch(declaration: DeclarationFile) -> None:
         sys.stdout.write(json.dumps(answer, ensure_ascii=False, separators=(",", ":")) + "\n")
     if failed:
         raise typer.Exit(BATCH_FAILED)
+
+
+@app.command(name="list")
+def list_command(
+    service: ServiceOption,
+    year: Annotated[
+        int | None, typer.Option("--year", min=1970, max=9998, help="Only windows starting then.")
+    ] = None,
+) -> None:
+    """The service's windows in the order they are planned, in the declaration's local time."""
+    with status_unit() as session:
+        zone = declaration_of(version_named(session, service, now_utc().date())).time.zone
+        rows, _ = list_windows(session, WindowFilter(service, year), limit=10_000, offset=0)
+        table = Table(identifier("id"), "kind", "state", "start", "end", "compliant", "title")
+        for row in rows:
+            table.add_row(
+                str(row.id),
+                row.kind,
+                row.state,
+                f"{row.planned_start.astimezone(zone):%Y-%m-%d %H:%M}",
+                f"{row.planned_end.astimezone(zone):%Y-%m-%d %H:%M}",
+                "yes" if row.compliant else "no: " + ", ".join(v["rule"] for v in row.violations),
+                row.title,
+            )
+    out.print(table)
+
+
+@app.command()
+def quota(
+    service: ServiceOption,
+    year: Annotated[int, typer.Option("--year", min=1970, max=9998, help="A calendar year.")],
+) -> None:
+    """Per kind: windows used and left in the year, and the dates used (R13.1)."""
+    with status_unit() as session:
+        quotas = quota_of(session, service, year)
+    table = Table(identifier("kind"), "per year", "used", "left", "dates")
+    for item in quotas:
+        per_year = "-" if item.per_year is None else str(item.per_year)
+        left = "-" if item.left is None else str(item.left)
+        dates = ", ".join(f"{day:%Y-%m-%d}" for day in item.dates) or "-"
+        table.add_row(item.kind, per_year, str(item.used), left, dates)
+    out.print(table)
 
 
 def _answer(declaration: Declaration, raw: bytes, now: dt.datetime) -> dict[str, Any]:
