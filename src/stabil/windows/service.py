@@ -21,10 +21,11 @@ from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, version_named
 from stabil.db.queries import count_and_page, one_by_id
 from stabil.db.types import now_utc
+from stabil.declaration import Declaration
 from stabil.errors import Forbidden, Invalid, Names, NotFound, Refusal, TransitionNotAllowed
 from stabil.records.history import append_event
 from stabil.windows.models import ServiceWindow
-from stabil.windows.rules import Planned, Proposal, Rule, Violation, check
+from stabil.windows.rules import Planned, Proposal, Rule, Violation, check, year_of
 from stabil.windows.states import HOLDING, MACHINE, WindowAction, WindowState
 
 RULE_FIELDS = {
@@ -99,9 +100,9 @@ def plan_window(
     stored = version_named(session, new.service, now.date())
     declaration = declaration_of(stored)
     proposal = Proposal(new.kind, new.start, new.end, announced)
-    violations = check(declaration, proposal, others=holding(session, stored.service_id), now=now)
-    if violations and not new.override_reason:
-        raise WindowRefused(violations)
+    violations = _verdict(
+        session, declaration, stored.service_id, proposal, new.override_reason, now
+    )
     window = ServiceWindow(
         service_id=stored.service_id,
         declaration_version_id=stored.id,
@@ -114,14 +115,12 @@ def plan_window(
         body=new.body,
         body_en=new.body_en,
         affected=list(new.affected),
-        compliant=not violations,
-        violations=[as_json(item) for item in violations],
-        override_reason=new.override_reason if violations else None,
         created_at=now,
         created_by_id=actor.id,
         revision=0,
         updated_at=now,
     )
+    _keep(window, violations, new.override_reason)
     window.service = stored.service
     window.declaration_version = stored
     session.add(window)
@@ -207,19 +206,14 @@ def reschedule_window(
         )
     now = now or now_utc()
     announced = now if window.announced_at is not None else None
-    declaration = declaration_of(window.declaration_version)
-    proposal = Proposal(window.kind, start, end, announced)
-    others = holding(session, window.service_id, leaving_out=window.id)
-    violations = check(declaration, proposal, others=others, now=now)
     reason = override_reason or window.override_reason
-    if violations and not reason:
-        raise WindowRefused(violations)
+    violations = _verdict_of(
+        session, window, Proposal(window.kind, start, end, announced), reason, now
+    )
     before = snapshot(window)
     window.planned_start, window.planned_end = start, end
     window.announced_at = announced
-    window.compliant = not violations
-    window.violations = [as_json(item) for item in violations]
-    window.override_reason = reason if violations else None
+    _keep(window, violations, reason)
     append_event(
         session,
         window,
@@ -301,8 +295,7 @@ def list_windows(
 
 
 def local_year(window: ServiceWindow) -> int:
-    zone = declaration_of(window.declaration_version).time.zone
-    return window.planned_start.astimezone(zone).year
+    return year_of(declaration_of(window.declaration_version), window.planned_start)
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,17 +369,12 @@ def _announce(
     session: Session, actor: User, window: ServiceWindow, at: dt.datetime, now: dt.datetime
 ) -> None:
     """Record the announcement and check the rules again: notice now runs from `at`."""
-    declaration = declaration_of(window.declaration_version)
     proposal = Proposal(window.kind, window.planned_start, window.planned_end, at)
-    others = holding(session, window.service_id, leaving_out=window.id)
-    violations = check(declaration, proposal, others=others, now=now)
-    if violations and not window.override_reason:
-        raise WindowRefused(violations)
+    violations = _verdict_of(session, window, proposal, window.override_reason, now)
     before = snapshot(window)
     window.state = WindowState.announced.value
     window.announced_at = at
-    window.compliant = not violations
-    window.violations = [as_json(item) for item in violations]
+    _keep(window, violations, window.override_reason)
     append_event(
         session,
         window,
@@ -397,6 +385,52 @@ def _announce(
         before=before,
         after=snapshot(window),
     )
+
+
+def _verdict(
+    session: Session,
+    declaration: Declaration,
+    service_id: int,
+    proposal: Proposal,
+    override_reason: str | None,
+    now: dt.datetime,
+    *,
+    leaving_out: int | None = None,
+) -> list[Violation]:
+    """The rules `proposal` breaks among the service's other windows; refused with them all
+    unless an override reason lets it be recorded anyway."""
+    others = holding(session, service_id, leaving_out=leaving_out)
+    violations = check(declaration, proposal, others=others, now=now)
+    if violations and not override_reason:
+        raise WindowRefused(violations)
+    return violations
+
+
+def _verdict_of(
+    session: Session,
+    window: ServiceWindow,
+    proposal: Proposal,
+    override_reason: str | None,
+    now: dt.datetime,
+) -> list[Violation]:
+    """`_verdict` for new times or a new announcement of a window already recorded."""
+    declaration = declaration_of(window.declaration_version)
+    return _verdict(
+        session,
+        declaration,
+        window.service_id,
+        proposal,
+        override_reason,
+        now,
+        leaving_out=window.id,
+    )
+
+
+def _keep(window: ServiceWindow, violations: list[Violation], override_reason: str | None) -> None:
+    """The verdict on the window: compliant, or the rules it breaks and why it stands."""
+    window.compliant = not violations
+    window.violations = [as_json(item) for item in violations]
+    window.override_reason = override_reason if violations else None
 
 
 def _moved(
