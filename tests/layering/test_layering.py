@@ -55,6 +55,8 @@ ALLOWED: dict[str, set[str]] = {
         "errors",
         "records",
         "schemas",
+        "status",  # an announcement is an operational message (R12.2)
+        "worker",  # the reminder, start and end are the worker's jobs
     },
     "db": {"settings"},
     "declaration": set(),

@@ -184,6 +184,10 @@ class WindowKind(Sourced):
 class ServiceWindows(Sourced):
     announce_on: Text | None = None
     as_early_as_possible: bool = Field(default=True, description="Announce planned work early.")
+    reminder_hours: Annotated[int, Field(ge=0, le=24 * 30)] = Field(
+        default=24,
+        description="Hours before an announced window's start that its reminder is sent; 0: none.",
+    )
     kinds: Annotated[list[WindowKind], Field(min_length=1)]
     in_service_period: Key | None = Field(
         default=None, description="Service period every window must lie in, e.g. secondary."

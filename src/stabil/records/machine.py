@@ -54,11 +54,13 @@ class Machine(Generic[S, A]):
             if source == state and user.role in step.who
         ]
 
-    def step(self, state: S, action: A, user: User, *, name: str | Phrase) -> S:
+    def step(self, state: S, action: A, user: User | None, *, name: str | Phrase) -> S:
         """The state `action` leads `name` to, when the state allows it and `user` may take it.
 
         Refused with 409 and what `user` may do instead when the state does not allow it, and
-        with 403 naming who may when the state allows it but not for this user.
+        with 403 naming who may when the state allows it but not for this user. No user (None)
+        is the system acting when the declaration says so (the worker at a window's planned
+        start): only the state guards its steps.
         """
         found = self._steps.get((state, action))
         if found is None:
@@ -71,7 +73,7 @@ class Machine(Generic[S, A]):
                 action=action.value,
                 allowed=Names(mine) if mine else "nothing",
             )
-        if user.role not in found.who:
+        if user is not None and user.role not in found.who:
             raise Forbidden(
                 "your role ({role}) may not make {name} {action} from {state} (who may: {who})",
                 role=user.role.value,

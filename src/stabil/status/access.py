@@ -14,13 +14,14 @@ from stabil.status.models import Message
 from stabil.status.states import MACHINE, MessageAction, MessageState
 
 
-def check_can_write(user: User) -> None:
-    """Only the desk posts and changes messages, whatever the change."""
-    if user.role not in WORK:
+def check_can_write(user: User | None) -> None:
+    """Only the desk posts and changes messages, whatever the change; and the system (None),
+    which tells of a service window's reminder, start and end when they come (R12.2)."""
+    if user is not None and user.role not in WORK:
         raise Forbidden("only admins and operators may post or change operational messages")
 
 
-def check_step(user: User, message: Message, action: MessageAction) -> MessageState:
+def check_step(user: User | None, message: Message, action: MessageAction) -> MessageState:
     """The state `action` takes `message` to, if `user` may take it now; else 409 or 403."""
     name = Phrase("message {id}", id=message.id)
     return MACHINE.step(MessageState(message.state), action, user, name=name)

@@ -128,7 +128,7 @@ def post_message(
 
 def update_message(
     session: Session,
-    actor: User,
+    actor: User | None,
     message: Message,
     update: MessageUpdate,
     now: dt.datetime | None = None,
@@ -138,7 +138,8 @@ def update_message(
     check_step(actor, message, MessageAction.update)
     now = now or now_utc()
     declaration, service = _declaration(session, message.service.key, now)
-    named = incidents_named(session, actor, service, update.incidents)
+    # The system (None) links no incidents: it tells only what the declaration schedules.
+    named = incidents_named(session, actor, service, update.incidents) if actor else []
     before, after = _apply_changes(message, declaration, update.changes)
     linked = [link.incident for link in message.links]
     added = [item for item in named if item not in linked]
@@ -167,14 +168,16 @@ def update_message(
 
 def resolve_message(
     session: Session,
-    actor: User,
+    actor: User | None,
     message: Message,
     *,
     body: str | None = None,
     body_en: str | None = None,
+    restored: bool = True,
     now: dt.datetime | None = None,
 ) -> None:
-    """The situation is over (R9.6): told to the recipients of its type and of `restored`."""
+    """The situation is over (R9.6): told to the recipients of its type and, when the service
+    is back (`restored`), of `restored` messages too; a cancelled window's is not."""
     check_can_write(actor)
     target = check_step(actor, message, MessageAction.resolve)
     now = now or now_utc()
@@ -198,7 +201,7 @@ def resolve_message(
         event=WebhookEvent.resolved,
         seq=seq,
         entry=entry,
-        types=[message.type, MessageType.restored.value],
+        types=[message.type, *([MessageType.restored.value] if restored else [])],
         now=now,
     )
 
@@ -318,7 +321,7 @@ def _tell_incidents(
     message: Message,
     incidents: Sequence[Incident],
     entries: Sequence[MessageEntry],
-    actor: User,
+    actor: User | None,
     now: dt.datetime,
 ) -> None:
     """Record each entry on each incident's timeline, where the desk reads what was told."""
@@ -356,7 +359,7 @@ def _add_entry(
     at: dt.datetime,
     body: str,
     body_en: str | None,
-    actor: User,
+    actor: User | None,
 ) -> MessageEntry:
     entry = MessageEntry(
         seq=len(message.entries) + 1,
@@ -365,7 +368,7 @@ def _add_entry(
         type=message.type,
         body=body,
         body_en=body_en,
-        author_id=actor.id,
+        author_id=actor.id if actor is not None else None,
     )
     message.entries.append(entry)
     return entry

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from stabil.catalog.models import DeclarationVersion, Service
 from stabil.db.base import Base
 from stabil.records.models import Event, HasEffectiveTime, HasNote, Recorded
+from stabil.status.models import Message
 
 
 class ServiceWindow(Recorded, Base):
@@ -40,11 +41,16 @@ class ServiceWindow(Recorded, Base):
     override_reason: Mapped[str | None] = mapped_column(
         Text, comment="Why a window that breaks rules was recorded anyway."
     )
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("status_messages.id"),
+        comment="The operational message that announced the window and tells of it (R12.2).",
+    )
     created_at: Mapped[dt.datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     service: Mapped[Service] = relationship()
     declaration_version: Mapped[DeclarationVersion] = relationship()
+    message: Mapped[Message | None] = relationship()
     events: Mapped[list[ServiceWindowEvent]] = relationship(
         back_populates="window", order_by="ServiceWindowEvent.seq", viewonly=True
     )

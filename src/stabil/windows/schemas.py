@@ -77,6 +77,9 @@ class WindowOut(BaseModel):
     body: str
     body_en: str | None
     affected: list[str]
+    message: int | None = Field(
+        description="The operational message that announced the window and tells of it."
+    )
     revision: int
 
 

@@ -24,6 +24,7 @@ from stabil.db.types import now_utc
 from stabil.declaration import Declaration
 from stabil.errors import Forbidden, Invalid, Names, NotFound, Refusal, TransitionNotAllowed
 from stabil.records.history import append_event
+from stabil.windows import announcements
 from stabil.windows.models import ServiceWindow
 from stabil.windows.rules import Planned, Proposal, Rule, Violation, check, year_of
 from stabil.windows.states import HOLDING, MACHINE, WindowAction, WindowState
@@ -155,23 +156,25 @@ def announce_window(
 
 def start_window(
     session: Session,
-    actor: User,
+    actor: User | None,
     window: ServiceWindow,
     at: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> None:
-    """The work has begun, at `at` (default now): the window's actual start."""
+    """The work has begun, at `at` (default now): the window's actual start. No actor is the
+    worker, starting an announced window at its planned start."""
     _moved(session, actor, window, WindowAction.start, "actual_start", at, now)
 
 
 def complete_window(
     session: Session,
-    actor: User,
+    actor: User | None,
     window: ServiceWindow,
     at: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> None:
-    """The work is done, at `at` (default now): the window's actual end."""
+    """The work is done, at `at` (default now): the window's actual end. No actor is the
+    worker, ending a window still in progress at its planned end."""
     if window.actual_start is not None and at is not None and at <= window.actual_start:
         raise Invalid("at", "must be after the window's actual start")
     _moved(session, actor, window, WindowAction.complete, "actual_end", at, now)
@@ -224,6 +227,8 @@ def reschedule_window(
         before=before,
         after=snapshot(window),
     )
+    if announced is not None:
+        announcements.announced(session, actor, window, _declaration(window), now)
 
 
 def cancel_window(
@@ -238,6 +243,7 @@ def cancel_window(
         raise Invalid("reason", "must be filled in")
     now = now or now_utc()
     before = snapshot(window)
+    was_running = window.state == WindowState.in_progress.value
     window.state = _step(actor, window, WindowAction.cancel).value
     append_event(
         session,
@@ -250,6 +256,8 @@ def cancel_window(
         after=snapshot(window),
         note=reason,
     )
+    declaration = _declaration(window)
+    announcements.cancelled(session, actor, window, declaration, was_running=was_running, now=now)
 
 
 def get_window(session: Session, window_id: int, *, for_update: bool = False) -> ServiceWindow:
@@ -385,6 +393,7 @@ def _announce(
         before=before,
         after=snapshot(window),
     )
+    announcements.announced(session, actor, window, _declaration(window), now)
 
 
 def _verdict(
@@ -435,7 +444,7 @@ def _keep(window: ServiceWindow, violations: list[Violation], override_reason: s
 
 def _moved(
     session: Session,
-    actor: User,
+    actor: User | None,
     window: ServiceWindow,
     action: WindowAction,
     column: str,
@@ -458,9 +467,15 @@ def _moved(
         before=before,
         after=snapshot(window),
     )
+    tell = announcements.started if action is WindowAction.start else announcements.completed
+    tell(session, actor, window, _declaration(window), now)
 
 
-def _step(actor: User, window: ServiceWindow, action: WindowAction) -> WindowState:
+def _declaration(window: ServiceWindow) -> Declaration:
+    return declaration_of(window.declaration_version)
+
+
+def _step(actor: User | None, window: ServiceWindow, action: WindowAction) -> WindowState:
     return MACHINE.step(WindowState(window.state), action, actor, name=f"window {window.id}")
 
 

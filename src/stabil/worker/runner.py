@@ -33,7 +33,7 @@ log = logging.getLogger("stabil.worker")
 JOB_BATCH = 500
 MAX_ERROR_PAUSE_SECONDS = 60.0
 # Modules whose import registers job handlers (`@handles`); the worker imports them at start.
-HANDLER_MODULES = ("stabil.desk.escalation", "stabil.desk.majors")
+HANDLER_MODULES = ("stabil.desk.escalation", "stabil.desk.majors", "stabil.windows.jobs")
 
 __all__ = ["Progress", "Units", "Worker", "load_handlers", "new_worker_id", "units_of"]
 
