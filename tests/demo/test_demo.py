@@ -25,6 +25,7 @@ from stabil.outbox.models import OutboxItem
 from stabil.problems.models import Problem
 from stabil.requests.models import ServiceRequest
 from stabil.status.models import Message
+from stabil.windows.models import ServiceWindow
 from tests.accounts.signin import signs_in
 from tests.demo.conftest import DEMO, DEMO_AT_NOW, KINDS, NOW, Database, fresh_database, row_counts
 
@@ -43,6 +44,7 @@ def test_two_months_of_history(kind: str, tmp_path: Path, worker_id: str, testru
             _most_timers_are_met_and_some_are_not(session)
             _the_queue_has_open_incidents_near_and_past_their_deadlines(session)
             _its_mail_is_in_the_local_mailbox(session, database)
+            _windows_keep_the_rules_but_one_announced_late(session)
         _a_second_run_on_its_own_database_changes_nothing(database)
 
 
@@ -102,6 +104,18 @@ def _every_kind_of_record_is_there(session: Session) -> None:
         if incident.party is not None
     }
     assert len(parties & {org.key for org in SUPPLIERS}) >= 2
+
+
+def _windows_keep_the_rules_but_one_announced_late(session: Session) -> None:
+    windows = session.scalars(select(ServiceWindow).order_by(ServiceWindow.planned_start)).all()
+    assert {"completed", "announced"} <= {window.state for window in windows}
+    flagged = [window for window in windows if not window.compliant]
+    assert [[item["rule"] for item in window.violations] for window in flagged] == [["notice"]]
+    assert flagged[0].override_reason
+    for window in windows:  # each announced on the status channel, and told of its end
+        assert window.message is not None
+        assert window.message.type == "service_window"
+        assert (window.message.state == "resolved") == (window.state == "completed")
 
 
 def _transitions(session: Session) -> list[IncidentEvent]:

@@ -184,6 +184,29 @@ class RequestStep:
     reason: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PlanWindow:
+    """A service window, announced at the action's instant (`announced_at`: earlier)."""
+
+    ref: str
+    actor: str
+    kind: str
+    start: dt.datetime
+    end: dt.datetime
+    title: str
+    body: str
+    body_en: str
+    affected: tuple[str, ...]
+    override_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CancelWindow:
+    ref: str
+    actor: str
+    reason: str
+
+
 Op = (
     Report
     | HandOver
@@ -204,6 +227,8 @@ Op = (
     | ProblemStep
     | SubmitRequest
     | RequestStep
+    | PlanWindow
+    | CancelWindow
 )
 
 

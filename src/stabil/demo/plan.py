@@ -17,6 +17,7 @@ from stabil.demo.incidents import Arrival, arrivals, rank_of, report, work
 from stabil.demo.present import plan_present
 from stabil.demo.records import plan_announcements, plan_problems, plan_requests
 from stabil.demo.script import Context
+from stabil.demo.windows import plan_windows
 
 # Majors resolved long enough ago for their review to be due are told late in one way each.
 LATE_IN_TURN = (Late(review=True), Late(first_message=True), Late(restored=True))
@@ -57,6 +58,7 @@ def make_plan(
     plan_problems(ctx, stories)
     plan_requests(ctx)
     plan_announcements(ctx)
+    plan_windows(ctx)
     kept = [action for action in ctx.script.actions if action.at <= end]
     return sorted(kept, key=Action.sort_key)
 

@@ -1,5 +1,5 @@
 """The other records of the demo: problems that link recurring incidents, service requests,
-and the announcements of releases and service windows on the status channel."""
+and the announcements of releases on the status channel."""
 
 from __future__ import annotations
 
@@ -32,7 +32,6 @@ from stabil.requests.states import RequestState
 MAX_LINKED = 8
 REQUESTS_PER_WORKING_DAY = 0.4
 RELEASE_EVERY_DAYS = (30, 45)
-WINDOW_EVERY_DAYS = (50, 70)
 
 
 def _operator(ctx: Context) -> str:
@@ -128,11 +127,9 @@ def _request(ctx: Context, submitted: dt.datetime, text: RequestText) -> None:
 
 
 def plan_announcements(ctx: Context) -> None:
-    """Releases and service windows, announced ahead on the status channel (R10.3, R12.2)."""
+    """Releases, announced ahead on the status channel (R10.3, R11.1)."""
     if ctx.declares(MessageType.release):
         _every(ctx, RELEASE_EVERY_DAYS, _release)
-    if ctx.declares(MessageType.service_window):
-        _every(ctx, WINDOW_EVERY_DAYS, _window)
 
 
 def _every(ctx: Context, days: tuple[int, int], tell: Callable[[Context, dt.date], None]) -> None:
@@ -165,27 +162,6 @@ def _release(ctx: Context, day: dt.date) -> None:
         "The release notes describe the changes.",
     )
     _announce(ctx, post, timing.working(release - dt.timedelta(days=8), 0, 6), release)
-
-
-def _window(ctx: Context, day: dt.date) -> None:
-    timing = ctx.timing
-    saturday = _on_weekday(day, 5)
-    start = timing.local(saturday, 0.0)
-    end = start + dt.timedelta(hours=4)
-    when = format_date(saturday, "d. MMMM", locale="da")
-    post = PostMessage(
-        ref=ctx.new_ref("M"),
-        actor=_operator(ctx),
-        type=MessageType.service_window,
-        affected=("Hele portalen",),
-        title=f"Servicevindue natten til lørdag den {when} kl. 00-04",
-        title_en=f"Service window in the night to Saturday {saturday:%d %B}, 00-04",
-        body="Portalen kan være utilgængelig i perioder under servicevinduet, mens der "
-        "opdateres servere.",
-        body_en="The portal may be unavailable at times during the window while servers "
-        "are updated.",
-    )
-    _announce(ctx, post, timing.working(start - dt.timedelta(days=10), 0, 6), end)
 
 
 def _announce(ctx: Context, post: PostMessage, posted: dt.datetime, over: dt.datetime) -> None:

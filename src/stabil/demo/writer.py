@@ -19,12 +19,14 @@ from stabil.accounts.models import User
 from stabil.demo.actions import (
     Action,
     Cancel,
+    CancelWindow,
     Close,
     CloseMessage,
     EditProblem,
     HandOver,
     LinkIncidents,
     OpenProblem,
+    PlanWindow,
     PostMessage,
     ProblemStep,
     Reopen,
@@ -50,6 +52,8 @@ from stabil.requests.models import ServiceRequest
 from stabil.requests.states import RequestState
 from stabil.status import service as status
 from stabil.status.models import Message
+from stabil.windows import service as windows
+from stabil.windows.models import ServiceWindow
 from stabil.worker.jobs import run_due_jobs
 from stabil.worker.models import Job, JobState
 from stabil.worker.runner import JOB_BATCH, load_handlers
@@ -68,6 +72,7 @@ class Writer:
     messages: dict[str, Message] = field(default_factory=dict)
     problems: dict[str, Problem] = field(default_factory=dict)
     requests: dict[str, ServiceRequest] = field(default_factory=dict)
+    windows: dict[str, ServiceWindow] = field(default_factory=dict)
     jobs: int = 0
 
     def run(self, actions: Sequence[Action], end: dt.datetime, advance: Callable[[], None]) -> None:
@@ -108,6 +113,8 @@ class Writer:
                 self._problem(op, now)
             case SubmitRequest() | RequestStep():
                 self._request(op, now)
+            case PlanWindow() | CancelWindow():
+                self._window(op, now)
 
     def _incident(
         self, op: Report | HandOver | Resolve | Reopen | Close | Cancel, now: dt.datetime
@@ -229,6 +236,26 @@ class Writer:
             case RequestStep():
                 step = REQUEST_STEPS[op.target]
                 step(session, actor, self.requests[op.ref], note=op.note, now=now)
+
+    def _window(self, op: PlanWindow | CancelWindow, now: dt.datetime) -> None:
+        session, actor = self.session, self.users[op.actor]
+        match op:
+            case PlanWindow():
+                new = windows.NewWindow(
+                    service=self.service,
+                    kind=op.kind,
+                    start=op.start,
+                    end=op.end,
+                    title=op.title,
+                    body=op.body,
+                    body_en=op.body_en,
+                    affected=op.affected,
+                    announce=True,
+                    override_reason=op.override_reason,
+                )
+                self.windows[op.ref] = windows.plan_window(session, actor, new, now=now)
+            case CancelWindow():
+                windows.cancel_window(session, actor, self.windows[op.ref], op.reason, now=now)
 
 
 REQUEST_STEPS = {
