@@ -1,0 +1,2 @@
+from fastapi import APIRouter
+router = APIRouter(prefix="/desk/releases", include_in_schema=False)
