@@ -134,9 +134,7 @@ def test_r11_1_shorter_notice_for_a_declared_reason_is_flagged_with_the_duty_to_
     assert help_["obligation"]["da"] == DUTY_DA
 
 
-def test_the_duty_to_help_is_shown_until_it_is_marked_done(
-    client: TestClient, cast: Cast
-) -> None:
+def test_the_duty_to_help_is_shown_until_it_is_marked_done(client: TestClient, cast: Cast) -> None:
     release = register(
         client, cast.operator, planned_date="2026-04-01", shorter_notice_reason="legal"
     )
@@ -159,9 +157,7 @@ def test_the_duty_to_help_is_shown_until_it_is_marked_done(
     assert "marked as given already" in again.json()["detail"]
 
 
-def test_help_given_for_a_release_with_its_notice_is_a_409(
-    client: TestClient, cast: Cast
-) -> None:
+def test_help_given_for_a_release_with_its_notice_is_a_409(client: TestClient, cast: Cast) -> None:
     release = register(client, cast.operator)
     answer = client.post(f"{API}/{release['id']}/help-given", headers=headers(cast.operator))
     assert answer.status_code == 409
@@ -276,9 +272,12 @@ def test_a_step_the_state_does_not_allow_is_a_409_with_the_allowed_ones(
     patched = client.patch(url, json={"notes": "Nye noter"}, headers=headers(cast.operator))
     assert patched.status_code == 409
     assert patched.json()["allowed_transitions"] == []
-    assert client.post(f"{url}/cancel", json={"reason": "x"}, headers=headers(cast.operator)).json()[
-        "allowed_transitions"
-    ] == []
+    assert (
+        client.post(f"{url}/cancel", json={"reason": "x"}, headers=headers(cast.operator)).json()[
+            "allowed_transitions"
+        ]
+        == []
+    )
 
 
 def test_cancelling_needs_a_reason(client: TestClient, cast: Cast) -> None:
@@ -325,7 +324,9 @@ def test_a_patch_that_changes_nothing_or_names_nothing(client: TestClient, cast:
 def test_the_list_filters_by_service_year_and_state_and_pages(
     client: TestClient, cast: Cast
 ) -> None:
-    register(client, cast.operator, version="1.9", planned_date="2026-03-20", interface_change=False)
+    register(
+        client, cast.operator, version="1.9", planned_date="2026-03-20", interface_change=False
+    )
     register(client, cast.operator, version="2.0", announce=True)
     register(client, cast.operator, version="3.0", planned_date="2027-01-04")
     register(

@@ -91,4 +91,7 @@ def test_the_declarations_reasons_and_duty(borger_dk: Declaration) -> None:
     duty = help_obligation(borger_dk)
     assert duty is not None
     assert duty["da"].startswith("Ved kortere varsel hjælper Digitaliseringsstyrelsen")
-    assert duty["en"] == "With shorter notice the agency helps with knowledge and advice about the changes."
+    assert (
+        duty["en"]
+        == "With shorter notice the agency helps with knowledge and advice about the changes."
+    )

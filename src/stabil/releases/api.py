@@ -110,9 +110,7 @@ def announce(
     return release_out(release, user)
 
 
-@router.post(
-    "/releases/{release_id}/release", summary="It is out", responses=TRANSITION_CONFLICT
-)
+@router.post("/releases/{release_id}/release", summary="It is out", responses=TRANSITION_CONFLICT)
 def release(
     release_id: RowId, user: CurrentUser, session: SessionDep, body: StepIn | None = None
 ) -> ReleaseOut:
@@ -122,9 +120,7 @@ def release(
 
 
 @router.post("/releases/{release_id}/cancel", summary="Cancel it", responses=TRANSITION_CONFLICT)
-def cancel(
-    release_id: RowId, body: CancelIn, user: CurrentUser, session: SessionDep
-) -> ReleaseOut:
+def cancel(release_id: RowId, body: CancelIn, user: CurrentUser, session: SessionDep) -> ReleaseOut:
     release = get_release(session, release_id, for_update=True)
     cancel_release(session, user, release, body.reason)
     return release_out(release, user)

@@ -23,8 +23,10 @@ Version = Annotated[
 ]
 Reason = Annotated[
     Key,
-    Field(description="Why the notice is shorter: one of the declaration's "
-    "`shorter_notice_allowed_for`, e.g. legal, technical or urgent."),
+    Field(
+        description="Why the notice is shorter: one of the declaration's "
+        "`shorter_notice_allowed_for`, e.g. legal, technical or urgent."
+    ),
 ]
 
 

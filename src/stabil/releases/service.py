@@ -346,7 +346,8 @@ def list_releases(
 ) -> tuple[list[Release], int]:
     """A page of the releases that match, in the order they are planned, and how many match."""
     statement = select(Release).options(
-        selectinload(Release.service), selectinload(Release.message)
+        selectinload(Release.service),
+        selectinload(Release.help_given_by).selectinload(User.organisation),
     )
     if filters.service:
         statement = statement.where(Release.service.has(Service.key == filters.service))
@@ -392,9 +393,7 @@ def _announce(
     """Record the announcement, with notice checked from it, and post its message."""
     declaration = declaration_of(release.declaration_version)
     announcing.check_can_announce(declaration)
-    verdict = _verdict(
-        declaration, release.interface_change, release.planned_date, at, reason
-    )
+    verdict = _verdict(declaration, release.interface_change, release.planned_date, at, reason)
     before = snapshot(release)
     release.state = ReleaseState.announced.value
     release.announced_at = at
