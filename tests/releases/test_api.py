@@ -351,3 +351,15 @@ def test_the_list_filters_by_service_year_and_state_and_pages(
 def test_an_unknown_id_is_a_404(client: TestClient, cast: Cast) -> None:
     answer = client.get(f"{API}/999", headers=headers(cast.viewer))
     assert (answer.status_code, answer.json()) == (404, {"detail": "no release has id 999"})
+
+
+def test_a_cancelled_release_owes_no_help(client: TestClient, cast: Cast) -> None:
+    release = register(
+        client, cast.operator, planned_date="2026-04-01", shorter_notice_reason="urgent"
+    )
+    url = f"{API}/{release['id']}"
+    cancelled = client.post(f"{url}/cancel", json={"reason": "Udgår"}, headers=headers(cast.admin))
+    assert cancelled.json()["help"]["due"] is False
+    answer = client.post(f"{url}/help-given", headers=headers(cast.admin))
+    assert answer.status_code == 409
+    assert answer.json()["detail"] == f"release {release['id']} is cancelled, so no help is owed"

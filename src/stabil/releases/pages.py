@@ -41,6 +41,7 @@ from stabil.releases.service import (
     cancel_release,
     change_release,
     get_release,
+    help_due,
     list_releases,
     mark_help_given,
     mark_released,
@@ -406,7 +407,7 @@ def forms_for(reader: User, release: Release, steps: list[ReleaseAction]) -> fro
     forms = {step.value for step in steps}
     if ReleaseState(release.state) in OPEN:
         forms.add("change")
-    if not release.notice_met and release.help_given_at is None:
+    if help_due(release):
         forms.add("help")
     return frozenset(forms)
 

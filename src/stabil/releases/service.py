@@ -66,7 +66,6 @@ class NoticeRefused(Invalid):
                 service=service,
                 **values,
             )
-        self.notice = notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,15 +160,10 @@ def announce_release(
     _announce(session, actor, release, at, reason, now)
 
 
-# What a PATCH may change; `shorter_notice_reason` and `notes_en` may be cleared (None).
-CHANGEABLE = (
-    "version",
-    "planned_date",
-    "notes",
-    "notes_en",
-    "interface_change",
-    "shorter_notice_reason",
-)
+# What a change sets as given; the reason for a shorter notice is the verdict's to keep.
+SET_AS_GIVEN = ("version", "planned_date", "notes", "notes_en", "interface_change")
+# What a PATCH may change; `notes_en` and `shorter_notice_reason` may be cleared (None).
+CHANGEABLE = (*SET_AS_GIVEN, "shorter_notice_reason")
 CLEARABLE = frozenset({"notes_en", "shorter_notice_reason"})
 
 
@@ -203,7 +197,7 @@ def change_release(
         facts["shorter_notice_reason"],
     )
     before = snapshot(release)
-    for name in CHANGEABLE[:-1]:
+    for name in SET_AS_GIVEN:
         setattr(release, name, facts[name])
     release.announced_at = announced
     _keep(release, verdict)
@@ -288,6 +282,8 @@ def mark_help_given(
     """The agency has helped the users with knowledge and advice about a release announced
     with shorter notice (R11.1): the duty is done, at `at` (default now)."""
     check_can_work(actor)
+    if release.state == ReleaseState.cancelled:
+        raise Conflict("{name} is cancelled, so no help is owed", name=name_of(release))
     if release.notice_met:
         raise Conflict(
             "{name} has the notice it needs, so it leaves no duty to help to mark as done",
