@@ -13,11 +13,13 @@ from starlette.requests import Request
 from stabil.accounts.models import User
 from stabil.accounts.roles import OrganisationKind, Role
 from stabil.declaration.communication import MessageType
+from stabil.declaration.operations import ShorterNoticeReason
 from stabil.desk.states import MACHINE as INCIDENTS
 from stabil.desk.states import Action, State
 from stabil.errors import Forbidden, Invalid, Refusal, TransitionNotAllowed
 from stabil.outbox.models import DeliveryState
 from stabil.problems.states import ProblemState
+from stabil.releases.states import ReleaseAction, ReleaseState
 from stabil.requests.states import RequestState
 from stabil.status.access import check_step
 from stabil.status.models import Message as OperationalMessage
@@ -91,11 +93,15 @@ NAMED = (
     MessageAction,
     WindowState,
     WindowAction,
+    ReleaseState,
+    ReleaseAction,
 )
 
 
 @pytest.mark.parametrize(
-    "names", [*NAMED, MessageType, DeliveryState, OrganisationKind], ids=lambda e: e.__name__
+    "names",
+    [*NAMED, MessageType, DeliveryState, OrganisationKind, ShorterNoticeReason],
+    ids=lambda e: e.__name__,
 )
 def test_the_names_a_refusal_gives_are_translated(names: type[StrEnum]) -> None:
     """A page translates the state, step, type or kind a refusal names (stabil.web.pages)."""

@@ -4,12 +4,13 @@ and in English.
 The pages are not listed here: each role's browser follows every link from its menu onwards,
 so a page added to the app is checked as soon as a link leads to it. The database holds one
 of each kind of record (a major incident, a problem, a service request, an operational
-message, a subscriber, a webhook), so that the rules see tables, forms and timers, not empty
-states. Pages of the same kind (two incidents, two problems) are checked once.
+message, a subscriber, a webhook, a release), so that the rules see tables, forms and
+timers, not empty states. Pages of the same kind (two incidents, two problems) are checked once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -81,6 +82,19 @@ def content(live: Live) -> None:
         ]:
             answer = admin.post(path, json=body)
             assert answer.status_code == 201, f"{path}: {answer.text}"
+        # An interface change announced with shorter notice: the pages show the duty to help.
+        soon = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=30)
+        release = {
+            "service": "borger-dk",
+            "version": "2.0",
+            "planned_date": soon.isoformat(),
+            "notes": "Ny log-in-grænseflade.",
+            "interface_change": True,
+            "announce": True,
+            "shorter_notice_reason": "urgent",
+        }
+        answer = admin.post("/api/v1/releases", json=release)
+        assert answer.status_code == 201, answer.text
 
 
 def kind_of(path: str) -> str:
@@ -143,6 +157,7 @@ EXPECTED_DETAILS = {
         "/desk/problems/{}",
         "/desk/requests/{}",
         "/desk/messages/{}",
+        "/desk/releases/{}",
     },
     "operator": {
         "/desk/incidents/{}",
@@ -150,8 +165,15 @@ EXPECTED_DETAILS = {
         "/desk/problems/{}",
         "/desk/requests/{}",
         "/desk/messages/{}",
+        "/desk/releases/{}",
     },
-    "viewer": {"/desk/incidents/{}", "/desk/majors/{}", "/desk/problems/{}", "/desk/messages/{}"},
-    "supplier": {"/desk/incidents/{}", "/desk/problems/{}"},
-    "authority": {"/desk/incidents/{}", "/desk/requests/{}"},
+    "viewer": {
+        "/desk/incidents/{}",
+        "/desk/majors/{}",
+        "/desk/problems/{}",
+        "/desk/messages/{}",
+        "/desk/releases/{}",
+    },
+    "supplier": {"/desk/incidents/{}", "/desk/problems/{}", "/desk/releases/{}"},
+    "authority": {"/desk/incidents/{}", "/desk/requests/{}", "/desk/releases/{}"},
 }

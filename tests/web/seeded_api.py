@@ -49,6 +49,7 @@ class World:
             "webhook_id": [named["webhook"]],
             "item_id": [named["parked"]],
             "window_id": [named["window"], named["running window"]],
+            "release_id": [named["release"], named["minor release"], named["short release"]],
         }
 
 
@@ -131,7 +132,27 @@ def _seed(client: TestClient, cast: Cast) -> dict[str, Any]:
     created(cast.operator, f"windows/{named['running window']}/start", {})
     free = window_body(slots[2])  # a third, left for a call to plan
     named["free start"], named["free end"] = free["start"], free["end"]
+    named.update(_releases(created, cast))
     return named
+
+
+def _releases(created: Any, cast: Cast) -> dict[str, Any]:
+    """An interface change far enough ahead for any notice, one that changes no interface,
+    and one announced with shorter notice, which leaves a duty to help (R11.1)."""
+    soon = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=10)
+    later = soon + dt.timedelta(days=400)
+
+    def release(version: str, day: dt.date, **extra: Any) -> Any:
+        body = {"service": "borger-dk", "version": version, "planned_date": day.isoformat()}
+        return created(cast.operator, "releases", {**body, **extra})["id"]
+
+    return {
+        "release": release("2.0", later, interface_change=True),
+        "minor release": release("1.9", soon),
+        "short release": release(
+            "2.1", soon, interface_change=True, shorter_notice_reason="urgent"
+        ),
+    }
 
 
 def window_body(start: str) -> dict[str, Any]:

@@ -61,6 +61,8 @@ WINDOW = {
     "title": "Opdatering af søgningen",
 }
 
+RELEASE = {"service": "borger-dk", "version": "3.0", "planned_date": "2026-06-01"}
+
 #            admin operator viewer supplier other_supplier authority other_authority anon revoked
 ROWS = (
     Row("GET", "/services", "200 200 200 200 200 200 200 200 200"),
@@ -162,6 +164,22 @@ ROWS = (
         "/services/borger-dk/windows/quota?year=2026"),
     Row("GET", "/services/{key}/windows/slots", "200 200 200 200 200 200 200 401 401",
         "/services/borger-dk/windows/slots?kind=short"),
+    Row("POST", "/releases", "201 201 403 403 403 403 403 401 401", body=RELEASE),
+    Row("GET", "/releases", "200 200 200 200 200 200 200 401 401"),
+    Row("GET", "/releases/{release_id}", "200 200 200 200 200 200 200 401 401",
+        "/releases/{release}"),
+    Row("PATCH", "/releases/{release_id}", "200 200 403 403 403 403 403 401 401",
+        "/releases/{release}", {"notes": "Nye release notes"}),
+    Row("GET", "/releases/{release_id}/events", "200 200 200 200 200 200 200 401 401",
+        "/releases/{release}/events"),
+    Row("POST", "/releases/{release_id}/announce", "200 200 403 403 403 403 403 401 401",
+        "/releases/{release}/announce"),
+    Row("POST", "/releases/{release_id}/release", "200 200 403 403 403 403 403 401 401",
+        "/releases/{minor_release}/release"),
+    Row("POST", "/releases/{release_id}/cancel", "200 200 403 403 403 403 403 401 401",
+        "/releases/{release}/cancel", {"reason": "Udskudt"}),
+    Row("POST", "/releases/{release_id}/help-given", "200 200 403 403 403 403 403 401 401",
+        "/releases/{release}/help-given"),
 )  # fmt: skip
 
 

@@ -186,6 +186,26 @@ SUCCEEDING = [
     ),
     Call("GET /api/v1/services/{key}/windows/quota", {"key": "service"}, {"year": 2026}),
     Call("GET /api/v1/services/{key}/windows/slots", {"key": "service"}, {"kind": "short"}),
+    Call(
+        "POST /api/v1/releases",
+        body={"service": "borger-dk", "version": "3.0", "planned_date": "2030-01-15"},
+    ),
+    Call("GET /api/v1/releases", query={"service": "borger-dk", "year": 2030}),
+    Call("GET /api/v1/releases/{release_id}", {"release_id": "release"}),
+    Call(
+        "PATCH /api/v1/releases/{release_id}",
+        {"release_id": "release"},
+        body={"notes": "Nye release notes"},
+    ),
+    Call("GET /api/v1/releases/{release_id}/events", {"release_id": "release"}),
+    Call("POST /api/v1/releases/{release_id}/announce", {"release_id": "release"}),
+    Call("POST /api/v1/releases/{release_id}/release", {"release_id": "minor release"}),
+    Call(
+        "POST /api/v1/releases/{release_id}/cancel",
+        {"release_id": "release"},
+        body={"reason": "Udskudt"},
+    ),
+    Call("POST /api/v1/releases/{release_id}/help-given", {"release_id": "short release"}),
 ]
 GOOD_BODIES = {call.label: call.body for call in SUCCEEDING if call.body}
 # Inputs past what the database or the calendar can hold, which generation seldom reaches:
@@ -194,7 +214,7 @@ TOO_LARGE = 2**63  # one past SQLite's and PostgreSQL's largest integer
 EDGES = [
     *(
         Call(f"GET /api/v1/{kind}", query={"offset": TOO_LARGE})
-        for kind in ("incidents", "messages", "problems", "requests", "outbox")
+        for kind in ("incidents", "messages", "problems", "requests", "outbox", "releases")
     ),
     Call("GET /api/v1/incidents", query={"limit": TOO_LARGE}),
     Call("GET /api/v1/services/{service}/start-time", {"service": "service"}, {"month": "9999-12"}),

@@ -3,7 +3,9 @@
 Aarhus (the cast's `authority`) reported an incident that the desk handed to supplier-a (the
 cast's `supplier`), with an internal and a shared note; a second, major one, was resolved by
 supplier-a and has a saved post-review report. A problem is linked to the first; Aarhus has
-a service request; operators posted a message about the first incident and resolved another.
+a service request; operators posted a message about the first incident and resolved another,
+planned two service windows (one under way) and two Borger.dk releases (an interface change
+planned with shorter notice, which leaves a duty to help, and one that changes no interface).
 Odense and supplier-b (`other_authority`, `other_supplier`) have nothing: they must see
 nothing of it.
 """
@@ -31,6 +33,7 @@ from stabil.outbox.models import DeliveryState, OutboxItem
 from stabil.outbox.service import enqueue_email
 from stabil.problems.service import NewProblem, open_problem
 from stabil.records.models import NoteVisibility
+from stabil.releases.service import NewRelease, register_release
 from stabil.requests.service import NewRequest, submit_request
 from stabil.status.service import NewMessage, post_message, resolve_message
 from stabil.subscriptions.service import add_subscriber, add_webhook
@@ -58,6 +61,8 @@ class World:
     parked: int  # an outbox item that kept failing
     window: int  # a Borger.dk service window, planned
     running_window: int  # one under way
+    release: int  # a Borger.dk interface change, planned with shorter notice: help is owed
+    minor_release: int  # a planned release that changes no interface
     revoked_token: str  # the admin's, revoked
 
 
@@ -130,6 +135,8 @@ def build_world(session: Session, cast: Cast, now: dt.datetime = NOW) -> World:
     window = plan_window(session, operator, night(dt.date(2026, 5, 2)), now)
     running = plan_window(session, operator, night(dt.date(2026, 5, 9)), now)
     start_window(session, operator, running, now=now)
+    release = register_release(session, operator, _release("2.0", interface_change=True), now)
+    minor = register_release(session, operator, _release("1.9", interface_change=False), now)
     session.commit()
     return World(
         handed=handed.key,
@@ -144,6 +151,8 @@ def build_world(session: Session, cast: Cast, now: dt.datetime = NOW) -> World:
         revoked_token=revoked,
         window=window.id,
         running_window=running.id,
+        release=release.id,
+        minor_release=minor.id,
     )
 
 
@@ -176,6 +185,18 @@ def _message(incidents: list[str]) -> NewMessage:
         title="Log-in virker ikke",
         body="Borgere kan ikke logge ind.",
         incidents=incidents,
+    )
+
+
+def _release(version: str, *, interface_change: bool) -> NewRelease:
+    """A Borger.dk release on 1 May 2026: an interface change that soon needs a reason."""
+    return NewRelease(
+        "borger-dk",
+        version,
+        dt.date(2026, 5, 1),
+        notes="Ny log-in-grænseflade.",
+        interface_change=interface_change,
+        shorter_notice_reason="urgent" if interface_change else None,
     )
 
 

@@ -11,6 +11,7 @@ from stabil.desk import models as desk_models
 from stabil.idempotency import models as idempotency_models
 from stabil.outbox import models as outbox_models
 from stabil.problems import models as problems_models
+from stabil.releases import models as releases_models
 from stabil.requests import models as requests_models
 from stabil.status import models as status_models
 from stabil.subscriptions import models as subscriptions_models
@@ -25,6 +26,7 @@ __all__ = [
     "idempotency_models",
     "outbox_models",
     "problems_models",
+    "releases_models",
     "requests_models",
     "status_models",
     "subscriptions_models",

@@ -25,6 +25,8 @@ from stabil.outbox import delivery_pages
 from stabil.outbox import pages as outbox_pages
 from stabil.problems import api as problems_api
 from stabil.problems import pages as problems_pages
+from stabil.releases import api as releases_api
+from stabil.releases import pages as releases_pages
 from stabil.requests import api as requests_api
 from stabil.requests import pages as requests_pages
 from stabil.settings import get_settings
@@ -85,6 +87,7 @@ def create_app() -> FastAPI:
     api.include_router(major_api.router)
     api.include_router(outbox_api.router)
     api.include_router(windows_api.router)
+    api.include_router(releases_api.router)
     app.include_router(api)
     app.include_router(catalog_pages.router)
     app.include_router(accounts_pages.router)
@@ -96,6 +99,7 @@ def create_app() -> FastAPI:
     app.include_router(subscriptions_pages.router)
     app.include_router(status_pages.router)
     app.include_router(problems_pages.router)
+    app.include_router(releases_pages.router)
     app.include_router(requests_pages.router)
     app.include_router(message_pages.router)
     app.include_router(major_pages.router)

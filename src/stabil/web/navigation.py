@@ -28,6 +28,7 @@ MENU = (
     MenuItem("/desk/messages", "Operational messages", SEE_ALL),
     MenuItem("/desk/problems", "Problems", SEE_ALL | {Role.supplier}),
     MenuItem("/desk/requests", "Service requests", EVERYONE),
+    MenuItem("/desk/releases", "Releases", EVERYONE),
     MenuItem("/admin", "Administration", ADMIN),
 )
 

@@ -14,8 +14,6 @@ import hashlib
 
 from fastapi import APIRouter, Request, Response
 from icalendar import Calendar, Event
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
 
 from stabil.catalog.service import declaration_of, version_asked
 from stabil.db.types import now_utc
@@ -23,6 +21,7 @@ from stabil.declaration import Declaration
 from stabil.web.deps import SessionDep
 from stabil.windows.announcements import when
 from stabil.windows.models import ServiceWindow
+from stabil.windows.service import announced_windows
 from stabil.windows.states import WindowState
 
 router = APIRouter(include_in_schema=False)
@@ -36,27 +35,13 @@ def windows_calendar(service: str, request: Request, session: SessionDep) -> Res
     """Announced windows of the service, from a year back; public, like the status channel."""
     now = now_utc()
     stored = version_asked(session, service, None, now.date())  # 404 for an unknown one
-    body = calendar(declaration_of(stored), announced_windows(session, stored.service_id, now))
+    windows = announced_windows(session, stored.service_id, since=now - HISTORY)
+    body = calendar(declaration_of(stored), windows)
     tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {"ETag": tag, "Cache-Control": "public, max-age=300"}
     if request.headers.get("if-none-match") == tag:
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=MEDIA_TYPE, headers=headers)
-
-
-def announced_windows(session: Session, service_id: int, now: dt.datetime) -> list[ServiceWindow]:
-    return list(
-        session.scalars(
-            select(ServiceWindow)
-            .where(
-                ServiceWindow.service_id == service_id,
-                ServiceWindow.announced_at.is_not(None),
-                ServiceWindow.planned_end >= now - HISTORY,
-            )
-            .options(selectinload(ServiceWindow.events))
-            .order_by(ServiceWindow.planned_start, ServiceWindow.id)
-        )
-    )
 
 
 def calendar(declaration: Declaration, windows: list[ServiceWindow]) -> bytes:

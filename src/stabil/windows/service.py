@@ -302,6 +302,25 @@ def list_windows(
     return found[offset : offset + limit], len(found)
 
 
+def announced_windows(
+    session: Session, service_id: int, *, since: dt.datetime
+) -> list[ServiceWindow]:
+    """The service's windows that were announced and end after `since`, with their events:
+    what its stakeholders were told, cancelled ones included."""
+    return list(
+        session.scalars(
+            select(ServiceWindow)
+            .where(
+                ServiceWindow.service_id == service_id,
+                ServiceWindow.announced_at.is_not(None),
+                ServiceWindow.planned_end >= since,
+            )
+            .options(selectinload(ServiceWindow.events))
+            .order_by(ServiceWindow.planned_start, ServiceWindow.id)
+        )
+    )
+
+
 def local_year(window: ServiceWindow) -> int:
     return year_of(declaration_of(window.declaration_version), window.planned_start)
 
