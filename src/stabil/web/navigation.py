@@ -28,6 +28,7 @@ MENU = (
     MenuItem("/desk/messages", "Operational messages", SEE_ALL),
     MenuItem("/desk/problems", "Problems", SEE_ALL | {Role.supplier}),
     MenuItem("/desk/requests", "Service requests", EVERYONE),
+    MenuItem("/desk/changes", "Changes", SEE_ALL | {Role.supplier}),
     MenuItem("/admin", "Administration", ADMIN),
 )
 

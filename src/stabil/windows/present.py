@@ -39,5 +39,6 @@ def window_out(window: ServiceWindow) -> WindowOut:
         body=window.body,
         body_en=window.body_en,
         affected=list(window.affected),
+        change=window.change_key,
         revision=window.revision,
     )

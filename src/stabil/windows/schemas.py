@@ -77,6 +77,7 @@ class WindowOut(BaseModel):
     body: str
     body_en: str | None
     affected: list[str]
+    change: str | None = Field(description="The key of the change it is for, if any (R12.1).")
     revision: int
 
 
