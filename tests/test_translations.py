@@ -12,6 +12,7 @@ from starlette.requests import Request
 
 from stabil.accounts.models import User
 from stabil.accounts.roles import OrganisationKind, Role
+from stabil.changes.states import ChangeState, ChangeType, Risk
 from stabil.declaration.communication import MessageType
 from stabil.desk.states import MACHINE as INCIDENTS
 from stabil.desk.states import Action, State
@@ -91,11 +92,14 @@ NAMED = (
     MessageAction,
     WindowState,
     WindowAction,
+    ChangeState,
 )
 
 
 @pytest.mark.parametrize(
-    "names", [*NAMED, MessageType, DeliveryState, OrganisationKind], ids=lambda e: e.__name__
+    "names",
+    [*NAMED, MessageType, DeliveryState, OrganisationKind, ChangeType, Risk],
+    ids=lambda e: e.__name__,
 )
 def test_the_names_a_refusal_gives_are_translated(names: type[StrEnum]) -> None:
     """A page translates the state, step, type or kind a refusal names (stabil.web.pages)."""

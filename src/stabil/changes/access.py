@@ -45,7 +45,7 @@ def can_work(user: User) -> bool:
 
 def check_can_work(user: User) -> None:
     if not can_work(user):
-        raise Forbidden("only admins and operators may record or change changes")
+        raise Forbidden("only admins and operators may record, plan or move changes")
 
 
 def check_step(user: User, change: Change, target: ChangeState) -> ChangeState:

@@ -172,35 +172,36 @@ def _check_times(start: dt.datetime, end: dt.datetime) -> None:
 
 
 def _check_planning(actor: User, change: Change) -> None:
-    state = ChangeState(change.state)
-    if state not in PLANNING:
-        raise _final(
+    if ChangeState(change.state) not in PLANNING:
+        allowed = _allowed(actor, change)
+        raise TransitionNotAllowed(
             "{key} is {state}, so its plan can no longer be changed; allowed for you now: "
             "{allowed}",
-            actor,
-            change,
+            allowed,
+            key=change.key,
+            state=change.state,
+            allowed=_listed(allowed),
         )
 
 
 def _check_open_for_windows(actor: User, change: Change) -> None:
-    state = ChangeState(change.state)
-    if state not in OPEN_FOR_WINDOWS:
-        raise _final(
+    if ChangeState(change.state) not in OPEN_FOR_WINDOWS:
+        allowed = _allowed(actor, change)
+        raise TransitionNotAllowed(
             "{key} is {state}, so its windows are final; allowed for you now: {allowed}",
-            actor,
-            change,
+            allowed,
+            key=change.key,
+            state=change.state,
+            allowed=_listed(allowed),
         )
 
 
-def _final(template: str, actor: User, change: Change) -> TransitionNotAllowed:
-    allowed = [item.value for item in MACHINE.allowed(ChangeState(change.state), actor)]
-    return TransitionNotAllowed(
-        template,
-        allowed,
-        key=change.key,
-        state=change.state,
-        allowed=Names(allowed) if allowed else "nothing",
-    )
+def _allowed(actor: User, change: Change) -> list[str]:
+    return [item.value for item in MACHINE.allowed(ChangeState(change.state), actor)]
+
+
+def _listed(allowed: list[str]) -> Names | str:
+    return Names(allowed) if allowed else "nothing"
 
 
 def approve(
