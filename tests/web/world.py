@@ -3,7 +3,8 @@
 Aarhus (the cast's `authority`) reported an incident that the desk handed to supplier-a (the
 cast's `supplier`), with an internal and a shared note; a second, major one, was resolved by
 supplier-a and has a saved post-review report. A problem is linked to the first; Aarhus has
-a service request; operators posted a message about the first incident and resolved another.
+a service request; operators posted a message about the first incident and resolved another,
+planned two service windows and requested a change with one of them.
 Odense and supplier-b (`other_authority`, `other_supplier`) have nothing: they must see
 nothing of it.
 """
@@ -22,6 +23,8 @@ from sqlalchemy.orm import Session
 
 from stabil.accounts.service import create_token, revoke_token
 from stabil.catalog.service import load_declaration_text
+from stabil.changes.service import NewChange, link_window, request_change
+from stabil.changes.states import ChangeType, Risk
 from stabil.declaration.communication import MessageType
 from stabil.desk import transitions
 from stabil.desk.review import save_review
@@ -58,6 +61,7 @@ class World:
     parked: int  # an outbox item that kept failing
     window: int  # a Borger.dk service window, planned
     running_window: int  # one under way
+    change: str  # a requested Borger.dk change with its plans, `running_window` linked
     revoked_token: str  # the admin's, revoked
 
 
@@ -130,6 +134,8 @@ def build_world(session: Session, cast: Cast, now: dt.datetime = NOW) -> World:
     window = plan_window(session, operator, night(dt.date(2026, 5, 2)), now)
     running = plan_window(session, operator, night(dt.date(2026, 5, 9)), now)
     start_window(session, operator, running, now=now)
+    change = request_change(session, operator, _change(), now)
+    link_window(session, operator, change, running.id, now)
     session.commit()
     return World(
         handed=handed.key,
@@ -144,6 +150,7 @@ def build_world(session: Session, cast: Cast, now: dt.datetime = NOW) -> World:
         revoked_token=revoked,
         window=window.id,
         running_window=running.id,
+        change=change.key,
     )
 
 
@@ -176,6 +183,20 @@ def _message(incidents: list[str]) -> NewMessage:
         title="Log-in virker ikke",
         body="Borgere kan ikke logge ind.",
         incidents=incidents,
+    )
+
+
+def _change() -> NewChange:
+    start = dt.datetime(2026, 5, 9, 1, tzinfo=CPH)
+    return NewChange(
+        "borger-dk",
+        ChangeType.normal,
+        "Ny version af databasen",
+        Risk.medium,
+        start,
+        start + dt.timedelta(hours=2),
+        implementation_plan="Opgradér og genstart",
+        fallback_plan="Gendan sikkerhedskopien",
     )
 
 
