@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from stabil.changes.models import Change, ChangeEvent
 from stabil.windows.models import ServiceWindow, ServiceWindowEvent
+from tests.accounts.queries import statements
 from tests.cast import Cast, Member, headers
 from tests.changes.helpers import NOW, plan
 from tests.status.conftest import count
@@ -240,7 +241,9 @@ def test_a_window_of_another_service_is_a_422_and_links_nothing(
             "borger-dk, the change's service",
         }
     ]
-    assert session.get(ServiceWindow, created.json()["id"]).change_id is None  # type: ignore[union-attr]
+    kept = session.get(ServiceWindow, created.json()["id"])
+    assert kept is not None
+    assert kept.change_id is None
     assert (count(session, ChangeEvent), count(session, ServiceWindowEvent)) == (1, events_before)
     for bad in ({"window": 0}, {"window": "1"}, {"window": 2**31}, {}):
         answer = client.post(f"{API}/{key}/windows", json=bad, headers=headers(cast.operator))
@@ -260,3 +263,30 @@ def test_who_may_see_and_do_what(client: TestClient, cast: Cast) -> None:
         assert hidden.status_code == 404
         assert hidden.json() == {"detail": f"no change is named {key!r}"}  # as if none were
     assert client.get(url).status_code == 401
+
+
+def test_the_list_asks_the_same_statements_for_few_changes_as_for_many(
+    client: TestClient, cast: Cast, session: Session
+) -> None:
+    """Every change shows its windows and its service's quota: counted once per service and
+    year, never once per change."""
+
+    def statements_of_the_list() -> int:
+        with statements(session) as sent:
+            assert client.get(API, headers=headers(cast.viewer)).status_code == 200
+        return len(sent)
+
+    for day in (18, 19):
+        key = create(client, cast.operator)["key"]
+        linked = client.post(
+            f"{API}/{key}/windows",
+            json={"window": window(client, cast, day)},
+            headers=headers(cast.operator),
+        )
+        assert linked.status_code == 200, linked.text
+    statements_of_the_list()  # the viewer's token is marked used on its first call only
+    few = statements_of_the_list()
+    for _ in range(10):
+        create(client, cast.operator)
+    assert client.get(API, headers=headers(cast.viewer)).json()["total"] == 12
+    assert statements_of_the_list() == few
