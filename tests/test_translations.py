@@ -12,6 +12,7 @@ from starlette.requests import Request
 
 from stabil.accounts.models import User
 from stabil.accounts.roles import OrganisationKind, Role
+from stabil.changes.states import ChangeState, ChangeType, Risk
 from stabil.declaration.communication import MessageType
 from stabil.declaration.operations import ShorterNoticeReason
 from stabil.desk.states import MACHINE as INCIDENTS
@@ -95,12 +96,21 @@ NAMED = (
     WindowAction,
     ReleaseState,
     ReleaseAction,
+    ChangeState,
 )
 
 
 @pytest.mark.parametrize(
     "names",
-    [*NAMED, MessageType, DeliveryState, OrganisationKind, ShorterNoticeReason],
+    [
+        *NAMED,
+        MessageType,
+        DeliveryState,
+        OrganisationKind,
+        ShorterNoticeReason,
+        ChangeType,
+        Risk,
+    ],
     ids=lambda e: e.__name__,
 )
 def test_the_names_a_refusal_gives_are_translated(names: type[StrEnum]) -> None:

@@ -4,8 +4,9 @@ and in English.
 The pages are not listed here: each role's browser follows every link from its menu onwards,
 so a page added to the app is checked as soon as a link leads to it. The database holds one
 of each kind of record (a major incident, a problem, a service request, an operational
-message, a subscriber, a webhook, a release), so that the rules see tables, forms and
-timers, not empty states. Pages of the same kind (two incidents, two problems) are checked once.
+message, a change, a subscriber, a webhook, a release), so that the rules see tables, forms
+and timers, not empty states. Pages of the same kind (two incidents, two problems) are checked
+once.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ AT_MOST = 60  # pages per role: far more than there are, so that a loop of links
 @pytest.fixture(scope="module")
 def content(live: Live) -> None:
     """A major incident reported by the authority and handed to the supplier, with a problem,
-    a message, a service request, a subscriber and a webhook beside it."""
+    a message, a service request, a change, a subscriber and a webhook beside it."""
     cast = live.cast
     with live.app.client(cast.authority) as authority:
         created = authority.post(
@@ -59,6 +60,19 @@ def content(live: Live) -> None:
             (
                 "/api/v1/problems",
                 {"service": "borger-dk", "title": "Kø i log-in", "incidents": [major]},
+            ),
+            (
+                "/api/v1/changes",
+                {
+                    "service": "borger-dk",
+                    "type": "normal",
+                    "title": "Ny version af log-in",
+                    "risk": "medium",
+                    "start": "2030-05-04T01:00:00+02:00",
+                    "end": "2030-05-04T03:00:00+02:00",
+                    "implementation_plan": "Udrul og genstart.",
+                    "fallback_plan": "Rul tilbage til forrige version.",
+                },
             ),
             (
                 "/api/v1/messages",
@@ -158,6 +172,7 @@ EXPECTED_DETAILS = {
         "/desk/requests/{}",
         "/desk/messages/{}",
         "/desk/releases/{}",
+        "/desk/changes/{}",
     },
     "operator": {
         "/desk/incidents/{}",
@@ -166,6 +181,7 @@ EXPECTED_DETAILS = {
         "/desk/requests/{}",
         "/desk/messages/{}",
         "/desk/releases/{}",
+        "/desk/changes/{}",
     },
     "viewer": {
         "/desk/incidents/{}",
@@ -173,7 +189,13 @@ EXPECTED_DETAILS = {
         "/desk/problems/{}",
         "/desk/messages/{}",
         "/desk/releases/{}",
+        "/desk/changes/{}",
     },
-    "supplier": {"/desk/incidents/{}", "/desk/problems/{}", "/desk/releases/{}"},
+    "supplier": {
+        "/desk/incidents/{}",
+        "/desk/problems/{}",
+        "/desk/releases/{}",
+        "/desk/changes/{}",
+    },
     "authority": {"/desk/incidents/{}", "/desk/requests/{}", "/desk/releases/{}"},
 }

@@ -46,6 +46,16 @@ ALLOWED: dict[str, set[str]] = {
         "worker",
     },
     "clock": {"declaration"},
+    "changes": {
+        "access",
+        "accounts",
+        "catalog",
+        "db",
+        "errors",
+        "records",
+        "schemas",
+        "windows",
+    },
     "windows": {
         "accounts",
         "catalog",
@@ -99,6 +109,7 @@ ALLOWED: dict[str, set[str]] = {
     "migrations": {
         "accounts",
         "catalog",
+        "changes",
         "db",
         "desk",
         "idempotency",
@@ -156,6 +167,7 @@ ALLOWED: dict[str, set[str]] = {
     "web": {
         "accounts",
         "catalog",
+        "changes",
         "db",
         "declaration",
         "desk",

@@ -50,6 +50,7 @@ class World:
             "item_id": [named["parked"]],
             "window_id": [named["window"], named["running window"]],
             "release_id": [named["release"], named["minor release"], named["short release"]],
+            "changes": [named["change"]],
         }
 
 
@@ -133,6 +134,12 @@ def _seed(client: TestClient, cast: Cast) -> dict[str, Any]:
     free = window_body(slots[2])  # a third, left for a call to plan
     named["free start"], named["free end"] = free["start"], free["end"]
     named.update(_releases(created, cast))
+    # A requested change for the running window, which is linked to it.
+    change = {**change_body(), "start": slots[1], "end": window_body(slots[1])["end"]}
+    named["change"] = created(cast.operator, "changes", change)["key"]
+    created(
+        cast.operator, f"changes/{named['change']}/windows", {"window": named["running window"]}
+    )
     return named
 
 
@@ -163,6 +170,19 @@ def window_body(start: str) -> dict[str, Any]:
         "start": start,
         "end": (begins + dt.timedelta(hours=1)).isoformat(),
         "title": "Opdatering af databasen",
+    }
+
+
+def change_body() -> dict[str, Any]:
+    return {
+        "service": "borger-dk",
+        "type": "normal",
+        "title": "Ny version af databasen",
+        "risk": "medium",
+        "start": "2026-05-16T01:00:00+02:00",
+        "end": "2026-05-16T03:00:00+02:00",
+        "implementation_plan": "Opgradér og genstart",
+        "fallback_plan": "Gendan sikkerhedskopien",
     }
 
 

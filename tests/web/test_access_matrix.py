@@ -62,6 +62,14 @@ WINDOW = {
 }
 
 RELEASE = {"service": "borger-dk", "version": "3.0", "planned_date": "2026-06-01"}
+CHANGE = {
+    "service": "borger-dk",
+    "type": "standard",
+    "title": "Nyt certifikat",
+    "risk": "low",
+    "start": "2026-05-16T01:00:00+02:00",
+    "end": "2026-05-16T02:00:00+02:00",
+}
 
 #            admin operator viewer supplier other_supplier authority other_authority anon revoked
 ROWS = (
@@ -180,6 +188,19 @@ ROWS = (
         "/releases/{release}/cancel", {"reason": "Udskudt"}),
     Row("POST", "/releases/{release_id}/help-given", "200 200 403 403 403 403 403 401 401",
         "/releases/{release}/help-given"),
+    Row("POST", "/changes", "201 201 403 403 403 403 403 401 401", body=CHANGE),
+    Row("GET", "/changes", "200 200 200 200 200 200 200 401 401"),
+    Row("GET", "/changes/{key}", "200 200 200 200 200 404 404 401 401", "/changes/{change}"),
+    Row("PATCH", "/changes/{key}", "200 200 403 403 403 404 404 401 401", "/changes/{change}",
+        {"risk": "high"}),
+    Row("POST", "/changes/{key}/transitions", "200 200 403 403 403 404 404 401 401",
+        "/changes/{change}/transitions", {"to": "approved"}),
+    Row("POST", "/changes/{key}/windows", "200 200 403 403 403 404 404 401 401",
+        "/changes/{change}/windows", {"window": "{window}"}),
+    Row("DELETE", "/changes/{key}/windows/{window_id}", "204 204 403 403 403 404 404 401 401",
+        "/changes/{change}/windows/{running_window}"),
+    Row("GET", "/changes/{key}/events", "200 200 200 200 200 404 404 401 401",
+        "/changes/{change}/events"),
 )  # fmt: skip
 
 
@@ -226,19 +247,27 @@ def _filled(body: dict[str, Any] | None, world: World) -> dict[str, Any] | None:
     if body is None:
         return None
     names = _names(world)
-    return {
-        name: [item.format(**names) for item in value] if isinstance(value, list) else value
-        for name, value in body.items()
-    }
+    return {name: _value(value, names) for name, value in body.items()}
+
+
+def _value(value: Any, names: dict[str, Any]) -> Any:
+    """A list's keys filled in; a value that is only a name, such as "{window}", is the
+    world's thing itself (an id stays a number)."""
+    if isinstance(value, list):
+        return [item.format(**names) for item in value]
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return names.get(value[1:-1], value)
+    return value
 
 
 # What each member finds in the lists, of the world's records: h(anded), m(ajor), p(roblem),
-# r(equest), and the two messages as 2.
+# r(equest), c(hange), and the two messages as 2.
 #                admin operator viewer supplier other_supplier authority other_authority
 LISTED = {
     "/incidents": "hm    hm       hm     hm       -              hm        -",
     "/problems": "p     p        p      p        -              p         -",
     "/requests": "r     r        r      -        -              r         -",
+    "/changes": "c     c        c      c        c              -         -",
     "/messages": "2     2        2      2        2              2         2",
 }
 
@@ -246,7 +275,13 @@ LISTED = {
 @pytest.mark.usefixtures("frozen")
 def test_lists_hold_what_each_may_see(client: TestClient, session: Session, cast: Cast) -> None:
     world = build_world(session, cast)
-    letters = {"h": world.handed, "m": world.major, "p": world.problem, "r": world.request}
+    letters = {
+        "h": world.handed,
+        "m": world.major,
+        "p": world.problem,
+        "r": world.request,
+        "c": world.change,
+    }
     for route, row in LISTED.items():
         for name, expected in zip(WHO[:7], row.split(), strict=True):
             page = client.get(API_PREFIX + route, headers=headers(getattr(cast, name))).json()

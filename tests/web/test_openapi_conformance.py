@@ -25,7 +25,7 @@ from stabil.db.engine import make_engine
 from stabil.db.migrate import upgrade
 from stabil.web.app import create_app
 from tests.conftest import postgresql_database, rolled_back_session, serve_from
-from tests.web.seeded_api import MONTH, World, message_body, seeded
+from tests.web.seeded_api import MONTH, World, change_body, message_body, seeded
 
 EXAMPLES_PER_OPERATION = 6
 # The admin may reach every route, so its run also sends schemathesis's boundary cases (the
@@ -206,6 +206,19 @@ SUCCEEDING = [
         body={"reason": "Udskudt"},
     ),
     Call("POST /api/v1/releases/{release_id}/help-given", {"release_id": "short release"}),
+    Call("POST /api/v1/changes", body=change_body()),
+    Call("GET /api/v1/changes", query={"service": "borger-dk", "state": "requested"}),
+    Call("GET /api/v1/changes/{key}", {"key": "change"}),
+    Call("PATCH /api/v1/changes/{key}", {"key": "change"}, body={"risk": "high"}),
+    Call("POST /api/v1/changes/{key}/transitions", {"key": "change"}, body={"to": "approved"}),
+    Call(
+        "POST /api/v1/changes/{key}/windows", {"key": "change"}, body={"window": Seeded("window")}
+    ),
+    Call(
+        "DELETE /api/v1/changes/{key}/windows/{window_id}",
+        {"key": "change", "window_id": "running window"},
+    ),
+    Call("GET /api/v1/changes/{key}/events", {"key": "change"}),
 ]
 GOOD_BODIES = {call.label: call.body for call in SUCCEEDING if call.body}
 # Inputs past what the database or the calendar can hold, which generation seldom reaches:
@@ -214,7 +227,15 @@ TOO_LARGE = 2**63  # one past SQLite's and PostgreSQL's largest integer
 EDGES = [
     *(
         Call(f"GET /api/v1/{kind}", query={"offset": TOO_LARGE})
-        for kind in ("incidents", "messages", "problems", "requests", "outbox", "releases")
+        for kind in (
+            "incidents",
+            "messages",
+            "problems",
+            "requests",
+            "outbox",
+            "releases",
+            "changes",
+        )
     ),
     Call("GET /api/v1/incidents", query={"limit": TOO_LARGE}),
     Call("GET /api/v1/services/{service}/start-time", {"service": "service"}, {"month": "9999-12"}),

@@ -4,8 +4,9 @@ Aarhus (the cast's `authority`) reported an incident that the desk handed to sup
 cast's `supplier`), with an internal and a shared note; a second, major one, was resolved by
 supplier-a and has a saved post-review report. A problem is linked to the first; Aarhus has
 a service request; operators posted a message about the first incident and resolved another,
-planned two service windows (one under way) and two Borger.dk releases (an interface change
-planned with shorter notice, which leaves a duty to help, and one that changes no interface).
+planned two service windows (one under way), requested a change with one of them, and two
+Borger.dk releases (an interface change planned with shorter notice, which leaves a duty to
+help, and one that changes no interface).
 Odense and supplier-b (`other_authority`, `other_supplier`) have nothing: they must see
 nothing of it.
 """
@@ -24,6 +25,8 @@ from sqlalchemy.orm import Session
 
 from stabil.accounts.service import create_token, revoke_token
 from stabil.catalog.service import load_declaration_text
+from stabil.changes.service import NewChange, link_window, request_change
+from stabil.changes.states import ChangeType, Risk
 from stabil.declaration.communication import MessageType
 from stabil.desk import transitions
 from stabil.desk.review import save_review
@@ -63,6 +66,7 @@ class World:
     running_window: int  # one under way
     release: int  # a Borger.dk interface change, planned with shorter notice: help is owed
     minor_release: int  # a planned release that changes no interface
+    change: str  # a requested Borger.dk change with its plans, `running_window` linked
     revoked_token: str  # the admin's, revoked
 
 
@@ -137,6 +141,8 @@ def build_world(session: Session, cast: Cast, now: dt.datetime = NOW) -> World:
     start_window(session, operator, running, now=now)
     release = register_release(session, operator, _release("2.0", interface_change=True), now)
     minor = register_release(session, operator, _release("1.9", interface_change=False), now)
+    change = request_change(session, operator, _change(), now)
+    link_window(session, operator, change, running.id, now)
     session.commit()
     return World(
         handed=handed.key,
@@ -153,6 +159,7 @@ def build_world(session: Session, cast: Cast, now: dt.datetime = NOW) -> World:
         running_window=running.id,
         release=release.id,
         minor_release=minor.id,
+        change=change.key,
     )
 
 
@@ -197,6 +204,20 @@ def _release(version: str, *, interface_change: bool) -> NewRelease:
         notes="Ny log-in-grænseflade.",
         interface_change=interface_change,
         shorter_notice_reason="urgent" if interface_change else None,
+    )
+
+
+def _change() -> NewChange:
+    start = dt.datetime(2026, 5, 9, 1, tzinfo=CPH)
+    return NewChange(
+        "borger-dk",
+        ChangeType.normal,
+        "Ny version af databasen",
+        Risk.medium,
+        start,
+        start + dt.timedelta(hours=2),
+        implementation_plan="Opgradér og genstart",
+        fallback_plan="Gendan sikkerhedskopien",
     )
 
 

@@ -7,6 +7,7 @@ database package below the domains stays free of them.
 from stabil.accounts import browser_sessions
 from stabil.accounts import models as accounts_models
 from stabil.catalog import models as catalog_models
+from stabil.changes import models as changes_models
 from stabil.desk import models as desk_models
 from stabil.idempotency import models as idempotency_models
 from stabil.outbox import models as outbox_models
@@ -22,6 +23,7 @@ __all__ = [
     "accounts_models",
     "browser_sessions",
     "catalog_models",
+    "changes_models",
     "desk_models",
     "idempotency_models",
     "outbox_models",

@@ -16,6 +16,8 @@ from stabil.accounts import api as accounts_api
 from stabil.accounts import pages as accounts_pages
 from stabil.catalog import api as catalog_api
 from stabil.catalog import pages as catalog_pages
+from stabil.changes import api as changes_api
+from stabil.changes import pages as changes_pages
 from stabil.desk import api as desk_api
 from stabil.desk import incident_pages, major_api, major_pages, queue_pages, report_pages
 from stabil.metrics import api as metrics_api
@@ -88,6 +90,7 @@ def create_app() -> FastAPI:
     api.include_router(outbox_api.router)
     api.include_router(windows_api.router)
     api.include_router(releases_api.router)
+    api.include_router(changes_api.router)
     app.include_router(api)
     app.include_router(catalog_pages.router)
     app.include_router(accounts_pages.router)
@@ -101,6 +104,7 @@ def create_app() -> FastAPI:
     app.include_router(problems_pages.router)
     app.include_router(releases_pages.router)
     app.include_router(requests_pages.router)
+    app.include_router(changes_pages.router)
     app.include_router(message_pages.router)
     app.include_router(major_pages.router)
     app.include_router(incident_pages.router)

@@ -29,6 +29,7 @@ MENU = (
     MenuItem("/desk/problems", "Problems", SEE_ALL | {Role.supplier}),
     MenuItem("/desk/requests", "Service requests", EVERYONE),
     MenuItem("/desk/releases", "Releases", EVERYONE),
+    MenuItem("/desk/changes", "Changes", SEE_ALL | {Role.supplier}),
     MenuItem("/admin", "Administration", ADMIN),
 )
 

@@ -5,13 +5,28 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    column,
+    select,
+    table,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from stabil.catalog.models import DeclarationVersion, Service
 from stabil.db.base import Base
 from stabil.records.models import Event, HasEffectiveTime, HasNote, Recorded
 from stabil.status.models import Message
+
+# The changes' table as far as a window needs it: named here rather than imported, since the
+# changes package builds on this one (a change shows its windows and their quota, R12.1).
+_CHANGES = table("changes", column("id"), column("key", String))
 
 
 class ServiceWindow(Recorded, Base):
@@ -47,6 +62,15 @@ class ServiceWindow(Recorded, Base):
     )
     created_at: Mapped[dt.datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    change_id: Mapped[int | None] = mapped_column(
+        ForeignKey("changes.id"), index=True, comment="The change the window is for, if any."
+    )
+    change_key: Mapped[str | None] = column_property(
+        select(_CHANGES.c.key)
+        .where(_CHANGES.c.id == change_id)
+        .correlate_except(_CHANGES)
+        .scalar_subquery()
+    )
 
     service: Mapped[Service] = relationship()
     declaration_version: Mapped[DeclarationVersion] = relationship()

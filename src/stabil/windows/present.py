@@ -40,5 +40,6 @@ def window_out(window: ServiceWindow) -> WindowOut:
         body_en=window.body_en,
         affected=list(window.affected),
         message=window.message_id,
+        change=window.change_key,
         revision=window.revision,
     )

@@ -80,6 +80,7 @@ class WindowOut(BaseModel):
     message: int | None = Field(
         description="The operational message that announced the window and tells of it."
     )
+    change: str | None = Field(description="The key of the change it is for, if any (R12.1).")
     revision: int
 
 

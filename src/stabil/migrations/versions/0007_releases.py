@@ -1,7 +1,7 @@
 """Releases and their history (R11)
 
 Revision ID: 0007_releases
-Revises: 0005_window_messages
+Revises: 0006_changes
 Create Date: 2026-12-01 19:25:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import stabil.db.types
 
 revision = "0007_releases"
-down_revision = "0005_window_messages"
+down_revision = "0006_changes"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Change records: changes to a service, planned, approved and carried out (R12)."""

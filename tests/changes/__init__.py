@@ -1,0 +1,1 @@
+"""Tests of change records (R12.1)."""
