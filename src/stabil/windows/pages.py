@@ -74,7 +74,7 @@ from stabil.windows.service import (
     start_window,
 )
 from stabil.windows.states import MACHINE, WindowState
-from stabil.windows.views import Named, broken_rules, kind_names, months_of, moved
+from stabil.windows.views import Named, broken_rules, kind_names, months_of, moved, named
 
 router = APIRouter(prefix="/windows", include_in_schema=False)
 PlanPage = Annotated[SignedIn, Depends(require_page_roles(*WORK))]
@@ -540,7 +540,7 @@ def record_context(session: Session, reader: User, window: ServiceWindow) -> dic
         "kind": kind_names(declaration).get(window.kind, Named(window.kind)),
         "broken": broken_rules(window.violations, declaration),
         "excuses": excuses_downtime(window),
-        "announce_on": windows.announce_on if windows else None,
+        "announce_on": named(windows.announce_on, "") if windows and windows.announce_on else None,
         "events": [(event, moved(event)) for event in events],
         "forms": forms_for(reader, window),
         "times": {
