@@ -231,6 +231,13 @@ def checked(browser: TestClient, fields: dict[str, str], **options: Any) -> Any:
     return browser.post("/windows/check", data={**fields, "csrf": csrf_of(browser, NEW)}, **options)
 
 
+def check_result(html: str) -> str:
+    """What htmx puts in place while the form is filled in (hx-select="#check-result")."""
+    found = re.search(r'<div id="check-result">(.*)</div></div>', html, re.S)
+    assert found is not None, "no check result"
+    return text_of(found[1])
+
+
 def slot_values(html: str) -> list[str]:
     return re.findall(r'name="slot" value="([^"]+)"', html)
 
@@ -308,26 +315,29 @@ def test_a_time_the_clocks_skip_or_show_twice_is_refused_saying_why(
     client: TestClient, cast: Cast
 ) -> None:
     browser = signed_in(client, cast.operator, NEW)
-    gap = text_of(
-        checked(browser, plan_fields(start="2027-03-28T02:30", end="2027-03-28T04:00")).text
-    )
-    assert (
-        "2027-03-28 02:30 findes ikke, da uret den nat stilles frem fra 02:00 til 03:00; "
+    skipped = plan_fields(start="2027-03-28T02:30", end="2027-03-28T04:00")
+    gap = check_result(checked(browser, skipped, headers=HTMX).text)
+    assert gap.startswith(
+        "Start: 2027-03-28 02:30 findes ikke, da uret den nat stilles frem fra 02:00 til 03:00; "
         "vælg et tidspunkt før 02:00 eller fra 03:00"
-    ) in gap
+    )
     assert "Ret start og slut for at se, om vinduet overholder reglerne." in gap
+    # While the form is filled in, an end not given yet is no problem.
+    halfway = check_result(checked(browser, plan_fields(end=""), headers=HTMX).text)
+    assert "Udfyld feltet" not in halfway
+    assert "Angiv start og slut for at se, om vinduet overholder reglerne." in halfway
     # The night the clocks go back, 02:00 happens twice: the form asks which.
     twice = plan_fields(start="2027-10-31T00:00", end="2027-10-31T02:00")
-    asked = checked(browser, twice).text
-    assert "Slut: 31. okt. 2027 02.00 forekommer to gange den nat. Hvilken mener du?" in text_of(
-        asked
+    asked = checked(browser, twice, headers=HTMX).text
+    assert "Slut: 31. okt. 2027 02.00 forekommer to gange den nat. Hvilken mener du?" in (
+        check_result(asked)
     )
     assert 'name="end_offset" value="+02:00"' in asked
     assert 'name="end_offset" value="+01:00"' in asked
     # The first 02:00 ends a window of 2 hours; the second, 3 hours, is too long.
-    first = text_of(checked(browser, {**twice, "end_offset": "+02:00"}).text)
+    first = check_result(checked(browser, {**twice, "end_offset": "+02:00"}).text)
     assert "Vinduet overholder alle deklarationens regler." in first
-    second = text_of(checked(browser, {**twice, "end_offset": "+01:00"}).text)
+    second = check_result(checked(browser, {**twice, "end_offset": "+01:00"}).text)
     assert "Vinduet varer 180 minutter" in second
 
 

@@ -325,7 +325,10 @@ def _plan_page(
     zone = declaration.time.zone
     times = times_of(request, form, zone)
     shown = preview(session, form.service, form.kind, times.start, times.end, now=now_utc())
-    problems = dict(times.problems) if form.start or form.end or status else {}
+    # While the form is filled in, an empty field is no problem yet; once sent, it is.
+    problems = {
+        name: why for name, why in times.problems.items() if status or getattr(form, name).strip()
+    }
     if problem is not None:
         problems[problem.field or "form"] = problem
     context = {
