@@ -407,6 +407,27 @@ def test_a_compliant_plan_is_recorded_and_a_refused_field_says_why_at_the_field(
     assert (window.compliant, window.state, window.announced_at) == (True, "planned", None)
 
 
+def test_nonsense_in_the_plan_form_is_answered_never_with_a_500(
+    client: TestClient, cast: Cast, session: Session
+) -> None:
+    browser = signed_in(client, cast.operator, NEW)
+    csrf = csrf_of(browser, NEW)
+    for changes in (
+        {"slot": "nonsense"},
+        {"slot": "0001-01-01T00:00+14:00/0001-01-01T02:00+14:00"},
+        {"slot": "9999-12-31T23:00-14:00/9999-12-31T23:59-14:00"},
+        {"start": "9999-12-31T23:59", "end": "0001-01-01T00:00"},
+        {"start": "2027-03-10T01:00+14:00", "end": "2027-03-10T03:00+14:00"},
+        {"start": "2027-03-10\x00", "kind": "weekly"},
+        {"kind": "x" * 100, "title": "x" * 300, "start_offset": "+99:00"},
+        {"service": "nope"},
+    ):
+        for action in ("/windows/check", "/windows"):
+            answer = browser.post(action, data={**plan_fields(**changes), "csrf": csrf})
+            assert answer.status_code in (200, 404, 422), (action, changes, answer.status_code)
+    assert count(session) == 0
+
+
 # One window
 
 
@@ -429,7 +450,7 @@ def test_the_window_page_shows_its_facts_in_local_time_its_verdict_and_history(
     assert "Type Servicevindue, 7 timer" in said
     assert "Status Varslet" in said
     assert "Planlagt 31. okt. 2027 00.00 – 31. okt. 2027 06.00 (7 t)" in said
-    assert "Varslet 1. mar. 2027 10.00 (på Driftsstatuskanalen for Borger.dk)" in said
+    assert "Varslet 1. mar. 2027 10.00 Varsles på Driftsstatuskanalen for Borger.dk" in said
     assert "Berørte dele Selvbetjening" in said
     assert "Vinduet overholder alle deklarationens regler." in said
     assert "vinduet trækkes fra både den målte tid og nedetiden" in said  # R3.3

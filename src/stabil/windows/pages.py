@@ -288,22 +288,25 @@ def parts(text: str) -> list[str]:
 
 
 def _with_slot(form: WindowForm, session: Session) -> WindowForm:
-    """The form with a slot's start and end (`2027-04-03T00:00+02:00/…`) in its fields."""
+    """The form with a slot's start and end (`2027-04-03T00:00+02:00/…`) in its fields; as
+    it was for a value no slot's button sends."""
     stored = version_in_force(session, form.service, now_utc().date())
-    try:
-        start, end = (dt.datetime.fromisoformat(part) for part in form.slot.split("/"))
-    except ValueError:
-        return form
-    if stored is None or start.tzinfo is None or end.tzinfo is None:
+    if stored is None:
         return form
     zone = declaration_of(stored).time.zone
-    return replace(
-        form,
-        start=local_input(start, zone),
-        start_offset=offset_input(start, zone),
-        end=local_input(end, zone),
-        end_offset=offset_input(end, zone),
-    )
+    try:
+        start, end = (dt.datetime.fromisoformat(part) for part in form.slot.split("/"))
+        if start.tzinfo is None or end.tzinfo is None:
+            return form
+        return replace(
+            form,
+            start=local_input(start, zone),
+            start_offset=offset_input(start, zone),
+            end=local_input(end, zone),
+            end_offset=offset_input(end, zone),
+        )
+    except (ValueError, OverflowError):  # not two times, or beyond what a datetime holds
+        return form
 
 
 def _plan_page(
