@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page
@@ -26,7 +27,7 @@ from tests.cast import Member
 ROLES = ("admin", "operator", "viewer", "supplier", "authority")
 # Where a role's pages are; the sign-out, the API's documentation and the public pages are
 # checked by the tests of their own.
-SIGNED_IN_AREAS = ("/desk", "/admin", "/account")
+SIGNED_IN_AREAS = ("/desk", "/windows", "/admin", "/account")
 NOT_PAGES = ("/logout",)
 # A segment with a digit in it names a record: BDK-2026-000001, 17, a token's id.
 RECORD = re.compile(r"[^/]*\d[^/]*")
@@ -36,7 +37,8 @@ AT_MOST = 60  # pages per role: far more than there are, so that a loop of links
 @pytest.fixture(scope="module")
 def content(live: Live) -> None:
     """A major incident reported by the authority and handed to the supplier, with a problem,
-    a message, a service request, a change, a subscriber and a webhook beside it."""
+    a message, a service request, a change, a subscriber, a webhook and a service window
+    beside it."""
     cast = live.cast
     with live.app.client(cast.authority) as authority:
         created = authority.post(
@@ -85,6 +87,7 @@ def content(live: Live) -> None:
                     "incidents": [major],
                 },
             ),
+            ("/api/v1/windows", _window_this_year()),
         ]
         for path, body in writes:
             answer = operator.post(path, json=body)
@@ -109,6 +112,22 @@ def content(live: Live) -> None:
         }
         answer = admin.post("/api/v1/releases", json=release)
         assert answer.status_code == 201, answer.text
+
+
+def _window_this_year() -> dict[str, object]:
+    """A window in this year's calendar that breaks rules (its notice lies in the past), so
+    that the pages show a verdict with its rules, not only a compliant window."""
+    year = dt.datetime.now(ZoneInfo("Europe/Copenhagen")).year
+    return {
+        "service": "borger-dk",
+        "kind": "short",
+        "start": f"{year}-01-15T01:00:00+01:00",
+        "end": f"{year}-01-15T03:00:00+01:00",
+        "title": "Opdatering af databasen",
+        "body": "Borger.dk kan være utilgængelig i kort tid.",
+        "affected": ["Selvbetjening"],
+        "override_reason": "Kritisk sikkerhedsrettelse",
+    }
 
 
 def kind_of(path: str) -> str:
@@ -173,6 +192,7 @@ EXPECTED_DETAILS = {
         "/desk/messages/{}",
         "/desk/releases/{}",
         "/desk/changes/{}",
+        "/windows/{}",
     },
     "operator": {
         "/desk/incidents/{}",
@@ -182,6 +202,7 @@ EXPECTED_DETAILS = {
         "/desk/messages/{}",
         "/desk/releases/{}",
         "/desk/changes/{}",
+        "/windows/{}",
     },
     "viewer": {
         "/desk/incidents/{}",
@@ -190,12 +211,19 @@ EXPECTED_DETAILS = {
         "/desk/messages/{}",
         "/desk/releases/{}",
         "/desk/changes/{}",
+        "/windows/{}",
     },
     "supplier": {
         "/desk/incidents/{}",
         "/desk/problems/{}",
         "/desk/releases/{}",
         "/desk/changes/{}",
+        "/windows/{}",
     },
-    "authority": {"/desk/incidents/{}", "/desk/requests/{}", "/desk/releases/{}"},
+    "authority": {
+        "/desk/incidents/{}",
+        "/desk/requests/{}",
+        "/desk/releases/{}",
+        "/windows/{}",
+    },
 }

@@ -47,6 +47,7 @@ from stabil.web.pages import SESSION_COOKIE
 from stabil.web.retry import RetryConflicts
 from stabil.windows import api as windows_api
 from stabil.windows import feed as windows_feed
+from stabil.windows import pages as windows_pages
 
 API_PREFIX = "/api/v1"
 PUBLIC_FILES = ("/static/", "/assets/", f"{ASSETS_PATH}/")
@@ -109,6 +110,7 @@ def create_app() -> FastAPI:
     app.include_router(major_pages.router)
     app.include_router(incident_pages.router)
     app.include_router(windows_feed.router)
+    app.include_router(windows_pages.router)
     app.include_router(metrics_api.router)
     install_api_docs(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
