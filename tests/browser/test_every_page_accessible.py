@@ -27,7 +27,7 @@ from tests.cast import Member
 ROLES = ("admin", "operator", "viewer", "supplier", "authority")
 # Where a role's pages are; the sign-out, the API's documentation and the public pages are
 # checked by the tests of their own.
-SIGNED_IN_AREAS = ("/desk", "/windows", "/admin", "/account")
+SIGNED_IN_AREAS = ("/desk", "/admin", "/account")
 NOT_PAGES = ("/logout",)
 # A segment with a digit in it names a record: BDK-2026-000001, 17, a token's id.
 RECORD = re.compile(r"[^/]*\d[^/]*")
@@ -192,7 +192,7 @@ EXPECTED_DETAILS = {
         "/desk/messages/{}",
         "/desk/releases/{}",
         "/desk/changes/{}",
-        "/windows/{}",
+        "/desk/windows/{}",
     },
     "operator": {
         "/desk/incidents/{}",
@@ -202,7 +202,7 @@ EXPECTED_DETAILS = {
         "/desk/messages/{}",
         "/desk/releases/{}",
         "/desk/changes/{}",
-        "/windows/{}",
+        "/desk/windows/{}",
     },
     "viewer": {
         "/desk/incidents/{}",
@@ -211,19 +211,19 @@ EXPECTED_DETAILS = {
         "/desk/messages/{}",
         "/desk/releases/{}",
         "/desk/changes/{}",
-        "/windows/{}",
+        "/desk/windows/{}",
     },
     "supplier": {
         "/desk/incidents/{}",
         "/desk/problems/{}",
         "/desk/releases/{}",
         "/desk/changes/{}",
-        "/windows/{}",
+        "/desk/windows/{}",
     },
     "authority": {
         "/desk/incidents/{}",
         "/desk/requests/{}",
         "/desk/releases/{}",
-        "/windows/{}",
+        "/desk/windows/{}",
     },
 }

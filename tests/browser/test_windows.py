@@ -16,7 +16,7 @@ CPH = ZoneInfo("Europe/Copenhagen")
 
 
 def test_a_window_is_planned_from_a_proposed_slot_and_announced(page: Page, live: Live) -> None:
-    sign_in(page, live.cast.operator, next="/windows/new?service=borger-dk")
+    sign_in(page, live.cast.operator, next="/desk/windows/new?service=borger-dk")
     # Tomorrow night: too little notice for a window of 3 days' notice (R13.1).
     tomorrow = (dt.datetime.now(CPH) + dt.timedelta(days=1)).date().isoformat()
     page.get_by_label("Start (lokal tid)").fill(f"{tomorrow}T01:00")
@@ -35,7 +35,7 @@ def test_a_window_is_planned_from_a_proposed_slot_and_announced(page: Page, live
 
     page.get_by_label("Titel").fill("Opdatering af søgningen")
     page.get_by_role("button", name="Planlæg vinduet").click()
-    expect(page).to_have_url(re.compile(r"/windows/\d+\?done=planned$"))
+    expect(page).to_have_url(re.compile(r"/desk/windows/\d+\?done=planned$"))
     expect(page.get_by_role("status")).to_contain_text("Vinduet er planlagt.")
     page.get_by_role("button", name="Varsl vinduet").click()
     expect(page.get_by_role("status")).to_contain_text("Vinduet er varslet.")
@@ -43,7 +43,7 @@ def test_a_window_is_planned_from_a_proposed_slot_and_announced(page: Page, live
     assert_accessible(page)
 
     window = page.url.split("?")[0].rsplit("/", 1)[1]
-    page.goto(f"/windows?service=borger-dk&year={start[:4]}")
+    page.goto(f"/desk/windows?service=borger-dk&year={start[:4]}")
     day = int(start[8:10])
-    cell = page.locator(f"td:has(a[href='/windows/{window}'])")
+    cell = page.locator(f"td:has(a[href='/desk/windows/{window}'])")
     expect(cell.locator(".day")).to_have_text(str(day))

@@ -29,7 +29,7 @@ from tests.web.pages import text_of as tagless
 CPH = ZoneInfo("Europe/Copenhagen")
 NOW = dt.datetime(2027, 3, 1, 10, tzinfo=CPH)  # a Monday; notice of 3 days: from Thursday 10:00
 pytestmark = pytest.mark.usefixtures("frozen", "services")
-CALENDAR = "/windows"
+CALENDAR = "/desk/windows"
 HTMX = {"HX-Request": "true"}
 
 
@@ -93,9 +93,9 @@ def test_the_calendar_puts_each_window_on_its_local_date_the_dst_night_too(
     night = planned(client, cast, "2027-03-28T00:30:00+01:00", "2027-03-28T03:30:00+02:00")
     html = signed_in(client, cast.viewer).get(CALENDAR, params={"year": "2027"}).text
     march = month(html, "Marts 2027")
-    assert f'href="/windows/{night["id"]}"' in day_cell(march, 28)
+    assert f'href="/desk/windows/{night["id"]}"' in day_cell(march, 28)
     assert "00.30" in day_cell(march, 28)
-    assert "/windows/" not in day_cell(march, 27)
+    assert "/desk/windows/" not in day_cell(march, 27)
     listed = text_of(html)
     assert "28. mar. 2027 00.30 28. mar. 2027 03.30 Opdatering af databasen" in listed
     assert "23.30" not in listed  # never UTC
@@ -157,7 +157,7 @@ def test_a_window_that_breaks_rules_is_flagged_with_its_rules_not_by_colour_alon
     )
     html = signed_in(client, cast.viewer).get(CALENDAR, params={"year": "2027"}).text
     cell = day_cell(month(html, "Marts 2027"), 2)
-    assert f'href="/windows/{late["id"]}"' in cell
+    assert f'href="/desk/windows/{late["id"]}"' in cell
     assert "⚠" in cell
     assert "bryder reglerne" in text_of(cell)
     assert "Bryder reglerne: Varsel" in text_of(html)
@@ -169,8 +169,8 @@ def test_the_calendar_defaults_to_the_first_service_and_this_year_and_moves_by_y
     browser = signed_in(client, cast.authority)
     html = browser.get(CALENDAR).text
     assert "Servicevinduer 2027: Borger.dk" in text_of(html)
-    assert 'href="/windows?service=borger-dk&amp;year=2026" rel="prev"' in html
-    assert 'href="/windows?service=borger-dk&amp;year=2028" rel="next"' in html
+    assert 'href="/desk/windows?service=borger-dk&amp;year=2026" rel="prev"' in html
+    assert 'href="/desk/windows?service=borger-dk&amp;year=2028" rel="next"' in html
     for nonsense in ("x", "0", "99999", "-1"):
         answer = browser.get(CALENDAR, params={"year": nonsense})
         assert answer.status_code == 200
@@ -209,7 +209,7 @@ def test_the_calendar_asks_the_same_statements_for_few_windows_as_for_many(
 
 # Planning a window
 
-NEW = "/windows/new?service=borger-dk"
+NEW = "/desk/windows/new?service=borger-dk"
 
 
 def plan_fields(**changes: str) -> dict[str, str]:
@@ -228,7 +228,9 @@ def plan_fields(**changes: str) -> dict[str, str]:
 
 
 def checked(browser: TestClient, fields: dict[str, str], **options: Any) -> Any:
-    return browser.post("/windows/check", data={**fields, "csrf": csrf_of(browser, NEW)}, **options)
+    return browser.post(
+        "/desk/windows/check", data={**fields, "csrf": csrf_of(browser, NEW)}, **options
+    )
 
 
 def check_result(html: str) -> str:
@@ -301,7 +303,7 @@ def test_the_new_form_offers_the_kinds_by_name_and_the_next_slots_at_once(
     html = browser.get(NEW).text
     assert '<option value="short" selected>Servicevindue, 2 timer, 3 dages varsel</option>' in html
     assert '<option value="long">Servicevindue, 7 timer, 21 dages varsel</option>' in html
-    assert 'hx-post="/windows/check"' in html
+    assert 'hx-post="/desk/windows/check"' in html
     assert 'hx-trigger="change, keyup changed delay:400ms"' in html
     assert slot_values(html)[0] == "2027-03-05T00:00+01:00/2027-03-05T02:00+01:00"
     assert "Angiv start og slut for at se, om vinduet overholder reglerne." in text_of(html)
@@ -346,7 +348,7 @@ def test_a_plan_that_breaks_rules_is_refused_with_its_values_and_nothing_recorde
 ) -> None:
     browser = signed_in(client, cast.operator, NEW)
     fields = plan_fields(body_en="Search may be down for a moment.", announce="yes")
-    answer = browser.post("/windows", data={**fields, "csrf": csrf_of(browser, NEW)})
+    answer = browser.post("/desk/windows", data={**fields, "csrf": csrf_of(browser, NEW)})
     assert answer.status_code == 422
     said = text_of(answer.text)
     assert "Vinduet bryder deklarationens regler; se hver af dem nedenfor." in said
@@ -368,11 +370,11 @@ def test_with_an_override_reason_a_plan_that_breaks_rules_is_recorded_flagged(
     browser = signed_in(client, cast.operator, NEW)
     fields = plan_fields(override_reason="Kritisk sikkerhedsrettelse", announce="yes")
     answer = browser.post(
-        "/windows", data={**fields, "csrf": csrf_of(browser, NEW)}, follow_redirects=False
+        "/desk/windows", data={**fields, "csrf": csrf_of(browser, NEW)}, follow_redirects=False
     )
     assert answer.status_code == 303
     window = session.scalars(select(ServiceWindow)).one()
-    assert answer.headers["location"] == f"/windows/{window.id}?done=planned"
+    assert answer.headers["location"] == f"/desk/windows/{window.id}?done=planned"
     assert (window.compliant, window.override_reason, window.state) == (
         False,
         "Kritisk sikkerhedsrettelse",
@@ -392,16 +394,18 @@ def test_a_compliant_plan_is_recorded_and_a_refused_field_says_why_at_the_field(
 ) -> None:
     browser = signed_in(client, cast.operator, NEW)
     csrf = csrf_of(browser, NEW)
-    gap = browser.post("/windows", data={**plan_fields(start="2027-03-28T02:30"), "csrf": csrf})
+    gap = browser.post(
+        "/desk/windows", data={**plan_fields(start="2027-03-28T02:30"), "csrf": csrf}
+    )
     assert gap.status_code == 422
     assert re.search(r'id="start-error" role="alert">2027-03-28 02:30 findes ikke', gap.text)
     untitled = plan_fields(start="2027-03-06T01:00", end="2027-03-06T03:00", title=" ")
-    refused = browser.post("/windows", data={**untitled, "csrf": csrf})
+    refused = browser.post("/desk/windows", data={**untitled, "csrf": csrf})
     assert refused.status_code == 422
     assert re.search(r'id="title-error" role="alert">Udfyld feltet.', refused.text)
     assert count(session) == 0
     fine = plan_fields(start="2027-03-06T01:00", end="2027-03-06T03:00")
-    done = browser.post("/windows", data={**fine, "csrf": csrf}, follow_redirects=False)
+    done = browser.post("/desk/windows", data={**fine, "csrf": csrf}, follow_redirects=False)
     assert done.status_code == 303
     window = session.scalars(select(ServiceWindow)).one()
     assert (window.compliant, window.state, window.announced_at) == (True, "planned", None)
@@ -422,7 +426,7 @@ def test_nonsense_in_the_plan_form_is_answered_never_with_a_500(
         {"kind": "x" * 100, "title": "x" * 300, "start_offset": "+99:00"},
         {"service": "nope"},
     ):
-        for action in ("/windows/check", "/windows"):
+        for action in ("/desk/windows/check", "/desk/windows"):
             answer = browser.post(action, data={**plan_fields(**changes), "csrf": csrf})
             assert answer.status_code in (200, 404, 422), (action, changes, answer.status_code)
     assert count(session) == 0
@@ -445,7 +449,7 @@ def test_the_window_page_shows_its_facts_in_local_time_its_verdict_and_history(
         affected=["Selvbetjening"],
         announce=True,
     )
-    html = signed_in(client, cast.authority).get(f"/windows/{night['id']}").text
+    html = signed_in(client, cast.authority).get(f"/desk/windows/{night['id']}").text
     said = text_of(html)
     assert "Type Servicevindue, 7 timer" in said
     assert "Status Varslet" in said
@@ -457,7 +461,9 @@ def test_the_window_page_shows_its_facts_in_local_time_its_verdict_and_history(
     assert "Historik Planlagt · 1. mar. 2027 10.00 · Digitaliseringsstyrelsen" in said
     assert "Varslet · 1. mar. 2027 10.00" in said
     assert "Hvad du kan gøre" not in said  # an authority reads, the desk acts
-    english = text_of(signed_in(client, cast.viewer).get(f"/windows/{night['id']}?lang=en").text)
+    english = text_of(
+        signed_in(client, cast.viewer).get(f"/desk/windows/{night['id']}?lang=en").text
+    )
     assert "Kind Service window, 7 hours" in english
     assert "Planned 31 Oct 2027 00:00 – 31 Oct 2027 06:00 (7 h)" in english
 
@@ -466,7 +472,7 @@ def test_announcing_and_cancelling_through_the_windows_page(
     client: TestClient, cast: Cast, session: Session
 ) -> None:
     window = planned(client, cast, "2027-03-10T01:00:00+01:00", "2027-03-10T03:00:00+01:00")
-    url = f"/windows/{window['id']}"
+    url = f"/desk/windows/{window['id']}"
     browser = signed_in(client, cast.operator, url)
     page = browser.get(url).text
     for form in ("announce", "start", "cancel", "reschedule"):
@@ -499,7 +505,7 @@ def test_a_step_the_window_no_longer_allows_is_refused_naming_what_is_allowed(
     client: TestClient, cast: Cast
 ) -> None:
     window = planned(client, cast, "2027-03-10T01:00:00+01:00", "2027-03-10T03:00:00+01:00")
-    url = f"/windows/{window['id']}"
+    url = f"/desk/windows/{window['id']}"
     browser = signed_in(client, cast.operator, url)
     csrf = csrf_of(browser, url)
     refused = browser.post(f"{url}/complete", data={"csrf": csrf})
@@ -514,7 +520,7 @@ def test_announcing_too_late_is_refused_with_the_rules_and_a_reason_records_it(
     client: TestClient, cast: Cast, frozen: time_machine.Coordinates
 ) -> None:
     window = planned(client, cast, "2027-03-10T01:00:00+01:00", "2027-03-10T03:00:00+01:00")
-    url = f"/windows/{window['id']}"
+    url = f"/desk/windows/{window['id']}"
     frozen.move_to(dt.datetime(2027, 3, 8, 12, tzinfo=CPH))  # 3 days' notice no longer fit
     browser = signed_in(client, cast.operator, url)
     csrf = csrf_of(browser, url)
@@ -549,7 +555,7 @@ def test_rescheduling_through_the_page_moves_the_window_in_local_time(
     client: TestClient, cast: Cast
 ) -> None:
     window = planned(client, cast, "2027-03-10T01:00:00+01:00", "2027-03-10T03:00:00+01:00")
-    url = f"/windows/{window['id']}"
+    url = f"/desk/windows/{window['id']}"
     browser = signed_in(client, cast.operator, url)
     page = browser.get(url).text
     assert (
@@ -577,7 +583,12 @@ def test_rescheduling_through_the_page_moves_the_window_in_local_time(
 
 def test_an_unknown_window_is_a_404_page(client: TestClient, cast: Cast) -> None:
     browser = signed_in(client, cast.viewer)
-    for path in ("/windows/999999", "/windows/abc", "/windows/0", "/windows/99999999999"):
+    for path in (
+        "/desk/windows/999999",
+        "/desk/windows/abc",
+        "/desk/windows/0",
+        "/desk/windows/99999999999",
+    ):
         answer = browser.get(path)
         assert answer.status_code == 404, path
         assert "Ikke fundet" in text_of(answer.text)
@@ -600,19 +611,19 @@ def test_those_who_may_not_plan_read_the_windows_and_are_refused_the_forms(
     client: TestClient, cast: Cast, session: Session
 ) -> None:
     window = planned(client, cast, "2027-03-10T01:00:00+01:00", "2027-03-10T03:00:00+01:00")
-    url = f"/windows/{window['id']}"
+    url = f"/desk/windows/{window['id']}"
     for name in ("viewer", "supplier", "authority"):
         browser = signed_in(client, getattr(cast, name), url)
         calendar = browser.get(CALENDAR).text
         assert "Planlæg et servicevindue" not in calendar
         page = browser.get(url)
         assert page.status_code == 200
-        assert '<form method="post" action="/windows/' not in page.text
+        assert '<form method="post" action="/desk/windows/' not in page.text
         assert browser.get(NEW).status_code == 403
         csrf = hidden(page.text, "csrf")
         for action, data in (
-            ("/windows/check", plan_fields()),
-            ("/windows", plan_fields(override_reason="Alligevel")),
+            ("/desk/windows/check", plan_fields()),
+            ("/desk/windows", plan_fields(override_reason="Alligevel")),
             (f"{url}/announce", {}),
             (f"{url}/cancel", {"reason": "Nej"}),
             (f"{url}/reschedule", {"start": "2027-03-11T01:00", "end": "2027-03-11T03:00"}),
@@ -625,9 +636,9 @@ def test_those_who_may_not_plan_read_the_windows_and_are_refused_the_forms(
 
 
 def test_strangers_are_sent_to_sign_in_first(client: TestClient) -> None:
-    for path in (CALENDAR, NEW, "/windows/1"):
+    for path in (CALENDAR, NEW, "/desk/windows/1"):
         answer = client.get(path, follow_redirects=False)
         assert answer.status_code in (302, 303), path
         assert answer.headers["location"].startswith("/login?next=")
-    posted = client.post("/windows", data=plan_fields(), follow_redirects=False)
+    posted = client.post("/desk/windows", data=plan_fields(), follow_redirects=False)
     assert posted.status_code in (302, 303)

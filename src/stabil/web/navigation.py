@@ -29,7 +29,7 @@ MENU = (
     MenuItem("/desk/problems", "Problems", SEE_ALL | {Role.supplier}),
     MenuItem("/desk/requests", "Service requests", EVERYONE),
     # Every signed-in user reads the windows, as the API lets them; the desk plans them (R13).
-    MenuItem("/windows", "Service windows", EVERYONE),
+    MenuItem("/desk/windows", "Service windows", EVERYONE),
     MenuItem("/desk/releases", "Releases", EVERYONE),
     MenuItem("/desk/changes", "Changes", SEE_ALL | {Role.supplier}),
     MenuItem("/admin", "Administration", ADMIN),

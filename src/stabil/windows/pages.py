@@ -76,7 +76,7 @@ from stabil.windows.service import (
 from stabil.windows.states import MACHINE, WindowState
 from stabil.windows.views import Named, broken_rules, kind_names, months_of, moved, named
 
-router = APIRouter(prefix="/windows", include_in_schema=False)
+router = APIRouter(prefix="/desk/windows", include_in_schema=False)
 PlanPage = Annotated[SignedIn, Depends(require_page_roles(*WORK))]
 PlanForm = Annotated[SignedIn, Depends(require_form_roles(*WORK))]
 FormText = Annotated[str, Form()]
