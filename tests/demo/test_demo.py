@@ -17,12 +17,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stabil.catalog.service import declaration_of, version_named
+from stabil.changes.models import Change
 from stabil.clock import clock_for
 from stabil.demo.people import AUTHORITIES, DEMO_PASSWORD, SUPPLIERS
 from stabil.demo.service import credentials
 from stabil.desk.models import Escalation, Incident, IncidentEvent, IncidentTimer, MajorReview
 from stabil.outbox.models import OutboxItem
 from stabil.problems.models import Problem
+from stabil.releases.models import Release
 from stabil.requests.models import ServiceRequest
 from stabil.status.models import Message
 from stabil.windows.models import ServiceWindow
@@ -45,6 +47,7 @@ def test_two_months_of_history(kind: str, tmp_path: Path, worker_id: str, testru
             _the_queue_has_open_incidents_near_and_past_their_deadlines(session)
             _its_mail_is_in_the_local_mailbox(session, database)
             _windows_keep_the_rules_but_one_announced_late(session)
+            _changes_and_releases_are_there(session)
         _a_second_run_on_its_own_database_changes_nothing(database)
 
 
@@ -116,6 +119,21 @@ def _windows_keep_the_rules_but_one_announced_late(session: Session) -> None:
         assert window.message is not None
         assert window.message.type == "service_window"
         assert (window.message.state == "resolved") == (window.state == "completed")
+
+
+def _changes_and_releases_are_there(session: Session) -> None:
+    changes = session.scalars(select(Change)).all()
+    assert {"emergency", "normal"} <= {change.type for change in changes}
+    windows = session.scalars(select(ServiceWindow)).all()
+    assert all(window.change_id is not None for window in windows)  # each for a change
+    assert {"reviewed", "scheduled"} <= {change.state for change in changes}
+    released = session.scalars(select(Release)).all()
+    assert {"released", "announced"} <= {release.state for release in released}
+    interface = {item.notice_met: item for item in released if item.interface_change}
+    assert set(interface) == {True, False}  # one with full notice, one with shorter (R11.1)
+    assert interface[False].shorter_notice_reason == "technical"
+    assert interface[False].help_given_at is not None  # the duty to help is done
+    assert all(release.message_id is not None for release in released)
 
 
 def _transitions(session: Session) -> list[IncidentEvent]:

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from stabil.changes.states import ChangeState, ChangeType, Risk
 from stabil.declaration.communication import MessageType
 from stabil.desk.service import Channel, Responsible
 from stabil.desk.suggestion import Impact
@@ -207,6 +208,58 @@ class CancelWindow:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class RequestChange:
+    ref: str
+    actor: str
+    type: ChangeType
+    title: str
+    risk: Risk
+    start: dt.datetime
+    end: dt.datetime
+    description: str
+    implementation_plan: str
+    fallback_plan: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeStep:
+    ref: str
+    actor: str
+    target: ChangeState
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkWindow:
+    ref: str  # the change's
+    actor: str
+    window: str  # the window's
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterRelease:
+    """A release, announced at the action's instant."""
+
+    ref: str
+    actor: str
+    version: str
+    planned_date: dt.date
+    notes: str
+    notes_en: str
+    interface_change: bool = False
+    shorter_notice_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseStep:
+    """`released` (out at the action's instant) or `help_given` (R11.1)."""
+
+    ref: str
+    actor: str
+    step: str
+
+
 Op = (
     Report
     | HandOver
@@ -229,6 +282,11 @@ Op = (
     | RequestStep
     | PlanWindow
     | CancelWindow
+    | RequestChange
+    | ChangeStep
+    | LinkWindow
+    | RegisterRelease
+    | ReleaseStep
 )
 
 

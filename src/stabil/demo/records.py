@@ -6,19 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from babel.dates import format_date
-
 from stabil.declaration.communication import MessageType
 from stabil.demo.actions import (
-    CloseMessage,
     EditProblem,
     LinkIncidents,
     Op,
     OpenProblem,
-    PostMessage,
     ProblemStep,
+    RegisterRelease,
+    ReleaseStep,
     RequestStep,
-    ResolveMessage,
     SubmitRequest,
 )
 from stabil.demo.incidents import Story
@@ -32,6 +29,19 @@ from stabil.requests.states import RequestState
 MAX_LINKED = 8
 REQUESTS_PER_WORKING_DAY = 0.4
 RELEASE_EVERY_DAYS = (30, 45)
+RELEASE_NOTES = {
+    False: (
+        "Rettelser i søgningen og i visningen af artikler på mobilen. Ingen ændringer i "
+        "grænsefladerne.",
+        "Fixes to search and to how articles show on phones. No interface changes.",
+    ),
+    True: (
+        "Log-in-grænsefladen skifter til en ny certifikatkæde. Myndigheder, der kalder den, "
+        "skal installere det nye rodcertifikat.",
+        "The log-in interface moves to a new certificate chain. Authorities that call it "
+        "must install the new root certificate.",
+    ),
+}
 
 
 def _operator(ctx: Context) -> str:
@@ -130,6 +140,7 @@ def plan_announcements(ctx: Context) -> None:
     """Releases, announced ahead on the status channel (R10.3, R11.1)."""
     if ctx.declares(MessageType.release):
         _every(ctx, RELEASE_EVERY_DAYS, _release)
+        _interface_release(ctx)
 
 
 def _every(ctx: Context, days: tuple[int, int], tell: Callable[[Context, dt.date], None]) -> None:
@@ -144,31 +155,53 @@ def _on_weekday(day: dt.date, weekday: int) -> dt.date:
 
 
 def _release(ctx: Context, day: dt.date) -> None:
+    """A release on a Thursday morning, announced about a week ahead; the second one changes
+    an interface at that shorter notice for a technical reason, so the agency owes help."""
     timing = ctx.timing
     release = timing.local(_on_weekday(day, 3), 7.0)  # Thursday morning
-    when, when_en = format_date(release, "EEEE d. MMMM", locale="da"), f"{release:%A %d %B}"
-    service, service_en = ctx.declaration.metadata.name.da, ctx.declaration.metadata.name.get("en")
     version = f"{release:%Y}.{ctx.count(f'release {release:%Y}')}"
-    post = PostMessage(
-        ref=ctx.new_ref("M"),
+    interface = ctx.count("release") == 2
+    notes, notes_en = RELEASE_NOTES[interface]
+    ref = ctx.new_ref("V")
+    register = RegisterRelease(
+        ref=ref,
         actor=_operator(ctx),
-        type=MessageType.release,
-        affected=("Hele portalen",),
-        title=f"Release {version}",
-        title_en=f"Release {version}",
-        body=f"{when.capitalize()} sættes version {version} af {service} i drift. "
-        "Ændringerne står i release notes.",
-        body_en=f"On {when_en} version {version} of {service_en} goes live. "
-        "The release notes describe the changes.",
+        version=version,
+        planned_date=release.astimezone(timing.zone).date(),
+        notes=notes,
+        notes_en=notes_en,
+        interface_change=interface,
+        shorter_notice_reason="technical" if interface else None,
     )
-    _announce(ctx, post, timing.working(release - dt.timedelta(days=8), 0, 6), release)
+    announced = timing.working(release - dt.timedelta(days=8), 0, 6)
+    ctx.script.add(announced, register)
+    if interface:
+        helped = timing.working(announced, 4, 16)
+        ctx.script.add(helped, ReleaseStep(ref, _operator(ctx), "help_given"))
+    ctx.script.add(release, ReleaseStep(ref, _operator(ctx), "released"))
 
 
-def _announce(ctx: Context, post: PostMessage, posted: dt.datetime, over: dt.datetime) -> None:
-    track = Track(posted)
-    ctx.script.add(track.at(posted), post)
-    done = ResolveMessage(post.ref, _operator(ctx), "Gennemført som planlagt.", "Done as planned.")
-    ctx.script.add(track.at(ctx.timing.working(over, 0, 1)), done)
+def _interface_release(ctx: Context) -> None:
+    """An interface change announced lately with the full notice, still to come (R11.1)."""
+    notice = ctx.declaration.releases
+    if notice is None:
+        return
+    timing = ctx.timing
+    announced = timing.working(ctx.now - dt.timedelta(days=20), 0, 6)
+    months = notice.interface_change_notice_months
+    day = _on_weekday((ctx.now + dt.timedelta(days=31 * months + 14)).date(), 3)
     ctx.script.add(
-        track.at(ctx.timing.working(track.last, 4, 16)), CloseMessage(post.ref, _operator(ctx))
+        announced,
+        RegisterRelease(
+            ref=ctx.new_ref("V"),
+            actor=_operator(ctx),
+            version=f"{day:%Y}.{ctx.count(f'release {day:%Y}')}",
+            planned_date=day,
+            notes="Ny version af grænsefladen til de fælles komponenter: log-in-kaldet får et "
+            "nyt felt, og det gamle felt udgår. Vejledningen ligger i udviklerdokumentationen.",
+            notes_en="A new version of the interface to the common components: the log-in "
+            "call gains a field, and the old field is withdrawn. The developer documentation "
+            "has the guide.",
+            interface_change=True,
+        ),
     )

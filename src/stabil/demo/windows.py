@@ -1,5 +1,5 @@
-"""The demo's service windows: planned through the rules' own slots, so they keep them, except
-one announced too late and recorded anyway, and one cancelled (R13, R12.2).
+"""The demo's service windows and their changes: planned through the rules' own slots, so they
+keep them, except one announced too late and recorded anyway, and one cancelled (R13, R12).
 
 Every kind the declaration plans for takes its turn; each window is announced its kind's
 notice and a few days more ahead, at the first allowed start after that. The worker's jobs
@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from stabil.changes.states import ChangeState, ChangeType, Risk
 from stabil.declaration.operations import WindowKind
-from stabil.demo.actions import CancelWindow, PlanWindow
+from stabil.demo.actions import CancelWindow, ChangeStep, LinkWindow, PlanWindow, RequestChange
 from stabil.demo.people import OPERATORS
 from stabil.demo.script import Context
 from stabil.windows.rules import Planned
@@ -116,8 +117,13 @@ def _plan(
     announced: dt.datetime,
     number: int,
 ) -> None:
+    """The window with the change it is for (R12.1): requested and approved before the
+    window is announced, scheduled with it, implemented and reviewed after it."""
     text = TEXTS[number % len(TEXTS)]
     late = number == LATE
+    at = start - LATE_NOTICE if late else announced
+    change = f"C{number + 1}"
+    _change(ctx, change, text, start, end, at, urgent=late)
     plan = PlanWindow(
         ref=ref,
         actor=ctx.rng.choice(OPERATORS),
@@ -130,8 +136,45 @@ def _plan(
         affected=text.affected,
         override_reason=LATE_REASON if late else None,
     )
-    at = start - LATE_NOTICE if late else announced
     ctx.script.add(at, plan)
+    ctx.script.add(at, LinkWindow(change, ctx.rng.choice(OPERATORS), ref))
+    ctx.script.add(at, ChangeStep(change, ctx.rng.choice(OPERATORS), ChangeState.scheduled))
     if number == CANCELLED:
         cancel = CancelWindow(ref, ctx.rng.choice(OPERATORS), CANCEL_REASON)
         ctx.script.add(at + (start - at) / 2, cancel)
+        return
+    done = ChangeStep(change, ctx.rng.choice(OPERATORS), ChangeState.implemented)
+    ctx.script.add(end + dt.timedelta(hours=2), done)
+    looked_back = ChangeStep(
+        change, ctx.rng.choice(OPERATORS), ChangeState.reviewed, "Gennemført efter planen."
+    )
+    ctx.script.add(ctx.timing.working(end, 8, 24), looked_back)
+
+
+def _change(
+    ctx: Context,
+    ref: str,
+    text: WindowText,
+    start: dt.datetime,
+    end: dt.datetime,
+    announced: dt.datetime,
+    *,
+    urgent: bool,
+) -> None:
+    ahead = dt.timedelta(hours=2) if urgent else dt.timedelta(days=2)
+    request = RequestChange(
+        ref=ref,
+        actor=ctx.rng.choice(OPERATORS),
+        type=ChangeType.emergency if urgent else ChangeType.normal,
+        title=text.title,
+        risk=Risk.high if urgent else ctx.rng.choice((Risk.low, Risk.medium)),
+        start=start,
+        end=end,
+        description=text.body,
+        implementation_plan="Leverandøren udfører arbejdet efter sin driftsvejledning og "
+        "tester forsiden, log-in og selvbetjeningen bagefter.",
+        fallback_plan="Den forrige version og konfiguration gendannes fra sikkerhedskopien.",
+    )
+    ctx.script.add(announced - ahead, request)
+    approval = ChangeStep(ref, ctx.rng.choice(OPERATORS), ChangeState.approved)
+    ctx.script.add(announced - ahead / 2, approval)

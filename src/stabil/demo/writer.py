@@ -16,22 +16,29 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stabil.accounts.models import User
+from stabil.changes import service as changes
+from stabil.changes.models import Change
 from stabil.demo.actions import (
     Action,
     Cancel,
     CancelWindow,
+    ChangeStep,
     Close,
     CloseMessage,
     EditProblem,
     HandOver,
     LinkIncidents,
+    LinkWindow,
     OpenProblem,
     PlanWindow,
     PostMessage,
     ProblemStep,
+    RegisterRelease,
+    ReleaseStep,
     Reopen,
     Report,
     Reprioritise,
+    RequestChange,
     RequestStep,
     Resolve,
     ResolveMessage,
@@ -47,6 +54,8 @@ from stabil.desk.service import NewIncident, change_priority, open_incident
 from stabil.errors import Refusal
 from stabil.problems import service as problems
 from stabil.problems.models import Problem
+from stabil.releases import service as releases
+from stabil.releases.models import Release
 from stabil.requests import service as requests
 from stabil.requests.models import ServiceRequest
 from stabil.requests.states import RequestState
@@ -73,6 +82,8 @@ class Writer:
     problems: dict[str, Problem] = field(default_factory=dict)
     requests: dict[str, ServiceRequest] = field(default_factory=dict)
     windows: dict[str, ServiceWindow] = field(default_factory=dict)
+    changes: dict[str, Change] = field(default_factory=dict)
+    releases: dict[str, Release] = field(default_factory=dict)
     jobs: int = 0
 
     def run(self, actions: Sequence[Action], end: dt.datetime, advance: Callable[[], None]) -> None:
@@ -115,6 +126,10 @@ class Writer:
                 self._request(op, now)
             case PlanWindow() | CancelWindow():
                 self._window(op, now)
+            case RequestChange() | ChangeStep() | LinkWindow():
+                self._change(op, now)
+            case RegisterRelease() | ReleaseStep():
+                self._release(op, now)
 
     def _incident(
         self, op: Report | HandOver | Resolve | Reopen | Close | Cancel, now: dt.datetime
@@ -256,6 +271,49 @@ class Writer:
                 self.windows[op.ref] = windows.plan_window(session, actor, new, now=now)
             case CancelWindow():
                 windows.cancel_window(session, actor, self.windows[op.ref], op.reason, now=now)
+
+    def _change(self, op: RequestChange | ChangeStep | LinkWindow, now: dt.datetime) -> None:
+        session, actor = self.session, self.users[op.actor]
+        match op:
+            case RequestChange():
+                new = changes.NewChange(
+                    service=self.service,
+                    type=op.type,
+                    title=op.title,
+                    risk=op.risk,
+                    start=op.start,
+                    end=op.end,
+                    description=op.description,
+                    implementation_plan=op.implementation_plan,
+                    fallback_plan=op.fallback_plan,
+                )
+                self.changes[op.ref] = changes.request_change(session, actor, new, now=now)
+            case ChangeStep():
+                change = self.changes[op.ref]
+                changes.move(session, actor, change, op.target, note=op.note, now=now)
+            case LinkWindow():
+                window = self.windows[op.window]
+                changes.link_window(session, actor, self.changes[op.ref], window.id, now=now)
+
+    def _release(self, op: RegisterRelease | ReleaseStep, now: dt.datetime) -> None:
+        session, actor = self.session, self.users[op.actor]
+        match op:
+            case RegisterRelease():
+                new = releases.NewRelease(
+                    service=self.service,
+                    version=op.version,
+                    planned_date=op.planned_date,
+                    notes=op.notes,
+                    notes_en=op.notes_en,
+                    interface_change=op.interface_change,
+                    announce=True,
+                    shorter_notice_reason=op.shorter_notice_reason,
+                )
+                self.releases[op.ref] = releases.register_release(session, actor, new, now=now)
+            case ReleaseStep(step="released"):
+                releases.mark_released(session, actor, self.releases[op.ref], now=now)
+            case ReleaseStep():
+                releases.mark_help_given(session, actor, self.releases[op.ref], now=now)
 
 
 REQUEST_STEPS = {
