@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -138,6 +139,28 @@ def test_the_window_is_worked_through_its_states(client: TestClient, cast: Cast)
     refused = client.post(f"{url}/cancel", json={"reason": "For sent"}, headers=auth)
     assert refused.status_code == 409
     assert refused.json()["allowed_transitions"] == []
+
+
+def test_announcing_too_late_is_refused_unless_a_reason_records_it_flagged(
+    client: TestClient, cast: Cast, frozen: time_machine.Coordinates
+) -> None:
+    window = post(client, cast, body(18)).json()
+    url, auth = f"/api/v1/windows/{window['id']}", headers(cast.operator)
+    frozen.move_to(dt.datetime(2026, 4, 16, 10, tzinfo=CPH))  # 3 days' notice no longer fit
+    late = client.post(f"{url}/announce", headers=auth)
+    assert late.status_code == 422
+    assert [item["rule"] for item in late.json()["violations"]] == ["notice"]
+    assert client.get(url, headers=auth).json()["state"] == "planned"
+    kept = client.post(f"{url}/announce", json={"override_reason": "Akut"}, headers=auth)
+    assert kept.status_code == 200, kept.text
+    shown = kept.json()
+    assert (shown["state"], shown["compliant"], shown["excuses_downtime"]) == (
+        "announced",
+        False,
+        False,
+    )
+    assert shown["override_reason"] == "Akut"
+    assert [item["rule"] for item in shown["violations"]] == ["notice"]
 
 
 def test_rescheduling_an_announced_window_announces_it_anew(client: TestClient, cast: Cast) -> None:

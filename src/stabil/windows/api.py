@@ -19,6 +19,7 @@ from stabil.web.openapi import TRANSITION_CONFLICT
 from stabil.web.params import Limit, Offset, RowId
 from stabil.windows.present import utc, window_out
 from stabil.windows.schemas import (
+    AnnounceIn,
     CancelIn,
     KindQuota,
     QuotaOut,
@@ -100,10 +101,12 @@ def events(window_id: RowId, user: CurrentUser, session: SessionDep) -> list[Eve
 
 @router.post("/windows/{window_id}/announce", summary="Announce it", responses=TRANSITION_CONFLICT)
 def announce(
-    window_id: RowId, user: CurrentUser, session: SessionDep, body: StepIn | None = None
+    window_id: RowId, user: CurrentUser, session: SessionDep, body: AnnounceIn | None = None
 ) -> WindowOut:
+    """Refused with 422 and every broken rule, unless `override_reason` records it anyway."""
     window = get_window(session, window_id, for_update=True)
-    announce_window(session, user, window, body.at if body else None)
+    body = body or AnnounceIn()
+    announce_window(session, user, window, body.at, override_reason=body.override_reason)
     return window_out(window)
 
 

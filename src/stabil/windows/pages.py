@@ -55,7 +55,7 @@ from stabil.windows.local_time import local_input, local_instant, offset_input, 
 from stabil.windows.models import ServiceWindow
 from stabil.windows.planner import Slot, preview
 from stabil.windows.rules import Rule
-from stabil.windows.schemas import CancelIn, WindowIn, WindowPatch
+from stabil.windows.schemas import AnnounceIn, CancelIn, WindowIn, WindowPatch
 from stabil.windows.service import (
     RESCHEDULABLE,
     NewWindow,
@@ -392,12 +392,22 @@ def show(
 
 
 @router.post("/{window_id}/announce", response_class=HTMLResponse, response_model=None)
-def announce(request: Request, window_id: str, who: PlanForm, session: SessionDep) -> Response:
-    """Announce it now: notice counts from now, and the rules are checked again (R13.1)."""
-    return _act(
-        request, who, session, window_id, Act("announce"),
-        lambda window: announce_window(session, who.user, window),
-    )  # fmt: skip
+def announce(
+    request: Request,
+    window_id: str,
+    who: PlanForm,
+    session: SessionDep,
+    override_reason: FormText = "",
+) -> Response:
+    """Announce it now: notice counts from now, and the rules are checked again (R13.1);
+    announced anyway, flagged, with a reason."""
+
+    def work(window: ServiceWindow) -> None:
+        body = AnnounceIn.model_validate({"override_reason": override_reason.strip() or None})
+        announce_window(session, who.user, window, override_reason=body.override_reason)
+
+    act = Act("announce", {"override_reason": override_reason})
+    return _act(request, who, session, window_id, act, work)
 
 
 @router.post("/{window_id}/start", response_class=HTMLResponse, response_model=None)

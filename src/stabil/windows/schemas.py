@@ -48,6 +48,12 @@ class StepIn(Strict):
     )
 
 
+class AnnounceIn(StepIn):
+    override_reason: ShortText | None = Field(
+        default=None, description="Announce it anyway when that breaks rules (too late), and why."
+    )
+
+
 class CancelIn(Strict):
     reason: Annotated[ShortText, Field(min_length=1)]
 

@@ -136,7 +136,7 @@ def plan_window(
         after=snapshot(window),
     )
     if announced is not None:
-        _announce(session, actor, window, announced, now)
+        _announce(session, actor, window, announced, now, new.override_reason)
     return window
 
 
@@ -146,12 +146,15 @@ def announce_window(
     window: ServiceWindow,
     at: dt.datetime | None = None,
     now: dt.datetime | None = None,
+    *,
+    override_reason: str | None = None,
 ) -> None:
-    """Announce the window to its stakeholders; notice is counted from `at` (default now)."""
+    """Announce the window to its stakeholders; notice is counted from `at` (default now).
+    An announcement that breaks rules (too late, say) needs an override reason, as a plan does."""
     now = now or now_utc()
     at = _not_in_future("at", at or now, now)
     _step(actor, window, WindowAction.announce)
-    _announce(session, actor, window, at, now)
+    _announce(session, actor, window, at, now, override_reason or window.override_reason)
 
 
 def start_window(
@@ -393,15 +396,20 @@ def snapshot(window: ServiceWindow) -> dict[str, Any]:
 
 
 def _announce(
-    session: Session, actor: User, window: ServiceWindow, at: dt.datetime, now: dt.datetime
+    session: Session,
+    actor: User,
+    window: ServiceWindow,
+    at: dt.datetime,
+    now: dt.datetime,
+    override_reason: str | None,
 ) -> None:
     """Record the announcement and check the rules again: notice now runs from `at`."""
     proposal = Proposal(window.kind, window.planned_start, window.planned_end, at)
-    violations = _verdict_of(session, window, proposal, window.override_reason, now)
+    violations = _verdict_of(session, window, proposal, override_reason, now)
     before = snapshot(window)
     window.state = WindowState.announced.value
     window.announced_at = at
-    _keep(window, violations, window.override_reason)
+    _keep(window, violations, override_reason)
     append_event(
         session,
         window,
