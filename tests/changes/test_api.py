@@ -199,10 +199,13 @@ def test_a_window_is_linked_shown_on_both_and_unlinked(client: TestClient, cast:
     }
     short = linked.json()["quota"]["kinds"][0]
     assert (short["used"], short["left"], short["dates"]) == (1, 3, ["2026-04-18"])
-    seen = client.get(f"/api/v1/windows/{window_id}", headers=headers(cast.authority)).json()
+    seen = client.get(f"/api/v1/windows/{window_id}", headers=headers(cast.viewer)).json()
     assert seen["change"] == key
+    client.post(f"/api/v1/windows/{window_id}/announce", headers=headers(cast.operator))
+    told = client.get(f"/api/v1/windows/{window_id}", headers=headers(cast.authority)).json()
+    assert told["change"] is None  # an authority sees no changes, not even their keys
     window_events = client.get(f"/api/v1/windows/{window_id}/events", headers=headers(cast.viewer))
-    assert window_events.json()[-1]["kind"] == "change_linked"
+    assert [event["kind"] for event in window_events.json()][-2:] == ["change_linked", "announced"]
     gone = client.delete(f"{API}/{key}/windows/{window_id}", headers=headers(cast.operator))
     assert gone.status_code == 204
     assert (

@@ -604,7 +604,9 @@ def test_every_role_finds_the_windows_in_the_menu(client: TestClient, cast: Cast
 def test_those_who_may_not_plan_read_the_windows_and_are_refused_the_forms(
     client: TestClient, cast: Cast, session: Session
 ) -> None:
-    window = planned(client, cast, "2027-03-10T01:00:00+01:00", "2027-03-10T03:00:00+01:00")
+    window = planned(
+        client, cast, "2027-03-10T01:00:00+01:00", "2027-03-10T03:00:00+01:00", announce=True
+    )
     url = f"/desk/windows/{window['id']}"
     for name in ("viewer", "supplier", "authority"):
         browser = signed_in(client, getattr(cast, name), url)
@@ -626,7 +628,22 @@ def test_those_who_may_not_plan_read_the_windows_and_are_refused_the_forms(
             assert refused.status_code == 403, (name, action)
     assert count(session) == 1
     session.expire_all()
-    assert session.get(ServiceWindow, window["id"]).state == "planned"  # type: ignore[union-attr]
+    assert session.get(ServiceWindow, window["id"]).state == "announced"  # type: ignore[union-attr]
+
+
+def test_an_authority_sees_a_window_once_it_is_announced(client: TestClient, cast: Cast) -> None:
+    window = planned(client, cast, "2027-03-10T01:00:00+01:00", "2027-03-10T03:00:00+01:00")
+    url = f"/desk/windows/{window['id']}"
+    calendar = f"{CALENDAR}?service=borger-dk&year=2027"
+    browser = signed_in(client, cast.authority, calendar)
+    assert browser.get(url).status_code == 404  # plans not yet told are the desk's (R12.2)
+    assert url not in browser.get(calendar).text
+    announced = client.post(
+        f"/api/v1/windows/{window['id']}/announce", headers=headers(cast.operator)
+    )
+    assert announced.status_code == 200, announced.text
+    assert browser.get(url).status_code == 200
+    assert url in browser.get(calendar).text
 
 
 def test_strangers_are_sent_to_sign_in_first(client: TestClient) -> None:

@@ -55,7 +55,7 @@ Year = Annotated[int, Query(ge=1970, le=9998)]
 def create(body: WindowIn, user: CurrentUser, session: SessionDep) -> WindowOut:
     """Refused with 422 and every broken rule, unless `override_reason` records it anyway."""
     new = NewWindow(**body.model_dump())
-    return window_out(plan_window(session, user, new))
+    return window_out(plan_window(session, user, new), user)
 
 
 @router.get("/windows", summary="Service windows, in the order they are planned")
@@ -69,16 +69,16 @@ def index(
     offset: Offset = 0,
 ) -> WindowPage:
     items, total = list_windows(
-        session, WindowFilter(service, year, state), limit=limit, offset=offset
+        session, WindowFilter(service, year, state), limit=limit, offset=offset, reader=user
     )
     return WindowPage(
-        items=[window_out(item) for item in items], total=total, limit=limit, offset=offset
+        items=[window_out(item, user) for item in items], total=total, limit=limit, offset=offset
     )
 
 
 @router.get("/windows/{window_id}", summary="One service window")
 def show(window_id: RowId, user: CurrentUser, session: SessionDep) -> WindowOut:
-    return window_out(get_window(session, window_id))
+    return window_out(get_window(session, window_id, reader=user), user)
 
 
 @router.patch("/windows/{window_id}", summary="Reschedule a window", responses=TRANSITION_CONFLICT)
@@ -86,16 +86,16 @@ def reschedule(
     window_id: RowId, body: WindowPatch, user: CurrentUser, session: SessionDep
 ) -> WindowOut:
     """Refused with 422 and every broken rule, as when it was planned; 409 once it has begun."""
-    window = get_window(session, window_id, for_update=True)
+    window = get_window(session, window_id, reader=user, for_update=True)
     reschedule_window(
         session, user, window, body.start, body.end, override_reason=body.override_reason
     )
-    return window_out(window)
+    return window_out(window, user)
 
 
 @router.get("/windows/{window_id}/events", summary="The window's history, oldest first")
 def events(window_id: RowId, user: CurrentUser, session: SessionDep) -> list[EventOut]:
-    window = get_window(session, window_id)
+    window = get_window(session, window_id, reader=user)
     return [event_out(row, user) for row in events_of(session, window)]
 
 
@@ -104,19 +104,19 @@ def announce(
     window_id: RowId, user: CurrentUser, session: SessionDep, body: AnnounceIn | None = None
 ) -> WindowOut:
     """Refused with 422 and every broken rule, unless `override_reason` records it anyway."""
-    window = get_window(session, window_id, for_update=True)
+    window = get_window(session, window_id, reader=user, for_update=True)
     body = body or AnnounceIn()
     announce_window(session, user, window, body.at, override_reason=body.override_reason)
-    return window_out(window)
+    return window_out(window, user)
 
 
 @router.post("/windows/{window_id}/start", summary="The work began", responses=TRANSITION_CONFLICT)
 def start(
     window_id: RowId, user: CurrentUser, session: SessionDep, body: StepIn | None = None
 ) -> WindowOut:
-    window = get_window(session, window_id, for_update=True)
+    window = get_window(session, window_id, reader=user, for_update=True)
     start_window(session, user, window, body.at if body else None)
-    return window_out(window)
+    return window_out(window, user)
 
 
 @router.post(
@@ -125,16 +125,16 @@ def start(
 def complete(
     window_id: RowId, user: CurrentUser, session: SessionDep, body: StepIn | None = None
 ) -> WindowOut:
-    window = get_window(session, window_id, for_update=True)
+    window = get_window(session, window_id, reader=user, for_update=True)
     complete_window(session, user, window, body.at if body else None)
-    return window_out(window)
+    return window_out(window, user)
 
 
 @router.post("/windows/{window_id}/cancel", summary="Cancel it", responses=TRANSITION_CONFLICT)
 def cancel(window_id: RowId, body: CancelIn, user: CurrentUser, session: SessionDep) -> WindowOut:
-    window = get_window(session, window_id, for_update=True)
+    window = get_window(session, window_id, reader=user, for_update=True)
     cancel_window(session, user, window, body.reason)
-    return window_out(window)
+    return window_out(window, user)
 
 
 @router.get("/services/{key}/windows/quota", summary="Windows used and left per kind in a year")

@@ -115,7 +115,11 @@ def calendar(
     shown = _year(year, now_utc().astimezone(zone).year)
     language = choose_language(request)
     windows, _ = list_windows(
-        session, WindowFilter(chosen.key, shown), limit=A_YEAR_OF_WINDOWS, offset=0
+        session,
+        WindowFilter(chosen.key, shown),
+        limit=A_YEAR_OF_WINDOWS,
+        offset=0,
+        reader=who.user,
     )
     context = {
         "service": chosen,
@@ -385,7 +389,7 @@ def show(
     """One window: its facts in local time, its verdict, its history, and what the reader
     may do with it now."""
     try:
-        window = get_window(session, window_id_of(window_id))
+        window = get_window(session, window_id_of(window_id), reader=who.user)
     except NotFound as refusal:
         return _missing(request, who, refusal)
     return _record(request, who, session, window, done=done if done in DONE else None)
@@ -502,7 +506,7 @@ def _act(
     nothing and the page shows why at the form; done, htmx gets the page's part in place,
     a plain form a 303 back to the page."""
     try:
-        window = get_window(session, window_id_of(window_id), for_update=True)
+        window = get_window(session, window_id_of(window_id), reader=who.user, for_update=True)
     except NotFound as refusal:
         return _missing(request, who, refusal)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import overload
 
+from stabil.accounts.models import Role, User
 from stabil.windows.models import ServiceWindow
 from stabil.windows.schemas import ViolationOut, WindowOut
 from stabil.windows.service import excuses_downtime
@@ -20,7 +21,10 @@ def utc(instant: dt.datetime | None) -> dt.datetime | None:
     return instant.astimezone(dt.UTC) if instant is not None else None
 
 
-def window_out(window: ServiceWindow) -> WindowOut:
+def window_out(window: ServiceWindow, reader: User | None) -> WindowOut:
+    """The window as `reader` may see it: an authority sees no changes, so not its change's
+    key either (R12.1)."""
+    change = None if reader is not None and reader.role is Role.authority else window.change_key
     return WindowOut(
         id=window.id,
         service=window.service.key,
@@ -40,6 +44,6 @@ def window_out(window: ServiceWindow) -> WindowOut:
         body_en=window.body_en,
         affected=list(window.affected),
         message=window.message_id,
-        change=window.change_key,
+        change=change,
         revision=window.revision,
     )

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session, selectinload
 
-from stabil.accounts.models import User
+from stabil.accounts.models import Role, User
 from stabil.accounts.roles import WORK
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, version_named
@@ -263,11 +263,27 @@ def cancel_window(
     announcements.cancelled(session, actor, window, declaration, was_running=was_running, now=now)
 
 
-def get_window(session: Session, window_id: int, *, for_update: bool = False) -> ServiceWindow:
+def get_window(
+    session: Session, window_id: int, *, reader: User | None = None, for_update: bool = False
+) -> ServiceWindow:
+    """The window with `window_id`, as `reader` may see it (None: the system, which sees all);
+    one the reader may not see is answered like one that does not exist."""
     window = one_by_id(session, ServiceWindow, window_id, for_update=for_update)
-    if window is None:
+    if window is None or not may_see(reader, window):
         raise NotFound("no service window has id {id}", id=window_id)
     return window
+
+
+def may_see(reader: User | None, window: ServiceWindow) -> bool:
+    """An authority sees a window once it is announced, as the status channel shows it: plans
+    not yet told are the agency's and its supplier's (R12.2)."""
+    return reader is None or reader.role is not Role.authority or window.announced_at is not None
+
+
+def _visible(reader: User | None) -> ColumnElement[bool]:
+    if reader is None or reader.role is not Role.authority:
+        return true()
+    return ServiceWindow.announced_at.is_not(None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,14 +294,23 @@ class WindowFilter:
 
 
 def list_windows(
-    session: Session, filters: WindowFilter, *, limit: int, offset: int
+    session: Session,
+    filters: WindowFilter,
+    *,
+    limit: int,
+    offset: int,
+    reader: User | None = None,
 ) -> tuple[list[ServiceWindow], int]:
     """A page of the windows that match, in the order they are planned, and how many match.
 
     The year is each window's local year: the windows of a few days around New Year are read
     and sorted out here, as their declaration's zone decides."""
-    statement = select(ServiceWindow).options(
-        selectinload(ServiceWindow.service), selectinload(ServiceWindow.declaration_version)
+    statement = (
+        select(ServiceWindow)
+        .where(_visible(reader))
+        .options(
+            selectinload(ServiceWindow.service), selectinload(ServiceWindow.declaration_version)
+        )
     )
     if filters.service:
         statement = statement.where(ServiceWindow.service.has(Service.key == filters.service))
