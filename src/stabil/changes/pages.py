@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -47,9 +48,10 @@ from stabil.records.history import events_of
 from stabil.records.present import event_out
 from stabil.web.deps import SessionDep
 from stabil.web.pages import (
+    Act,
     FailedForm,
     SignedIn,
-    answer_form,
+    answer_act,
     page,
     problem_of,
     record_page,
@@ -287,15 +289,6 @@ def unlink(
     return _act(request, who, session, key, Act(f"unlink-{window_id}", "unlinked", {}), work)
 
 
-@dataclass(frozen=True, slots=True)
-class Act:
-    """One form of the change's page: its name, what it says when done, what it sent."""
-
-    form: str
-    done: str
-    values: Mapping[str, str]
-
-
 def _act(
     request: Request,
     who: SignedIn,
@@ -309,16 +302,9 @@ def _act(
         change = get_change(session, who.user, key, for_update=True)
     except NotFound as refusal:
         return _missing(request, who, refusal)
-    return answer_form(
-        request,
-        session,
-        lambda: work(change),
-        refused=lambda why: _record(
-            request, who, session, change, failed=FailedForm(act.form, why, act.values)
-        ),
-        in_place=lambda: _record(request, who, session, change, done=act.done),
-        done_url=lambda: f"{router.prefix}/{change.key}?done={act.done}",
-    )
+    show = partial(_record, request, who, session)
+    url = f"{router.prefix}/{change.key}"
+    return answer_act(request, session, change, act, work, show=show, url=url)
 
 
 def _record(

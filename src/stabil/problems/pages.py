@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -51,10 +52,11 @@ from stabil.records.history import events_of
 from stabil.records.present import event_out
 from stabil.web.deps import SessionDep
 from stabil.web.pages import (
+    Act,
     FailedForm,
     SignedIn,
     SignedInPage,
-    answer_form,
+    answer_act,
     page,
     problem_of,
     record_page,
@@ -306,15 +308,6 @@ def note(
     return _act(request, who, session, key, Act("note", "note", {"note": note}), work)
 
 
-@dataclass(frozen=True, slots=True)
-class Act:
-    """One form of the problem's page: its name, what it says when done, what it sent."""
-
-    form: str
-    done: str
-    values: Mapping[str, str]
-
-
 def _act(
     request: Request,
     who: SignedIn,
@@ -328,16 +321,9 @@ def _act(
         problem = get_problem(session, who.user, key, for_update=True)
     except NotFound as refusal:
         return _missing(request, who, refusal)
-    return answer_form(
-        request,
-        session,
-        lambda: work(problem),
-        refused=lambda why: _record(
-            request, who, session, problem, failed=FailedForm(act.form, why, act.values)
-        ),
-        in_place=lambda: _record(request, who, session, problem, done=act.done),
-        done_url=lambda: f"{router.prefix}/{problem.key}?done={act.done}",
-    )
+    show = partial(_record, request, who, session)
+    url = f"{router.prefix}/{problem.key}"
+    return answer_act(request, session, problem, act, work, show=show, url=url)
 
 
 def _record(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -51,10 +52,11 @@ from stabil.releases.states import OPEN, ReleaseAction, ReleaseState
 from stabil.web.deps import SessionDep
 from stabil.web.i18n import choose_language
 from stabil.web.pages import (
+    Act,
     FailedForm,
     SignedIn,
     SignedInPage,
-    answer_form,
+    answer_act,
     page,
     problem_of,
     record_page,
@@ -324,15 +326,6 @@ def help_given(
     return _act(request, who, session, release_id, act, work)
 
 
-@dataclass(frozen=True, slots=True)
-class Act:
-    """One form of the release's page: its name, what it says when done, what it sent."""
-
-    form: str
-    done: str
-    values: Mapping[str, str]
-
-
 def _act(
     request: Request,
     who: SignedIn,
@@ -346,16 +339,9 @@ def _act(
         release = get_release(session, id_of(release_id), for_update=True)
     except NotFound as refusal:
         return _missing(request, who, refusal)
-    return answer_form(
-        request,
-        session,
-        lambda: work(release),
-        refused=lambda why: _record(
-            request, who, session, release, failed=FailedForm(act.form, why, act.values)
-        ),
-        in_place=lambda: _record(request, who, session, release, done=act.done),
-        done_url=lambda: f"{router.prefix}/{release.id}?done={act.done}",
-    )
+    show = partial(_record, request, who, session)
+    url = f"{router.prefix}/{release.id}"
+    return answer_act(request, session, release, act, work, show=show, url=url)
 
 
 def _record(

@@ -172,6 +172,41 @@ def answer_form(
 
 
 @dataclass(frozen=True, slots=True)
+class Act:
+    """One form of a record's page: its name, what the page says when it is done, what it sent."""
+
+    form: str
+    done: str
+    values: Mapping[str, str]
+
+
+R = TypeVar("R")
+
+
+def answer_act(
+    request: Request,
+    session: Session,
+    record: R,
+    act: Act,
+    work: Callable[[R], None],
+    *,
+    show: Callable[..., HTMLResponse],
+    url: str,
+) -> Response:
+    """`answer_form` for one form of `record`'s page, whose part `show(record, done=…,
+    failed=…)` renders: refused, the form again as it was sent; done, the part in place or a
+    303 to `url`, saying what was done."""
+    return answer_form(
+        request,
+        session,
+        lambda: work(record),
+        refused=lambda why: show(record, failed=FailedForm(act.form, why, act.values)),
+        in_place=lambda: show(record, done=act.done),
+        done_url=lambda: f"{url}?done={act.done}",
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class FailedForm:
     """The form of a record's page that was refused, why, and what it sent, to show it again
     as it was sent."""
