@@ -127,6 +127,7 @@ def _window_this_year() -> dict[str, object]:
         "body": "Borger.dk kan være utilgængelig i kort tid.",
         "affected": ["Selvbetjening"],
         "override_reason": "Kritisk sikkerhedsrettelse",
+        "announce": True,  # so that an authority sees it too
     }
 
 

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -61,7 +60,7 @@ from stabil.web.pages import (
     validation_problem,
 )
 from stabil.web.pages import Problem as FormProblem
-from stabil.web.paging import PageNumber, Paging
+from stabil.web.paging import PageNumber, Paging, list_url, member, typed
 from stabil.web.templating import DEFAULT_ZONE
 
 router = APIRouter(prefix="/desk/changes", include_in_schema=False)
@@ -100,24 +99,16 @@ class ListQuery:
         return ChangeFilter(self.service or None, self.state, self.type)
 
     def url(self, number: int = 1) -> str:
-        values = {
-            "service": self.service,
-            "state": self.state.value if self.state else "",
-            "type": self.type.value if self.type else "",
-            "page": str(number) if number > 1 else "",
-        }
-        query = urlencode({name: value for name, value in values.items() if value})
-        return f"{router.prefix}?{query}" if query else router.prefix
+        state, kind = self.state.value if self.state else "", self.type.value if self.type else ""
+        values = {"service": self.service, "state": state, "type": kind}
+        return list_url(router.prefix, values, number)
 
 
 def list_query(service: str, state: str, change_type: str) -> ListQuery:
-    states = {item.value: item for item in ChangeState}
-    types = {item.value: item for item in ChangeType}
-    # PostgreSQL cannot compare with NUL, and no service key is longer than 64.
     return ListQuery(
-        service=service.replace("\x00", "").strip()[:64],
-        state=states.get(state),
-        type=types.get(change_type),
+        service=typed(service, 64),
+        state=member(ChangeState, state),
+        type=member(ChangeType, change_type),
     )
 
 

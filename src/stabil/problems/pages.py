@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -66,7 +65,7 @@ from stabil.web.pages import (
     validation_problem,
 )
 from stabil.web.pages import Problem as FormProblem
-from stabil.web.paging import PageNumber, Paging
+from stabil.web.paging import PageNumber, Paging, list_url, member, typed
 
 router = APIRouter(prefix="/desk/problems", include_in_schema=False)
 PAGE_SIZE = 25
@@ -104,25 +103,17 @@ class ListQuery:
             "state": self.state.value if self.state else "",
             "known_error": known,
             "text": self.text,
-            "page": str(number) if number > 1 else "",
         }
-        query = urlencode({name: value for name, value in values.items() if value})
-        return f"{router.prefix}?{query}" if query else router.prefix
+        return list_url(router.prefix, values, number)
 
 
 def list_query(service: str, state: str, known_error: str, text: str) -> ListQuery:
-    states = {item.value: item for item in ProblemState}
     return ListQuery(
-        service=_clean(service, 64),
-        state=states.get(state),
+        service=typed(service, 64),
+        state=member(ProblemState, state),
         known_error={"yes": True, "no": False}.get(known_error),
-        text=_clean(text, 200),
+        text=typed(text, 200),
     )
-
-
-def _clean(value: str, longest: int) -> str:
-    # PostgreSQL cannot compare with NUL, and no key or search is longer than the fields.
-    return value.replace("\x00", "").strip()[:longest]
 
 
 @router.get("", response_class=HTMLResponse)

@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -66,7 +65,7 @@ from stabil.web.pages import (
     validation_problem,
 )
 from stabil.web.pages import Problem as FormProblem
-from stabil.web.paging import PageNumber, Paging
+from stabil.web.paging import PageNumber, Paging, list_url, member, typed
 from stabil.web.params import MAX_ROW
 from stabil.web.templating import DEFAULT_ZONE
 
@@ -98,20 +97,13 @@ class ListQuery:
             "service": self.service,
             "year": str(self.year) if self.year else "",
             "state": self.state.value if self.state else "",
-            "page": str(number) if number > 1 else "",
         }
-        query = urlencode({name: value for name, value in values.items() if value})
-        return f"{router.prefix}?{query}" if query else router.prefix
+        return list_url(router.prefix, values, number)
 
 
 def list_query(service: str, year: str, state: str) -> ListQuery:
-    states = {item.value: item for item in ReleaseState}
     shown_year = int(year) if year.isdigit() and 1970 <= int(year) <= 9998 else None
-    return ListQuery(
-        service=service.replace("\x00", "").strip()[:64],
-        year=shown_year,
-        state=states.get(state),
-    )
+    return ListQuery(service=typed(service, 64), year=shown_year, state=member(ReleaseState, state))
 
 
 @router.get("", response_class=HTMLResponse)

@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -57,7 +56,7 @@ from stabil.web.pages import (
     validation_problem,
 )
 from stabil.web.pages import Problem as FormProblem
-from stabil.web.paging import PageNumber, Paging
+from stabil.web.paging import PageNumber, Paging, list_url, member, typed
 
 router = APIRouter(prefix="/desk/requests", include_in_schema=False)
 PAGE_SIZE = 25
@@ -88,20 +87,15 @@ class ListQuery:
             "service": self.service,
             "state": self.state.value if self.state else "",
             "category": self.category.value if self.category else "",
-            "page": str(number) if number > 1 else "",
         }
-        query = urlencode({name: value for name, value in values.items() if value})
-        return f"{router.prefix}?{query}" if query else router.prefix
+        return list_url(router.prefix, values, number)
 
 
 def list_query(service: str, state: str, category: str) -> ListQuery:
-    states = {item.value: item for item in RequestState}
-    categories = {item.value: item for item in Category}
-    # PostgreSQL cannot compare with NUL, and no service key is longer than 64.
     return ListQuery(
-        service=service.replace("\x00", "").strip()[:64],
-        state=states.get(state),
-        category=categories.get(category),
+        service=typed(service, 64),
+        state=member(RequestState, state),
+        category=member(Category, category),
     )
 
 
