@@ -73,6 +73,7 @@ ALLOWED: dict[str, set[str]] = {
     "demo": {
         "accounts",
         "catalog",
+        "changes",
         "clock",
         "db",
         "declaration",
@@ -80,6 +81,7 @@ ALLOWED: dict[str, set[str]] = {
         "errors",
         "outbox",
         "problems",
+        "releases",
         "requests",
         "settings",
         "status",

@@ -13,6 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from stabil.changes.models import Change as ChangeRecord
+from stabil.changes.models import ChangeEvent
+from stabil.changes.service import NewChange, request_change
+from stabil.changes.states import ChangeType, Risk
 from stabil.db.base import Base
 from stabil.declaration.communication import MessageType
 from stabil.desk.models import Incident, IncidentEvent
@@ -21,6 +25,8 @@ from stabil.problems.models import Problem, ProblemEvent
 from stabil.problems.service import NewProblem, open_problem
 from stabil.records.history import Change, append_event, append_events, events_of, history_of
 from stabil.records.models import Event, Immutable, Recorded
+from stabil.releases.models import Release, ReleaseEvent
+from stabil.releases.service import NewRelease, register_release
 from stabil.requests.models import ServiceRequest, ServiceRequestEvent
 from stabil.requests.service import NewRequest, submit_request
 from stabil.status.models import Message, MessageEntry, MessageEvent
@@ -32,19 +38,23 @@ from tests.cast import Cast
 CPH = ZoneInfo("Europe/Copenhagen")
 NOW = dt.datetime(2026, 4, 14, 10, tzinfo=CPH)
 LATER = NOW + dt.timedelta(minutes=5)
-KINDS = (Incident, Problem, ServiceRequest, Message, ServiceWindow)
+KINDS = (Incident, Problem, ServiceRequest, Message, ServiceWindow, ChangeRecord, Release)
 pytestmark = pytest.mark.usefixtures("services")
 
 
 def one_of_each(session: Session, cast: Cast) -> list[Recorded]:
-    """An incident, a problem, a service request, a service window and a message (last), each
-    with its first event."""
+    """An incident, a problem, a service request, a service window, a change, a release and a
+    message (last), each with its first event."""
     operator = cast.operator.user
     made: list[Recorded] = [
         open_incident(session, operator, NewIncident("borger-dk", "Fejl", ""), now=NOW),
         open_problem(session, operator, NewProblem("borger-dk", "Årsag"), now=NOW),
         submit_request(session, operator, NewRequest("borger-dk", "Adgang"), now=NOW),
         plan_window(session, operator, night(NOW + dt.timedelta(days=4)), now=NOW),
+        request_change(session, operator, change(NOW + dt.timedelta(days=4)), now=NOW),
+        register_release(
+            session, operator, NewRelease("borger-dk", "2.0", dt.date(2026, 5, 7)), now=NOW
+        ),
         post_message(
             session,
             operator,
@@ -61,6 +71,13 @@ def night(day: dt.datetime) -> NewWindow:
     return NewWindow("borger-dk", "short", start, start + dt.timedelta(hours=2), "Opdatering")
 
 
+def change(day: dt.datetime) -> NewChange:
+    start = day.replace(hour=1, minute=0)
+    return NewChange(
+        "borger-dk", ChangeType.normal, "Opdatering", Risk.low, start, start + dt.timedelta(hours=2)
+    )
+
+
 def test_each_kind_has_its_event_table_found_from_its_events_relationship() -> None:
     found = {kind: history_of(kind) for kind in KINDS}
     assert {kind: (item.model, item.column) for kind, item in found.items()} == {
@@ -69,6 +86,8 @@ def test_each_kind_has_its_event_table_found_from_its_events_relationship() -> N
         ServiceRequest: (ServiceRequestEvent, "request_id"),
         Message: (MessageEvent, "message_id"),
         ServiceWindow: (ServiceWindowEvent, "window_id"),
+        ChangeRecord: (ChangeEvent, "change_id"),
+        Release: (ReleaseEvent, "release_id"),
     }
 
 
@@ -152,14 +171,24 @@ def test_history_rows_can_never_be_changed_or_deleted(session: Session, cast: Ca
         if issubclass(mapper.class_, Immutable)
     )
     assert guarded == [
+        "ChangeEvent",
         "IncidentEvent",
         "MessageEntry",
         "MessageEvent",
         "ProblemEvent",
+        "ReleaseEvent",
         "ServiceRequestEvent",
         "ServiceWindowEvent",
     ]
-    events = (IncidentEvent, ProblemEvent, ServiceRequestEvent, ServiceWindowEvent, MessageEvent)
+    events = (
+        IncidentEvent,
+        ProblemEvent,
+        ServiceRequestEvent,
+        ServiceWindowEvent,
+        ChangeEvent,
+        ReleaseEvent,
+        MessageEvent,
+    )
     for model in (*events, MessageEntry):
         row = session.scalars(select(model).limit(1)).one()
         attempt = session.begin_nested()
