@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -25,12 +26,12 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from stabil.catalog.service import load_declaration_text
+from stabil.catalog.service import store_declaration
 from stabil.cli.main import app as cli_app
 from stabil.db import engine as db_engine
 from stabil.db.engine import get_engine, make_engine
 from stabil.db.migrate import upgrade
-from stabil.declaration import Declaration, load_declaration
+from stabil.declaration import Declaration, load_declaration, parse_declaration
 from stabil.settings import get_settings
 from stabil.web.app import create_app
 from stabil.web.deps import get_session, get_units
@@ -172,11 +173,19 @@ def rolled_back_session(engine: Engine) -> Iterator[Session]:
             outer.rollback()
 
 
+@cache
+def _parsed(path: Path) -> tuple[Declaration, str]:
+    """A shipped declaration, parsed once per test process: a thousand tests load it."""
+    text = path.read_text(encoding="utf-8")
+    return parse_declaration(text, path.name), text
+
+
 @pytest.fixture
 def services(session: Session) -> None:
     """Borger.dk's and the example's declarations loaded, as `stabil service load` does."""
     for path in (BORGER_DK, EXAMPLE):
-        load_declaration_text(session, path.read_text(encoding="utf-8"), path.name)
+        declaration, text = _parsed(path)
+        store_declaration(session, declaration, text, path.name)
     session.commit()  # ends a savepoint only: a refused request must not undo this setup
 
 

@@ -28,6 +28,7 @@ from tests.conftest import postgresql_database, rolled_back_session, serve_from
 from tests.web.seeded_api import MONTH, World, change_body, message_body, seeded
 
 EXAMPLES_PER_OPERATION = 6
+EXAMPLES_PER_ROLE = 3
 # The admin may reach every route, so its run also sends schemathesis's boundary cases (the
 # coverage phase), which are many. The other roles mostly meet refusals, for which a few
 # examples do: the supplier and the authority see only some things, the viewer may change
@@ -50,7 +51,7 @@ def _config(*, boundaries: bool) -> schemathesis.Config:
             "suppress-health-check": ["all"],
             "generation": {
                 "mode": "all",
-                "max-examples": EXAMPLES_PER_OPERATION,
+                "max-examples": EXAMPLES_PER_OPERATION if boundaries else EXAMPLES_PER_ROLE,
                 "deterministic": True,
                 "database": "none",
                 # A failure is reported as found: shrinking it can take longer than the run.

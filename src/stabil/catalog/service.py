@@ -39,7 +39,13 @@ def load_declaration_text(session: Session, text: str, filename: str) -> LoadRes
     Raises DeclarationInvalid for a broken file and VersionConflict when the version exists
     with other content (a changed declaration needs a new version and history entry, R1.3).
     """
-    declaration = parse_declaration(text, filename)
+    return store_declaration(session, parse_declaration(text, filename), text, filename)
+
+
+def store_declaration(
+    session: Session, declaration: Declaration, text: str, filename: str
+) -> LoadResult:
+    """`load_declaration_text` for a declaration parsed from `text` already."""
     digest = hashlib.sha256(text.encode()).hexdigest()
     service = session.scalar(select(Service).where(Service.key == declaration.key))
     outcome = LoadOutcome.added
