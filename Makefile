@@ -28,7 +28,7 @@ demo: $(VENV)/.run-deps
 	$(DEMO_ENV) $(BIN)/stabil serve
 
 test: lint
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist worksteal
 
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check $(SOURCES)

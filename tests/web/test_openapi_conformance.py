@@ -43,7 +43,7 @@ CHECKED = (
 )
 
 
-def _config(*, boundaries: bool) -> schemathesis.Config:
+def _config(*, boundaries: bool, examples: int) -> schemathesis.Config:
     return schemathesis.Config.from_dict(
         {
             "seed": 8,
@@ -51,7 +51,7 @@ def _config(*, boundaries: bool) -> schemathesis.Config:
             "suppress-health-check": ["all"],
             "generation": {
                 "mode": "all",
-                "max-examples": EXAMPLES_PER_OPERATION if boundaries else EXAMPLES_PER_ROLE,
+                "max-examples": examples,
                 "deterministic": True,
                 "database": "none",
                 # A failure is reported as found: shrinking it can take longer than the run.
@@ -72,8 +72,17 @@ def _config(*, boundaries: bool) -> schemathesis.Config:
 
 
 APP = create_app()
-ADMIN_SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP, config=_config(boundaries=True))
-ROLE_SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP, config=_config(boundaries=False))
+# The boundary cases go to SQLite; PostgreSQL gets the generated examples, and the inputs
+# past what it can hold are sent to both by test_edge_inputs_are_answered_as_documented.
+ADMIN_SCHEMA = schemathesis.openapi.from_asgi(
+    "/openapi.json", APP, config=_config(boundaries=True, examples=EXAMPLES_PER_OPERATION)
+)
+ADMIN_POSTGRESQL_SCHEMA = schemathesis.openapi.from_asgi(
+    "/openapi.json", APP, config=_config(boundaries=False, examples=EXAMPLES_PER_OPERATION)
+)
+ROLE_SCHEMA = schemathesis.openapi.from_asgi(
+    "/openapi.json", APP, config=_config(boundaries=False, examples=EXAMPLES_PER_ROLE)
+)
 load_all_checks()
 CHECKS_RUN = [CHECKS.get_one(name) for name in CHECKED]
 
@@ -301,14 +310,20 @@ def _sometimes_known(
     return st.one_of(st.just(values), with_known, *([with_known] if likely else []))
 
 
-for hooked in (ADMIN_SCHEMA, ROLE_SCHEMA):
+for hooked in (ADMIN_SCHEMA, ADMIN_POSTGRESQL_SCHEMA, ROLE_SCHEMA):
     for hook in (flatmap_path_parameters, flatmap_query, flatmap_body):
         hooked.hook(hook)
 
 
 @ADMIN_SCHEMA.parametrize()
-def test_every_input_as_admin(case: Case, api: World) -> None:
-    _call(case, api.tokens["admin"])
+def test_every_input_as_admin(case: Case, sqlite_api: World) -> None:
+    _call(case, sqlite_api.tokens["admin"])
+
+
+@pytest.mark.postgresql
+@ADMIN_POSTGRESQL_SCHEMA.parametrize()
+def test_every_input_as_admin_on_postgresql(case: Case, postgresql_api: World) -> None:
+    _call(case, postgresql_api.tokens["admin"])
 
 
 @ROLE_SCHEMA.parametrize()
@@ -378,6 +393,11 @@ def api(request: pytest.FixtureRequest) -> Iterator[World]:
 @pytest.fixture
 def sqlite_api(seeded_sqlite: World) -> Iterator[World]:
     yield from _serving(seeded_sqlite)
+
+
+@pytest.fixture
+def postgresql_api(seeded_postgresql: World) -> Iterator[World]:
+    yield from _serving(seeded_postgresql)
 
 
 def _serving(world: World) -> Iterator[World]:
