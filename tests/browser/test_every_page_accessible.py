@@ -165,6 +165,8 @@ def checked_pages(page: Page, member: Member, lang: str) -> list[str]:
         assert answer is not None
         assert answer.status == 200, f"{role} {path}: {answer.status}"
         assert_accessible(page)
+        # axe does not see a page wider than the window: a menu that does not wrap, say.
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), path
         waiting.extend(links(page))
     return visited
 
