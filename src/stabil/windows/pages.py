@@ -17,7 +17,6 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, get_day_names
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
@@ -74,7 +73,16 @@ from stabil.windows.service import (
     start_window,
 )
 from stabil.windows.states import MACHINE, WindowState
-from stabil.windows.views import Named, broken_rules, kind_names, months_of, moved, named
+from stabil.windows.views import (
+    Named,
+    broken_rules,
+    kind_names,
+    month_name,
+    months_of,
+    moved,
+    named,
+    weekdays,
+)
 
 router = APIRouter(prefix="/desk/windows", include_in_schema=False)
 PlanPage = Annotated[SignedIn, Depends(require_page_roles(*WORK))]
@@ -132,8 +140,8 @@ def calendar(
         "quota": quota_of(session, chosen.key, shown),
         "year_url": lambda number: _calendar_url(chosen.key, number),
         "may_plan": who.is_one_of(WORK),
-        "month_name": lambda first: _month_name(first, language),
-        "weekdays": _weekdays(language),
+        "month_name": lambda first: month_name(first, language),
+        "weekdays": weekdays(language),
         "rule_names": RULE_NAMES,
     }
     return page(request, "windows/calendar.html", who, context)
@@ -156,23 +164,6 @@ def _in_force(session: Session, key: str) -> DeclarationVersion:
 def _year(text: str, default: int) -> int:
     """The year of the address; a year that names none the API takes shows this year."""
     return int(text) if text.isdigit() and 1970 <= int(text) <= 9998 else default
-
-
-def _month_name(first: dt.date, language: str) -> str:
-    """`Marts 2027`, `March 2027`: the month as a calendar's heading names it."""
-    name = format_date(first, "LLLL y", locale=_locale(language))
-    return name[:1].upper() + name[1:]
-
-
-def _weekdays(language: str) -> list[tuple[str, str]]:
-    """Monday first, each day's short and full name: (`ma`, `mandag`)."""
-    short = get_day_names("short", locale=_locale(language))
-    full = get_day_names("wide", locale=_locale(language))
-    return [(str(short[day]), str(full[day])) for day in range(7)]
-
-
-def _locale(language: str) -> str:
-    return "en_GB" if language == "en" else "da"  # as stabil.web.templating shows dates
 
 
 def _calendar_url(service: str, year: int) -> str:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, get_day_names
+
 from stabil.declaration import Declaration
 from stabil.declaration.base import Text
 from stabil.records.schemas import EventOut
@@ -192,3 +194,20 @@ def moved(event: EventOut) -> Moved | None:
         return None
     start, end, was_start, was_end = (item for item in times if item is not None)
     return Moved(start, end, was_start, was_end)
+
+
+def month_name(first: dt.date, language: str) -> str:
+    """`Marts 2027`, `March 2027`: the month as a calendar's heading names it."""
+    name = format_date(first, "LLLL y", locale=_locale(language))
+    return name[:1].upper() + name[1:]
+
+
+def weekdays(language: str) -> list[tuple[str, str]]:
+    """Monday first, each day's short and full name: (`ma`, `mandag`)."""
+    short = get_day_names("short", locale=_locale(language))
+    full = get_day_names("wide", locale=_locale(language))
+    return [(str(short[day]), str(full[day])) for day in range(7)]
+
+
+def _locale(language: str) -> str:
+    return "en_GB" if language == "en" else "da"  # as stabil.web.templating shows dates
