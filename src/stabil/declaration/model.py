@@ -9,7 +9,13 @@ from pydantic import Field
 
 from stabil.declaration.base import Key, Model
 from stabil.declaration.calendars import resolve_week_patterns
-from stabil.declaration.communication import Communication, Contact, ContactPolicy, Meeting
+from stabil.declaration.communication import (
+    Communication,
+    Contact,
+    ContactPolicy,
+    Meeting,
+    MessageType,
+)
 from stabil.declaration.extras import Penalties, ResponseTimeTarget
 from stabil.declaration.hours import WeekPattern
 from stabil.declaration.metadata import Metadata
@@ -79,6 +85,11 @@ class Declaration(Model):
     def major_priorities(self) -> set[int]:
         majors = self.major_incidents.priorities if self.major_incidents else []
         return {item.level for item in self.priorities if item.major} | set(majors)
+
+    def message_types(self) -> list[MessageType]:
+        """The kinds of operational message its status channel carries, in declared order."""
+        communication = self.communication
+        return [rule.type for rule in communication.message_types] if communication else []
 
     def contact(self, key: str) -> Contact:
         for contact in self.contacts:

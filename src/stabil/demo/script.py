@@ -57,10 +57,7 @@ class Context:
         )
 
     def declares(self, type_: MessageType) -> bool:
-        communication = self.declaration.communication
-        return communication is not None and any(
-            rule.type is type_ for rule in communication.message_types
-        )
+        return type_ in self.declaration.message_types()
 
     def count(self, kind: str) -> int:
         """1 the first time `kind` is counted, then 2, and so on."""

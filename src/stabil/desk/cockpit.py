@@ -147,8 +147,7 @@ class Cockpit:
     @property
     def message_types(self) -> list[str]:
         """The message types the declaration has, for the composer to offer."""
-        communication = self.declaration.communication
-        return [rule.type.value for rule in communication.message_types] if communication else []
+        return [type_.value for type_ in self.declaration.message_types()]
 
     @property
     def content(self) -> list[Text]:
@@ -280,8 +279,7 @@ def _can_edit(actor: User, incident: Incident) -> bool:
 
 def _declared(declaration: Declaration, *preferred: MessageType) -> str:
     """The first of the preferred message types the declaration has, else its first type."""
-    communication = declaration.communication
-    declared = [rule.type.value for rule in communication.message_types] if communication else []
+    declared = [type_.value for type_ in declaration.message_types()]
     for type_ in preferred:
         if type_.value in declared:
             return type_.value

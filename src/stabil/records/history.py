@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from stabil.accounts.models import User
+from stabil.errors import Invalid
 from stabil.records.models import Event, NoteVisibility, Recorded
 
 
@@ -162,3 +163,11 @@ def _move_revisions(session: Session, added: Counter[Recorded], recorded_at: dt.
         for entity in entities:
             set_committed_value(entity, "revision", entity.revision + count)
             set_committed_value(entity, "updated_at", recorded_at)
+
+
+def up_to_now(field: str, at: dt.datetime, now: dt.datetime) -> dt.datetime:
+    """`at`, the effective time of a change entered afterwards: it happened, so it cannot lie
+    in the future; refused at `field` if it does."""
+    if at > now:
+        raise Invalid(field, "cannot be in the future (it is {now} now)", now=now.isoformat())
+    return at

@@ -28,9 +28,7 @@ from stabil.status.states import MessageState
 
 def check_can_announce(declaration: Declaration) -> None:
     """A release is announced on the status channel, which must carry release messages."""
-    communication = declaration.communication
-    types = [rule.type for rule in communication.message_types] if communication else []
-    if MessageType.release not in types:
+    if MessageType.release not in declaration.message_types():
         raise Invalid(
             "announce",
             "the status channel of {service} carries no release messages (its declaration "

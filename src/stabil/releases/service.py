@@ -25,7 +25,7 @@ from stabil.db.queries import count_and_page, one_by_id
 from stabil.db.types import now_utc
 from stabil.declaration import Declaration
 from stabil.errors import Conflict, Invalid, Names, NotFound, TransitionNotAllowed
-from stabil.records.history import append_event
+from stabil.records.history import append_event, up_to_now
 from stabil.releases import announcing
 from stabil.releases.access import check_can_work, check_step, name_of, transitions_for
 from stabil.releases.models import Release
@@ -155,7 +155,7 @@ def announce_release(
     """Announce the release in writing; notice is counted from `at` (default now)."""
     check_step(actor, release, ReleaseAction.announce)
     now = now or now_utc()
-    at = _not_in_future("at", at or now, now)
+    at = up_to_now("at", at or now, now)
     reason = shorter_notice_reason or release.shorter_notice_reason
     _announce(session, actor, release, at, reason, now)
 
@@ -225,7 +225,7 @@ def mark_released(
     """The release is out, at `at` (default now); its message is resolved."""
     target = check_step(actor, release, ReleaseAction.release)
     now = now or now_utc()
-    at = _not_in_future("at", at or now, now)
+    at = up_to_now("at", at or now, now)
     before = snapshot(release)
     release.state = target.value
     release.released_at = at
@@ -296,7 +296,7 @@ def mark_help_given(
             at=release.help_given_at.isoformat(),
         )
     now = now or now_utc()
-    at = _not_in_future("at", at or now, now)
+    at = up_to_now("at", at or now, now)
     before = snapshot(release)
     release.help_given_at = at
     release.help_given_by_id = actor.id
@@ -491,14 +491,8 @@ def _filled(field: str, text: str) -> str:
 
 def _announcement(new: NewRelease, now: dt.datetime) -> dt.datetime | None:
     if new.announced_at is not None:
-        return _not_in_future("announced_at", new.announced_at, now)
+        return up_to_now("announced_at", new.announced_at, now)
     return now if new.announce else None
-
-
-def _not_in_future(field: str, at: dt.datetime, now: dt.datetime) -> dt.datetime:
-    if at > now:
-        raise Invalid(field, "cannot be in the future (it is {now} now)", now=now.isoformat())
-    return at
 
 
 def _iso(value: dt.date | dt.datetime | None) -> str | None:

@@ -260,15 +260,14 @@ def _declaration(session: Session, key: str, now: dt.datetime) -> tuple[Declarat
 
 
 def _check_type(declaration: Declaration, type_: MessageType | str) -> None:
-    communication = declaration.communication
-    if communication is None:
+    if declaration.communication is None:
         raise Invalid(
             "service",
             "the declaration of {service} has no status channel (communication), "
             "so it has no operational messages",
             service=declaration.key,
         )
-    declared = [rule.type.value for rule in communication.message_types]
+    declared = [item.value for item in declaration.message_types()]
     if MessageType(type_).value not in declared:
         raise Invalid(
             "type",

@@ -194,9 +194,7 @@ def subject_of(window: ServiceWindow) -> str:
 
 def tells(declaration: Declaration) -> bool:
     """Whether the declaration has a status channel with service window messages."""
-    communication = declaration.communication
-    declared = [rule.type for rule in communication.message_types] if communication else []
-    return MessageType.service_window in declared
+    return MessageType.service_window in declaration.message_types()
 
 
 def affected(window: ServiceWindow, declaration: Declaration) -> list[str]:

@@ -23,7 +23,7 @@ from stabil.db.queries import count_and_page, one_by_id
 from stabil.db.types import now_utc
 from stabil.declaration import Declaration
 from stabil.errors import Forbidden, Invalid, Names, NotFound, Refusal, TransitionNotAllowed
-from stabil.records.history import append_event
+from stabil.records.history import append_event, up_to_now
 from stabil.windows import announcements
 from stabil.windows.models import ServiceWindow
 from stabil.windows.rules import Planned, Proposal, Rule, Violation, check, year_of
@@ -152,7 +152,7 @@ def announce_window(
     """Announce the window to its stakeholders; notice is counted from `at` (default now).
     An announcement that breaks rules (too late, say) needs an override reason, as a plan does."""
     now = now or now_utc()
-    at = _not_in_future("at", at or now, now)
+    at = up_to_now("at", at or now, now)
     _step(actor, window, WindowAction.announce)
     _announce(session, actor, window, at, now, override_reason or window.override_reason)
 
@@ -504,7 +504,7 @@ def _moved(
     now: dt.datetime | None,
 ) -> None:
     now = now or now_utc()
-    at = _not_in_future("at", at or now, now)
+    at = up_to_now("at", at or now, now)
     before = snapshot(window)
     window.state = _step(actor, window, action).value
     setattr(window, column, at)
@@ -542,14 +542,8 @@ def _check_may_plan(actor: User) -> None:
 
 def _announcement(new: NewWindow, now: dt.datetime) -> dt.datetime | None:
     if new.announced_at is not None:
-        return _not_in_future("announced_at", new.announced_at, now)
+        return up_to_now("announced_at", new.announced_at, now)
     return now if new.announce else None
-
-
-def _not_in_future(field: str, at: dt.datetime, now: dt.datetime) -> dt.datetime:
-    if at > now:
-        raise Invalid(field, "cannot be in the future (it is {now} now)", now=now.isoformat())
-    return at
 
 
 def _iso(instant: dt.datetime | None) -> str | None:
