@@ -27,6 +27,7 @@ from stabil.declaration.operations import (
     MajorIncidents,
     Releases,
     ResponsibilityRule,
+    ServicePart,
     ServiceWindows,
 )
 from stabil.declaration.priorities import Goals, Priority, SuggestionRules, Target, Timer
@@ -90,6 +91,17 @@ class Declaration(Model):
         """The kinds of operational message its status channel carries, in declared order."""
         communication = self.communication
         return [rule.type for rule in communication.message_types] if communication else []
+
+    def parts(self) -> list[ServicePart]:
+        """The parts of the service watched on their own, in declared order (R3.3)."""
+        return list(self.availability.parts) if self.availability else []
+
+    def part(self, key: str) -> ServicePart:
+        for part in self.parts():
+            if part.key == key:
+                return part
+        known = ", ".join(part.key for part in self.parts()) or "none"
+        raise KeyError(f"part {key!r} is not in this declaration (known: {known})")
 
     def contact(self, key: str) -> Contact:
         for contact in self.contacts:

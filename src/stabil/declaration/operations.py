@@ -19,10 +19,25 @@ class AvailabilityTarget(Sourced):
     percent: Percent
 
 
+class ServicePart(Sourced):
+    """A part of the service that is watched on its own, e.g. the log-in (R3.3)."""
+
+    key: Key
+    name: Text
+    counts: bool = Field(
+        default=True,
+        description="Whether the part being unavailable is downtime of the whole service.",
+    )
+
+
 class Availability(Sourced):
     """Uptime per service period (R3)."""
 
     targets: Annotated[list[AvailabilityTarget], Field(min_length=1)]
+    parts: list[ServicePart] = Field(
+        default_factory=list,
+        description="The parts of the service that monitors watch; none: the service as one.",
+    )
     period: MeasurementPeriod = MeasurementPeriod.month
     exclude_announced_windows: bool = Field(
         default=True, description="Windows announced with the required notice are not measured."

@@ -167,6 +167,7 @@ def _availability(c: _Checker) -> None:
     if not c.d.availability:
         return
     periods = c.d.time.service_periods.periods
+    c.unique(("availability", "parts"), [part.key for part in c.d.availability.parts], "part")
     for index, target in enumerate(c.d.availability.targets):
         path: Path = ("availability", "targets", index, "calendar")
         if target.calendar not in c.calendars:

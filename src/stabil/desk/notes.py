@@ -31,16 +31,18 @@ def may_note(user: User) -> bool:
 
 def add_note(
     session: Session,
-    actor: User,
+    actor: User | None,
     incident: Incident,
     *,
     note: str,
     visibility: NoteVisibility = NoteVisibility.internal,
     now: dt.datetime | None = None,
 ) -> IncidentEvent:
-    check_can_see(actor, incident)
-    if not may_note(actor):
-        raise Forbidden("only admins, operators and the incident's supplier may write notes")
+    """A note on the incident; with no actor, Stabil writes it (e.g. its monitoring)."""
+    if actor is not None:
+        check_can_see(actor, incident)
+        if not may_note(actor):
+            raise Forbidden("only admins, operators and the incident's supplier may write notes")
     if not note.strip():
         raise Invalid("note", "is empty (write what is to be noted)")
     now = now or now_utc()

@@ -67,10 +67,12 @@ class NewIncident:
 
 
 def open_incident(
-    session: Session, actor: User, new: NewIncident, now: dt.datetime | None = None
+    session: Session, actor: User | None, new: NewIncident, now: dt.datetime | None = None
 ) -> Incident:
-    """Register an incident under the declaration version in force when it was detected."""
-    check_can_report(actor)
+    """Register an incident under the declaration version in force when it was detected;
+    with no actor, Stabil registers it itself (its monitoring saw an outage)."""
+    if actor is not None:
+        check_can_report(actor)
     now = now or now_utc()
     detected = new.detected_at or now
     if detected > now:
@@ -92,8 +94,8 @@ def open_incident(
         title=new.title,
         description=new.description,
         channel=new.channel.value,
-        reported_by_id=actor.id,
-        reporter_organisation_id=actor.organisation_id,
+        reported_by_id=actor.id if actor else None,
+        reporter_organisation_id=actor.organisation_id if actor else None,
         reporter_name=new.reporter_name,
         detected_at=detected,
         registered_at=now,
@@ -116,7 +118,7 @@ def open_incident(
     # Set, not loaded: the caller shows the incident, and each would otherwise be a query.
     incident.service = stored.service
     incident.declaration_version = stored
-    incident.reporter_organisation = actor.organisation
+    incident.reporter_organisation = actor.organisation if actor else None
     incident.party = None
     incident.timers = []
     session.add(incident)

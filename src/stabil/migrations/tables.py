@@ -16,6 +16,7 @@ from stabil.releases import models as releases_models
 from stabil.requests import models as requests_models
 from stabil.status import models as status_models
 from stabil.subscriptions import models as subscriptions_models
+from stabil.watch import models as watch_models
 from stabil.windows import models as windows_models
 from stabil.worker import models as worker_models
 
@@ -32,6 +33,7 @@ __all__ = [
     "requests_models",
     "status_models",
     "subscriptions_models",
+    "watch_models",
     "windows_models",
     "worker_models",
 ]
