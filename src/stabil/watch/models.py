@@ -138,6 +138,7 @@ class StateInterval(Immutable, Base):
     recorded_at: Mapped[dt.datetime]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
+    service: Mapped[Service] = relationship()
     monitor: Mapped[Monitor | None] = relationship()
     recorded_by: Mapped[User | None] = relationship()
 
