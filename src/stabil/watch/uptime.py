@@ -75,10 +75,16 @@ class PeriodFigures:
         return uptime * 100 >= Fraction(str(self.target_percent))
 
     @property
-    def budget_left_micros(self) -> int | None:
-        if self.allowed_micros is None:
-            return None
-        return self.allowed_micros - self.downtime_micros
+    def budget_seconds(self) -> int | None:
+        """The downtime the target allows, in whole seconds, rounded down: to use all of it
+        still meets the target."""
+        return None if self.allowed_micros is None else self.allowed_micros // MICROS
+
+    @property
+    def budget_left_seconds(self) -> int | None:
+        """What is left of the budget; below 0 once the target is missed."""
+        budget = self.budget_seconds
+        return None if budget is None else budget - (seconds(self.downtime_micros) or 0)
 
 
 def measure(
