@@ -11,12 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stabil.desk.models import Incident, IncidentEvent
+from stabil.watch import downtime  # noqa: F401 (majors read the downtime from watch)
 from stabil.watch.confirm import Confirmed
 from stabil.watch.models import Monitor, StateInterval
 from stabil.watch.monitors import NewMonitor, add_monitor
 from stabil.watch.service import confirm
 from stabil.watch.states import MonitorKind, Source, State
 from tests.cast import Cast
+from tests.escalation.conftest import run_until
 
 CPH = ZoneInfo("Europe/Copenhagen")
 START = dt.datetime(2026, 3, 3, 9, tzinfo=CPH)
@@ -103,3 +105,37 @@ def test_a_part_that_does_not_count_opens_no_incident(session: Session, cast: Ca
     goes(session, articles, State.down, 10)
     assert articles.incident_id is None
     assert session.scalar(select(Incident.id)) is None
+
+
+def downtime_steps(session: Session, incident_id: int | None) -> list[dt.datetime]:
+    rows = session.scalars(
+        select(IncidentEvent.effective_at).where(
+            IncidentEvent.incident_id == incident_id, IncidentEvent.kind == "downtime_step"
+        )
+    )
+    return list(rows)
+
+
+def test_the_step_after_an_hour_of_downtime_reads_the_downtime_from_the_monitors_r9_4(
+    session: Session, cast: Cast
+) -> None:
+    login = monitor(session, cast, "login", "login")
+    goes(session, login, State.down, 0)  # an outage from 09:00: the major incident opens
+    incident_id = login.incident_id
+    goes(session, login, State.up, 30)  # back at 09:30, down again from 09:45
+    goes(session, login, State.down, 45)
+    run_until(session, START + dt.timedelta(minutes=60))
+    assert downtime_steps(session, incident_id) == []  # 45 minutes of downtime so far
+    run_until(session, START + dt.timedelta(minutes=74))
+    assert downtime_steps(session, incident_id) == []
+    run_until(session, START + dt.timedelta(minutes=75))  # 30 + 30 minutes: the hour is full
+    assert downtime_steps(session, incident_id) == [START + dt.timedelta(minutes=75)]
+
+
+def test_a_service_back_within_the_hour_needs_no_step_r9_4(session: Session, cast: Cast) -> None:
+    login = monitor(session, cast, "login", "login")
+    goes(session, login, State.down, 0)
+    incident_id = login.incident_id
+    goes(session, login, State.up, 20)
+    run_until(session, START + dt.timedelta(hours=3))
+    assert downtime_steps(session, incident_id) == []

@@ -25,6 +25,7 @@ from stabil.declaration.communication import MessageType
 from stabil.declaration.operations import MajorIncidents
 from stabil.declaration.summary import number_text
 from stabil.desk.access import check_can_edit, visible
+from stabil.desk.downtime import Downtime, downtime_of
 from stabil.desk.events import declaration_for
 from stabil.desk.majors import OPEN, Orientation, is_major, orientation_from
 from stabil.desk.messages import Post, posts_about, posts_about_incidents
@@ -49,6 +50,7 @@ DOWNTIME_LABELS = {
     "due": N_("due now"),
     "done": N_("done"),
     "not_needed": N_("not needed: resolved within the time"),
+    "back_in_time": N_("not needed: the service was back within the time"),
     "not_taken": N_("not taken"),
 }
 REVIEW_LABELS = {
@@ -64,7 +66,8 @@ class DowntimeStanding:
     """The step after an hour of downtime (R9.4): when it comes, and whether it was taken.
 
     `status` is pending (the hour has not passed), due (the worker takes it any moment),
-    done (the contacts were prompted), not_needed (resolved first) or not_taken.
+    done (the contacts were prompted), not_needed (resolved first), back_in_time (the
+    monitors saw the service back before the time) or not_taken.
     """
 
     after_minutes: int
@@ -171,7 +174,9 @@ def cockpit_of(session: Session, actor: User, key: str, now: dt.datetime) -> Coc
         declaration=declaration,
         majors=majors,
         orientation=orientation_from(incident, declaration, posts, now),
-        downtime=_downtime(incident, majors, events, resolved_at, now),
+        downtime=_downtime(
+            incident, majors, events, resolved_at, downtime_of(session, incident, now), now
+        ),
         restored=_restored(majors, posts, resolved_at, now),
         review=_review(session, incident, now),
         draft=message_draft(incident, declaration),
@@ -212,6 +217,7 @@ def _downtime(
     majors: MajorIncidents,
     events: Sequence[IncidentEvent],
     resolved_at: dt.datetime | None,
+    measured: Downtime | None,
     now: dt.datetime,
 ) -> DowntimeStanding | None:
     step = majors.downtime_step
@@ -219,8 +225,13 @@ def _downtime(
         return None
     due = incident.detected_at + dt.timedelta(minutes=step.after_minutes)
     done = next((event for event in events if event.kind == DOWNTIME_STEP), None)
+    left = step.after_minutes * 60 - measured.seconds if measured else 0.0
     if done is not None:
         status = "done"
+    elif measured is not None and left > 0 and incident.state in OPEN:
+        # The monitors measured less downtime than the step waits for (R9.4).
+        status = "pending" if measured.ongoing else "back_in_time"
+        due = now + dt.timedelta(seconds=left)
     elif incident.state in OPEN:
         status = "due" if now >= due else "pending"
     else:

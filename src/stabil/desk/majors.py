@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from stabil.clock import Clock, clock_for
 from stabil.declaration import Declaration
 from stabil.declaration.operations import MajorIncidents
+from stabil.desk.downtime import downtime_of
 from stabil.desk.events import declaration_for
 from stabil.desk.grace import after_grace
 from stabil.desk.messages import Post, posts_about
@@ -248,6 +249,12 @@ def downtime_step(session: Session, job: Job, now: dt.datetime) -> None:
     incident, declaration, majors = loaded
     step = majors.downtime_step
     assert step is not None
+    measured = downtime_of(session, incident, now)
+    if measured is not None and measured.seconds < step.after_minutes * 60:
+        if measured.ongoing:  # down in pieces, or since later: look again when it may be due
+            left = dt.timedelta(seconds=step.after_minutes * 60 - measured.seconds)
+            _look_again(session, incident, now + left)
+        return
     danish = [f"Nedetiden har varet over {step.after_minutes} minutter. Overvej:"]
     danish += [f"- {action.da}" for action in step.actions]
     english = [f"The downtime has lasted over {step.after_minutes} minutes. Consider:"]
@@ -259,6 +266,18 @@ def downtime_step(session: Session, job: Job, now: dt.datetime) -> None:
         english,
     )
     _notify(session, incident, declaration, step.notify, "downtime_step", now, {}, text)
+
+
+def _look_again(session: Session, incident: Incident, run_at: dt.datetime) -> None:
+    plan = Plan()
+    plan.schedule(
+        kind=DOWNTIME,
+        subject_key=incident.key,
+        dedupe_key=f"{_key(incident, 'downtime')}:{run_at.isoformat()}",
+        run_at=run_at,
+        payload={"incident": incident.key},
+    )
+    plan.write(session)
 
 
 @handles(RESTORED)

@@ -123,6 +123,21 @@ def uptime(
     )
 
 
+def downtime_seconds(
+    session: Session, service: Service, start: dt.datetime, now: dt.datetime
+) -> float:
+    """Downtime of the service in `[start, now)`: the union of the down intervals of the
+    parts that count, in any service period, windows or not."""
+    declaration = declaration_of(version_named(session, service.key, start.date()))
+    pieces = _logged(session, service, start, now) + _running(session, service, start, now, now)
+    down = TimeSet.union(
+        (micros(max(piece.start, start)), micros(piece.end))
+        for piece in pieces
+        if piece.state is State.down and counts(declaration, piece.part)
+    )
+    return down.total / 1_000_000
+
+
 def counts(declaration: Declaration, part: str | None) -> bool:
     """Whether downtime of `part` is downtime of the service; the service itself counts, and
     so does a part a later declaration no longer names."""

@@ -36,6 +36,7 @@ from stabil.status import api as status_api
 from stabil.status import message_pages
 from stabil.status import pages as status_pages
 from stabil.subscriptions import pages as subscriptions_pages
+from stabil.watch import downtime as _downtime  # noqa: F401 (registers how majors read downtime, R9.4)
 from stabil.web.admission import sized_threads
 from stabil.web.api_docs import ASSETS_PATH, install_api_docs
 from stabil.web.errors import install_error_handlers

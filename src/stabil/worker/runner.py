@@ -32,8 +32,14 @@ log = logging.getLogger("stabil.worker")
 
 JOB_BATCH = 500
 MAX_ERROR_PAUSE_SECONDS = 60.0
-# Modules whose import registers job handlers (`@handles`); the worker imports them at start.
-HANDLER_MODULES = ("stabil.desk.escalation", "stabil.desk.majors", "stabil.windows.jobs")
+# Modules whose import registers job handlers (`@handles`), or what they read (the downtime
+# of a major incident, `reads_downtime`); the worker imports them at start.
+HANDLER_MODULES = (
+    "stabil.desk.escalation",
+    "stabil.desk.majors",
+    "stabil.windows.jobs",
+    "stabil.watch.downtime",
+)
 
 __all__ = ["Progress", "Units", "Worker", "load_handlers", "new_worker_id", "units_of"]
 
