@@ -45,6 +45,7 @@ from stabil.web.login import install_login
 from stabil.web.openapi import install_openapi
 from stabil.web.pages import SESSION_COOKIE
 from stabil.web.retry import RetryConflicts
+from stabil.watch import pages as watch_pages
 from stabil.windows import api as windows_api
 from stabil.windows import feed as windows_feed
 from stabil.windows import pages as windows_pages
@@ -111,6 +112,7 @@ def create_app() -> FastAPI:
     app.include_router(incident_pages.router)
     app.include_router(windows_feed.router)
     app.include_router(windows_pages.router)
+    app.include_router(watch_pages.router)
     app.include_router(metrics_api.router)
     install_api_docs(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
