@@ -89,15 +89,20 @@ def test_monitors_and_the_log_show_state_probes_and_evidence_to_those_who_see_th
     assert listing.status_code == 200
     said = text_of(listing.text)
     assert "Log-in-siden Nede 16. mar. 2026 10.15" in said  # local time, never UTC
-    assert "Log-in med MitID" in said and "http://127.0.0.1:9/login" in said
+    assert "Log-in med MitID" in said
+    assert "http://127.0.0.1:9/login" in said
     assert "122 ms · HTTP 503" in said  # the newest probe first
     assert "Skriv en driftsmeddelelse" not in said  # a viewer posts no messages
     english = text_of(viewer.get("/desk/monitors", params={"lang": "en"}).text)
-    assert "Log-in-siden Down 16 Mar 2026 10:15" in english and "Log-in with MitID" in english
+    assert "Log-in-siden Down 16 Mar 2026 10:15" in english
+    assert "Log-in with MitID" in english
 
     detail = text_of(viewer.get("/desk/monitors/login-http", params={"lang": "da"}).text)
     assert "Service Unavailable" in detail
-    assert "Oppe 1. mar. 2026 09.00 16. mar. 2026 10.15 15 d 1 t 15 min Måling HTTP-status: 200" in detail
+    assert (
+        "Oppe 1. mar. 2026 09.00 16. mar. 2026 10.15 15 d 1 t 15 min Måling HTTP-status: 200"
+        in detail
+    )
     assert viewer.get("/desk/monitors/nope").status_code == 404
 
     log = text_of(viewer.get("/desk/outages").text)
@@ -120,7 +125,9 @@ def test_a_down_monitor_opens_the_composer_with_a_message_drafted(
     assert urlsplit(link).path == "/desk/messages/new"
     assert asked["type"] == ["unavailable"]  # the log-in counts: the service is unavailable
     assert asked["affected"] == ["Log-in med MitID"]
-    assert asked["body"][0].startswith("Log-in med MitID er utilgængelig siden 16.03.2026 kl. 10:15")
+    assert asked["body"][0].startswith(
+        "Log-in med MitID er utilgængelig siden 16.03.2026 kl. 10:15"
+    )
     composer = operator.get(link)
     assert composer.status_code == 200
     assert 'value="Log-in med MitID er utilgængelig"' in composer.text
@@ -230,9 +237,7 @@ def test_the_uptime_of_a_month_per_service_period_with_its_budget(
     assert "10. feb. 2026 10.00 10. feb. 2026 11.00 1 t Hele tjenesten Ja" in said
     assert "Databasen var nede." in said
     assert "/desk/outages?" not in page.text  # an authority does not read the log
-    english = text_of(
-        authority.get("/desk/uptime", params={"month": "2026-02", "lang": "en"}).text
-    )
+    english = text_of(authority.get("/desk/uptime", params={"month": "2026-02", "lang": "en"}).text)
     assert "Primary service time 160 h 0 min 0 min 160 h 1 h 0 min 99.375 % 99.7 % Not met" in (
         english
     )

@@ -36,6 +36,7 @@ from stabil.status import api as status_api
 from stabil.status import message_pages
 from stabil.status import pages as status_pages
 from stabil.subscriptions import pages as subscriptions_pages
+from stabil.watch import pages as watch_pages
 from stabil.web.admission import sized_threads
 from stabil.web.api_docs import ASSETS_PATH, install_api_docs
 from stabil.web.errors import install_error_handlers
@@ -45,7 +46,6 @@ from stabil.web.login import install_login
 from stabil.web.openapi import install_openapi
 from stabil.web.pages import SESSION_COOKIE
 from stabil.web.retry import RetryConflicts
-from stabil.watch import pages as watch_pages
 from stabil.windows import api as windows_api
 from stabil.windows import feed as windows_feed
 from stabil.windows import pages as windows_pages
