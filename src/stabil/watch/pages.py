@@ -68,6 +68,7 @@ PAGE_SIZE = 25
 PROBES_LISTED = 5  # per monitor in the list
 PROBES_SHOWN = 20  # on a monitor's page
 INTERVALS_SHOWN = 20
+PIECES_READ = 400  # stored a day each: a month-long interval is some 30 pieces
 ALL_MONITORS = 1_000  # far more than a service has: the log's "going on now" lists them all
 RECENT = dt.timedelta(hours=24)  # an outage ended this recently may still be told of
 WatchPage = Annotated[SignedIn, Depends(require_page_roles(*SEE_ALL))]
@@ -175,13 +176,23 @@ def monitor(request: Request, key: str, who: WatchPage, session: SessionDep) -> 
         "m": found,
         "zone": catalogue.zone(found.service_id),
         "probes": last_probes(session, [found.id], PROBES_SHOWN)[found.id],
-        "intervals": joined(last_intervals(session, found.id, INTERVALS_SHOWN)),
+        "intervals": _recent(session, found),
         "evidence": evidence_items(found.state_evidence),
         "evidence_items": evidence_items,
         "draft": _monitor_drafts(catalogue, [found]).get(found.id) if may_write(who.user) else None,
         "probed": found.kind in (MonitorKind.http, MonitorKind.tcp),
     }
     return page(request, "watch/monitor.html", who, context)
+
+
+def _recent(session: Session, found: Monitor) -> list[LogRow]:
+    """The monitor's last intervals, whole: enough pieces are read to join a long one again,
+    and the oldest, which may have lost its earlier pieces, is left out when some were."""
+    pieces = last_intervals(session, found.id, PIECES_READ)
+    rows = joined(pieces)
+    if len(pieces) == PIECES_READ:
+        rows = rows[:-1]
+    return rows[:INTERVALS_SHOWN]
 
 
 def _monitor_drafts(catalogue: Catalogue, items: list[Monitor]) -> dict[int, Draft]:
