@@ -20,6 +20,7 @@ from stabil.catalog.service import declaration_of, version_named
 from stabil.changes.models import Change
 from stabil.clock import clock_for
 from stabil.demo.people import AUTHORITIES, DEMO_PASSWORD, SUPPLIERS
+from stabil.demo.plan import months_before
 from stabil.demo.service import credentials
 from stabil.desk.models import Escalation, Incident, IncidentEvent, IncidentTimer, MajorReview
 from stabil.outbox.models import OutboxItem
@@ -27,9 +28,20 @@ from stabil.problems.models import Problem
 from stabil.releases.models import Release
 from stabil.requests.models import ServiceRequest
 from stabil.status.models import Message
+from stabil.watch.availability import uptime
+from stabil.watch.models import Monitor, StateInterval
 from stabil.windows.models import ServiceWindow
 from tests.accounts.signin import signs_in
-from tests.demo.conftest import DEMO, DEMO_AT_NOW, KINDS, NOW, Database, fresh_database, row_counts
+from tests.demo.conftest import (
+    DEMO,
+    DEMO_AT_NOW,
+    KINDS,
+    MONTHS,
+    NOW,
+    Database,
+    fresh_database,
+    row_counts,
+)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -48,6 +60,7 @@ def test_two_months_of_history(kind: str, tmp_path: Path, worker_id: str, testru
             _its_mail_is_in_the_local_mailbox(session, database)
             _windows_keep_the_rules_but_one_announced_late(session)
             _changes_and_releases_are_there(session)
+            _its_parts_are_watched_with_a_history_of_outages(session)
         _a_second_run_on_its_own_database_changes_nothing(database)
 
 
@@ -134,6 +147,21 @@ def _changes_and_releases_are_there(session: Session) -> None:
     assert interface[False].shorter_notice_reason == "technical"
     assert interface[False].help_given_at is not None  # the duty to help is done
     assert all(release.message_id is not None for release in released)
+
+
+def _its_parts_are_watched_with_a_history_of_outages(session: Session) -> None:
+    monitors = session.scalars(select(Monitor)).all()
+    assert {item.kind for item in monitors} == {"http", "heartbeat", "external"}
+    assert all(item.state == "up" for item in monitors)
+    assert _values(session, StateInterval.state) == {"up", "down", "degraded", "unknown"}
+    manual = session.scalars(select(StateInterval).where(StateInterval.source == "manual")).one()
+    assert manual.reason
+    assert manual.recorded_by_id is not None
+    found = uptime(session, "borger-dk", months_before(NOW, MONTHS), NOW, NOW)
+    figures = found.periods.values()
+    assert sum(item.unknown_micros for item in figures) > 0  # the gap nothing watched
+    assert sum(item.downtime_micros for item in figures) > 0
+    assert all(item.uptime_percent is not None and item.uptime_percent > 99 for item in figures)
 
 
 def _transitions(session: Session) -> list[IncidentEvent]:

@@ -17,6 +17,7 @@ from stabil.catalog.service import declaration_of, version_named
 from stabil.demo.guard import Standing, standing
 from stabil.demo.people import SIGN_IN, create_people, person
 from stabil.demo.plan import make_plan, months_before
+from stabil.demo.watch import write_watch
 from stabil.demo.writer import Writer
 from stabil.desk.models import Escalation, Incident, MajorReview
 from stabil.errors import Conflict
@@ -24,6 +25,7 @@ from stabil.outbox.models import OutboxItem
 from stabil.problems.models import Problem
 from stabil.requests.models import ServiceRequest
 from stabil.status.models import Message
+from stabil.watch.models import Monitor, StateInterval
 
 
 class NotEmpty(Conflict):
@@ -83,6 +85,8 @@ def fill(
     progress.start(len(actions))
     writer = Writer(session, service, users)
     writer.run(actions, end, progress.advance)
+    windows = writer.windows.values()
+    write_watch(session, declaration, users, windows, seed=seed, start=start, end=end)
     session.flush()
     return Summary(
         start,
@@ -103,6 +107,8 @@ def _counts(session: Session) -> dict[str, int]:
         ("problems", Problem),
         ("service requests", ServiceRequest),
         ("notifications", OutboxItem),
+        ("monitors", Monitor),
+        ("intervals in the watch log", StateInterval),
     )
     counts = {
         name: session.scalar(select(func.count()).select_from(model)) or 0 for name, model in models

@@ -287,9 +287,31 @@ def _shown(filters: MessageFilter) -> dict[str, str]:
 
 
 @router.get("/new", response_class=HTMLResponse)
-def new_form(request: Request, who: WriterPage, session: SessionDep) -> HTMLResponse:
+def new_form(
+    request: Request,
+    who: WriterPage,
+    session: SessionDep,
+    service: str = "",
+    type: str = "",
+    affected: str = "",
+    title: str = "",
+    body: str = "",
+    body_en: str = "",
+    incidents: str = "",
+) -> HTMLResponse:
+    """The composer, empty, or prefilled by the link that opened it (an outage's, say: the
+    watch pages draft what to tell); nothing is posted until the operator posts it."""
     services = service_options(session)
-    form = MessageForm(service=services[0][0] if services else "", type="unavailable")
+    keys = [key for key, _name in services]
+    form = MessageForm(
+        service=service if service in keys else (keys[0] if keys else ""),
+        type=type if type in MessageType.__members__ else MessageType.unavailable.value,
+        affected=affected[:500],
+        title=title[:200],
+        body=body[:5000],
+        body_en=body_en[:5000],
+        incidents=incidents[:500],
+    )
     return _new_page(request, who, session, form, None)
 
 

@@ -37,6 +37,7 @@ from stabil.status import message_pages
 from stabil.status import pages as status_pages
 from stabil.subscriptions import pages as subscriptions_pages
 from stabil.watch import downtime as _downtime  # noqa: F401 (registers how majors read downtime, R9.4)
+from stabil.watch import pages as watch_pages
 from stabil.web.admission import sized_threads
 from stabil.web.api_docs import ASSETS_PATH, install_api_docs
 from stabil.web.errors import install_error_handlers
@@ -112,6 +113,7 @@ def create_app() -> FastAPI:
     app.include_router(incident_pages.router)
     app.include_router(windows_feed.router)
     app.include_router(windows_pages.router)
+    app.include_router(watch_pages.router)
     app.include_router(metrics_api.router)
     install_api_docs(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

@@ -32,6 +32,11 @@ MENU = (
     MenuItem("/desk/windows", "Service windows", EVERYONE),
     MenuItem("/desk/releases", "Releases", EVERYONE),
     MenuItem("/desk/changes", "Changes", SEE_ALL | {Role.supplier}),
+    # Monitors and the outage log are operations data; every signed-in user reads the uptime
+    # figures, as the declaration promises them to all (R3).
+    MenuItem("/desk/monitors", "Monitors", SEE_ALL),
+    MenuItem("/desk/outages", "Outages", SEE_ALL),
+    MenuItem("/desk/uptime", "Uptime", EVERYONE),
     MenuItem("/admin", "Administration", ADMIN),
 )
 
