@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -44,6 +43,7 @@ from stabil.watch.states import Source, State
 from stabil.web.deps import SessionDep
 from stabil.web.openapi import CONFLICT
 from stabil.web.params import Limit, Offset
+from stabil.windows.present import utc
 
 router = APIRouter(tags=["watch"])
 # Monitors and the log are operations data (watch.access); uptime is for everyone signed in.
@@ -128,7 +128,10 @@ def alertmanager(body: AlertmanagerIn, user: CurrentUser, session: SessionDep) -
             MatchOut(fingerprint=alert.fingerprint, status=item.status, monitors=keys)
             for (alert, keys), item in zip(matched.alerts, body.alerts, strict=True)
         ],
-        changes=[ChangeOut(**asdict(change)) for change in matched.changes],
+        changes=[
+            ChangeOut(monitor=item.monitor, state=item.state, since=utc(item.since))
+            for item in matched.changes
+        ],
     )
 
 
@@ -154,7 +157,7 @@ def events(body: EventIn, user: CurrentUser, session: SessionDep) -> ReportedOut
     return ReportedOut(
         monitor=monitor.key,
         state=State(monitor.state),
-        since=monitor.state_since,
+        since=utc(monitor.state_since),
         changed=reported.changed,
     )
 

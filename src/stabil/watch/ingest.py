@@ -103,7 +103,7 @@ def _externals(session: Session) -> list[Monitor]:
         session.scalars(
             select(Monitor)
             .where(Monitor.kind == MonitorKind.external.value, Monitor.removed_at.is_(None))
-            .order_by(Monitor.id)
+            .order_by(Monitor.key)
             .with_for_update()
         )
     )
