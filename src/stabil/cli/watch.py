@@ -291,7 +291,7 @@ def _print_uptime(report: UptimeOut, zone: zoneinfo.ZoneInfo) -> None:
         markup=False,
     )
     periods = Table(
-        identifier("period"), "measured", "excluded", "unknown", "downtime", "degraded",
+        identifier("period"), "time", "excluded", "unknown", "downtime", "degraded",
         "uptime", "target", "met", "budget left",
     )  # fmt: skip
     for name, figures in report.periods.items():
