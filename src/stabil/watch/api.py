@@ -54,9 +54,10 @@ Month = Annotated[
 ]
 
 
-@router.post("/monitors", status_code=201, summary="Set up a monitor")
+@router.post("/monitors", status_code=201, summary="Set up a monitor", responses=CONFLICT)
 def create_monitor(body: MonitorIn, user: CurrentUser, session: SessionDep) -> MonitorAdded:
-    """A heartbeat monitor's `token` is in this answer only; Stabil keeps its digest."""
+    """A heartbeat monitor's `token` is in this answer only; Stabil keeps its digest. `409`
+    when the key is in use."""
     added = add_monitor(session, user, NewMonitor(**body.model_dump()))
     session.flush()
     return MonitorAdded(**monitor_out(added.monitor).model_dump(), token=added.token)
