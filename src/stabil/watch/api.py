@@ -59,7 +59,6 @@ def create_monitor(body: MonitorIn, user: CurrentUser, session: SessionDep) -> M
     """A heartbeat monitor's `token` is in this answer only; Stabil keeps its digest. `409`
     when the key is in use."""
     added = add_monitor(session, user, NewMonitor(**body.model_dump()))
-    session.flush()
     return MonitorAdded(**monitor_out(added.monitor).model_dump(), token=added.token)
 
 
@@ -167,7 +166,6 @@ def events(body: EventIn, user: CurrentUser, session: SessionDep) -> ReportedOut
 def create_outage(body: OutageIn, user: CurrentUser, session: SessionDep) -> list[IntervalOut]:
     """Answers the rows logged: one per UTC day the outage spans. Who and why are kept."""
     rows = enter_outage(session, user, NewOutage(**body.model_dump()))
-    session.flush()
     return [interval_out(row) for row in rows]
 
 
