@@ -140,6 +140,7 @@ def test_a_payload_of_another_shape_names_the_field(client: TestClient, cast: Ca
         "alerts.0.startsAt": notification(without_start),
         "alerts.0.status": notification({**good, "status": "burning"}),
         "alerts": {**notification(good), "alerts": {"0": good}},
+        "alerts.0.endsAt": notification({**good, "endsAt": "9999-12-31T23:00:00-05:00"}),
     }
     for field, body in cases.items():
         answer = client.post(HOOK, json=body, headers=headers(cast.admin))

@@ -13,7 +13,7 @@ from stabil.accounts.roles import SEE_ALL
 from stabil.catalog.service import version_asked
 from stabil.db.types import now_utc
 from stabil.schemas import Instant, Text
-from stabil.watch.ingest import Alert, alert_time, ingest_alerts, record_heartbeat, report_state
+from stabil.watch.ingest import Alert, ingest_alerts, record_heartbeat, report_state
 from stabil.watch.monitors import (
     NewMonitor,
     add_monitor,
@@ -117,7 +117,7 @@ def alertmanager(body: AlertmanagerIn, user: CurrentUser, session: SessionDep) -
             firing=item.status == "firing",
             labels=item.labels,
             starts_at=item.startsAt,
-            ends_at=alert_time(item.endsAt),
+            ends_at=item.endsAt,
             summary=item.annotations.get("summary", ""),
         )
         for item in body.alerts

@@ -24,7 +24,6 @@ from stabil.watch.models import Monitor
 from stabil.watch.monitors import digest, get_monitor
 from stabil.watch.service import confirm
 from stabil.watch.states import KNOWN, MonitorKind, Source, State
-from stabil.watch.timeline import EPOCH
 
 
 def record_heartbeat(session: Session, token: str, now: dt.datetime) -> None:
@@ -159,11 +158,6 @@ def _error(firing: dict[str, Any]) -> str:
 def _confirm(session: Session, monitor: Monitor, confirmed: Confirmed, now: dt.datetime) -> Change:
     confirm(session, monitor, confirmed, Source.alertmanager, now)
     return Change(monitor.key, State(monitor.state), monitor.state_since)
-
-
-def alert_time(value: dt.datetime | None) -> dt.datetime | None:
-    """Alertmanager's instant, or None for its zero time (0001-01-01) and anything before 1970."""
-    return None if value is None or value < EPOCH else value
 
 
 @dataclass(frozen=True, slots=True)

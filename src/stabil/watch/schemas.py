@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from stabil.schemas import Choice, Instant, Key, Name, Printable, ShortText, Strict
 from stabil.watch.states import MonitorKind, Source, State
@@ -105,6 +105,15 @@ class ReportedOut(BaseModel):
     changed: bool = Field(description="False when the monitor was in this state already.")
 
 
+def _alert_end(value: dt.datetime) -> dt.datetime | None:
+    # A firing alert's endsAt is Go's zero time, 0001-01-01: no time at all.
+    if value.year < 1970:
+        return None
+    if value.year >= 9999:
+        raise ValueError("lies after 9998-12-31 (give the real time, with its offset)")
+    return value
+
+
 class AlertIn(BaseModel):
     """One alert of Alertmanager's webhook (version 4); fields it may add are ignored."""
 
@@ -113,8 +122,8 @@ class AlertIn(BaseModel):
     status: Literal["firing", "resolved"]
     labels: dict[str, str]
     annotations: dict[str, str] = Field(default_factory=dict)
-    startsAt: AwareDatetime  # noqa: N815 (Alertmanager's names)
-    endsAt: AwareDatetime | None = None  # noqa: N815
+    startsAt: Instant  # noqa: N815 (Alertmanager's names)
+    endsAt: Annotated[AwareDatetime, AfterValidator(_alert_end)] | None = None  # noqa: N815
     generatorURL: str = ""  # noqa: N815
     fingerprint: Annotated[str, StringConstraints(max_length=200)] = ""
 
