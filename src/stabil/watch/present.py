@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from stabil.accounts.models import User
 from stabil.catalog.service import declaration_of, version_named
+from stabil.clock import LAST_YEAR
 from stabil.errors import Invalid
 from stabil.watch.access import can_see_monitors
 from stabil.watch.availability import Uptime, month_range, uptime
@@ -107,6 +108,8 @@ def _asked_range(
         raise Invalid("month", "give a month, or from and to, not both")
     if start is None and end is None:
         month = month or f"{now.astimezone(zone):%Y-%m}"
+        if not 1970 <= (int(month[:4]) if month[:4].isdigit() else 0) <= LAST_YEAR:
+            raise Invalid("month", "lies outside the years 1970 to {last}", last=LAST_YEAR)
         return month_range(declaration_of(version_named(session, service, now.date())), month)
     if start is None or end is None:
         raise Invalid("from" if start is None else "to", "is missing (give both from and to)")
@@ -114,6 +117,8 @@ def _asked_range(
         raise Invalid("to", "is not after from (give a range that ends after it starts)")
     if end - start > MAX_RANGE:
         raise Invalid("to", "lies more than 366 days after from (ask for a year at most)")
+    if end.astimezone(zone).year > LAST_YEAR:
+        raise Invalid("to", "lies after {last}, beyond the years the clock covers", last=LAST_YEAR)
     return start, end
 
 
