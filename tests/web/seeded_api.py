@@ -23,6 +23,9 @@ from tests.conftest import BORGER_DK, EXAMPLE, serve_from
 ROLES = ("admin", "supplier", "authority", "viewer")
 MONTH = "2026-04"
 
+# The labels of the seeded external monitor, which an alert must carry to match it.
+LABELS = {"alertname": "LoginDown"}
+
 
 @dataclass(frozen=True, slots=True)
 class World:
@@ -51,6 +54,7 @@ class World:
             "window_id": [named["window"], named["running window"]],
             "release_id": [named["release"], named["minor release"], named["short release"]],
             "changes": [named["change"]],
+            "monitors": [named["monitor"]],
         }
 
 
@@ -140,7 +144,24 @@ def _seed(client: TestClient, cast: Cast) -> dict[str, Any]:
     created(
         cast.operator, f"changes/{named['change']}/windows", {"window": named["running window"]}
     )
+    named.update(_monitors(created, cast))
     return named
+
+
+def _monitors(created: Any, cast: Cast) -> dict[str, Any]:
+    """An external monitor that alerts name, a heartbeat's token, and an hour of the past
+    for an outage to be entered in."""
+    external = {"service": "borger-dk", "part": "login", "kind": "external"}
+    created(cast.operator, "monitors", {**external, "key": "bdk-login", "labels": LABELS})
+    heartbeat = {"service": "borger-dk", "kind": "heartbeat", "key": "bdk-import"}
+    token = created(cast.operator, "monitors", heartbeat)["token"]
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return {
+        "monitor": "bdk-login",
+        "heartbeat token": token,
+        "outage start": (now - dt.timedelta(hours=2)).isoformat(),
+        "outage end": (now - dt.timedelta(hours=1)).isoformat(),
+    }
 
 
 def _releases(created: Any, cast: Cast) -> dict[str, Any]:

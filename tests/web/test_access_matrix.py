@@ -202,6 +202,27 @@ ROWS = (
         "/changes/{change}/windows/{running_window}"),
     Row("GET", "/changes/{key}/events", "200 200 200 200 200 404 404 401 401",
         "/changes/{change}/events"),
+    Row("POST", "/monitors", "201 201 403 403 403 403 403 401 401",
+        body={"key": "bdk-front", "service": "borger-dk", "kind": "http",
+              "target": "https://www.borger.dk/"}),
+    Row("GET", "/monitors", "200 200 200 403 403 403 403 401 401"),
+    Row("GET", "/monitors/{key}", "200 200 200 403 403 403 403 401 401", "/monitors/{monitor}"),
+    Row("DELETE", "/monitors/{key}", "200 200 403 403 403 403 403 401 401",
+        "/monitors/{monitor}"),
+    # The token is the credential: who else calls does not matter.
+    Row("POST", "/heartbeats/{token}", "204 204 204 204 204 204 204 204 204",
+        "/heartbeats/{heartbeat_token}"),
+    Row("POST", "/ingest/alertmanager", "200 200 403 403 403 403 403 401 401",
+        body={"version": "4", "status": "firing", "alerts": []}),
+    Row("POST", "/ingest/events", "200 200 403 403 403 403 403 401 401",
+        body={"monitor": "{monitor}", "state": "down"}),
+    Row("POST", "/outages", "201 201 403 403 403 403 403 401 401",
+        body={"service": "borger-dk", "start": "2026-04-14T08:00:00+02:00",
+              "end": "2026-04-14T09:00:00+02:00", "state": "down", "reason": "Strømsvigt"}),
+    Row("GET", "/outages", "200 200 200 403 403 403 403 401 401"),
+    # Uptime is the declaration's promise: every signed-in role reads it.
+    Row("GET", "/services/{key}/uptime", "200 200 200 200 200 200 200 401 401",
+        "/services/borger-dk/uptime?month=2026-03"),
 )  # fmt: skip
 
 

@@ -25,7 +25,7 @@ from stabil.db.engine import make_engine
 from stabil.db.migrate import upgrade
 from stabil.web.app import create_app
 from tests.conftest import postgresql_database, rolled_back_session, serve_from
-from tests.web.seeded_api import MONTH, World, change_body, message_body, seeded
+from tests.web.seeded_api import LABELS, MONTH, World, change_body, message_body, seeded
 
 EXAMPLES_PER_OPERATION = 6
 EXAMPLES_PER_ROLE = 3
@@ -229,6 +229,49 @@ SUCCEEDING = [
         {"key": "change", "window_id": "running window"},
     ),
     Call("GET /api/v1/changes/{key}/events", {"key": "change"}),
+    Call(
+        "POST /api/v1/monitors",
+        body={
+            "key": "bdk-front",
+            "service": "borger-dk",
+            "kind": "http",
+            "target": "https://www.borger.dk/",
+        },
+    ),
+    Call("GET /api/v1/monitors", query={"service": "borger-dk"}),
+    Call("GET /api/v1/monitors/{key}", {"key": "monitor"}),
+    Call("DELETE /api/v1/monitors/{key}", {"key": "monitor"}),
+    Call("POST /api/v1/heartbeats/{token}", {"token": "heartbeat token"}),
+    Call(
+        "POST /api/v1/ingest/alertmanager",
+        body={
+            "version": "4",
+            "status": "firing",
+            "alerts": [
+                {
+                    "status": "firing",
+                    "labels": LABELS,
+                    "startsAt": "2026-04-14T09:40:00+02:00",
+                    "endsAt": "0001-01-01T00:00:00Z",
+                    "fingerprint": "1a30ba71cca2921f",
+                }
+            ],
+        },
+    ),
+    Call("POST /api/v1/ingest/events", body={"monitor": Seeded("monitor"), "state": "down"}),
+    Call(
+        "POST /api/v1/outages",
+        body={
+            "service": "borger-dk",
+            "part": "login",
+            "start": Seeded("outage start"),
+            "end": Seeded("outage end"),
+            "state": "down",
+            "reason": "Strømsvigt",
+        },
+    ),
+    Call("GET /api/v1/outages", query={"service": "borger-dk"}),
+    Call("GET /api/v1/services/{key}/uptime", {"key": "service"}, {"month": MONTH}),
 ]
 GOOD_BODIES = {call.label: call.body for call in SUCCEEDING if call.body}
 # Inputs past what the database or the calendar can hold, which generation seldom reaches:
@@ -245,6 +288,8 @@ EDGES = [
             "outbox",
             "releases",
             "changes",
+            "monitors",
+            "outages",
         )
     ),
     Call("GET /api/v1/incidents", query={"limit": TOO_LARGE}),

@@ -6,7 +6,8 @@ supplier-a and has a saved post-review report. A problem is linked to the first;
 a service request; operators posted a message about the first incident and resolved another,
 planned two service windows (one under way), requested a change with one of them, and two
 Borger.dk releases (an interface change planned with shorter notice, which leaves a duty to
-help, and one that changes no interface).
+help, and one that changes no interface). The desk watches Borger.dk with an external
+monitor and a heartbeat.
 Odense and supplier-b (`other_authority`, `other_supplier`) have nothing: they must see
 nothing of it.
 """
@@ -40,6 +41,8 @@ from stabil.releases.service import NewRelease, register_release
 from stabil.requests.service import NewRequest, submit_request
 from stabil.status.service import NewMessage, post_message, resolve_message
 from stabil.subscriptions.service import add_subscriber, add_webhook
+from stabil.watch.monitors import NewMonitor, add_monitor
+from stabil.watch.states import MonitorKind
 from stabil.windows.service import NewWindow, plan_window, start_window
 from tests.cast import Cast
 from tests.conftest import BORGER_DK, EXAMPLE
@@ -68,6 +71,8 @@ class World:
     minor_release: int  # a planned release that changes no interface
     change: str  # a requested Borger.dk change with its plans, `running_window` linked
     revoked_token: str  # the admin's, revoked
+    monitor: str  # an external monitor of Borger.dk's log-in
+    heartbeat_token: str  # the token of a heartbeat monitor of Borger.dk's article import
 
 
 def night(day: dt.date) -> NewWindow:
@@ -143,8 +148,15 @@ def build_world(session: Session, cast: Cast, now: dt.datetime = NOW) -> World:
     minor = register_release(session, operator, _release("1.9", interface_change=False), now)
     change = request_change(session, operator, _change(), now)
     link_window(session, operator, change, running.id, now)
+    external = NewMonitor("bdk-login", "borger-dk", MonitorKind.external, part="login")
+    add_monitor(session, operator, external, now)
+    heartbeat = NewMonitor("bdk-import", "borger-dk", MonitorKind.heartbeat, part="article_import")
+    token = add_monitor(session, operator, heartbeat, now).token
+    assert token is not None
     session.commit()
     return World(
+        monitor=external.key,
+        heartbeat_token=token,
         handed=handed.key,
         major=major.key,
         problem=problem.key,

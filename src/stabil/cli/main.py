@@ -16,6 +16,7 @@ from stabil.cli import (
     serve,
     service,
     status,
+    watch,
     window,
     worker,
 )
@@ -40,6 +41,9 @@ app.add_typer(accounts.token_app, name="token")
 app.add_typer(majors.app, name="majors")
 app.add_typer(status.subscriber_app, name="subscriber")
 app.add_typer(status.webhook_app, name="webhook")
+app.add_typer(watch.monitor_app, name="monitor")
+app.add_typer(watch.outage_app, name="outage")
+app.command(name="uptime")(watch.uptime)
 app.command(name="serve")(serve.serve)
 app.command(name="worker")(worker.worker)
 app.command(name="demo")(demo.demo)

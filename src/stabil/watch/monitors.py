@@ -251,6 +251,12 @@ def _check_target(new: NewMonitor) -> None:
             "is for http and tcp monitors; a {kind} monitor probes nothing",
             kind=new.kind.value,
         )
+    if new.labels and new.kind is not MonitorKind.external:
+        raise Invalid(
+            "labels",
+            "are for external monitors (which alerts name); a {kind} monitor is probed",
+            kind=new.kind.value,
+        )
 
 
 def _check_timing(new: NewMonitor) -> None:

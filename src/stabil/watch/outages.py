@@ -48,7 +48,9 @@ def enter_outage(
     check_can_work(actor)
     now = now or now_utc()
     checked = check_outage(session, new, now, source=source)
-    return log_interval(session, checked, now, recorded_by=actor)
+    rows = log_interval(session, checked, now, recorded_by=actor)
+    session.flush()  # the caller shows the rows, with their ids
+    return rows
 
 
 def check_outage(

@@ -84,7 +84,7 @@ class PeriodFigures:
     def budget_left_seconds(self) -> int | None:
         """What is left of the budget; below 0 once the target is missed."""
         budget = self.budget_seconds
-        return None if budget is None else budget - (seconds(self.downtime_micros) or 0)
+        return None if budget is None else budget - whole_seconds(self.downtime_micros)
 
 
 def measure(
@@ -148,7 +148,12 @@ def measure(
 
 def seconds(value: int | None) -> int | None:
     """Whole seconds, rounded half up, of a figure in microseconds."""
-    return None if value is None else (value + MICROS // 2) // MICROS
+    return None if value is None else whole_seconds(value)
+
+
+def whole_seconds(value: int) -> int:
+    """Whole seconds, rounded half up, of a figure in microseconds."""
+    return (value + MICROS // 2) // MICROS
 
 
 def _set(spans: list[Span], states: set[State]) -> TimeSet:

@@ -22,7 +22,7 @@ from stabil.texts import N_
 from stabil.watch.availability import Outage, Uptime, counts
 from stabil.watch.models import Monitor, StateInterval
 from stabil.watch.states import State
-from stabil.watch.uptime import PeriodFigures, seconds
+from stabil.watch.uptime import PeriodFigures, whole_seconds
 from stabil.windows.views import Named, named
 
 COMPOSER = "/desk/messages/new"
@@ -160,22 +160,18 @@ def _figures(name: Named, item: PeriodFigures) -> Figures:
     return Figures(
         period=item.period,
         name=name,
-        length=_whole(item.period_micros),
-        excluded=_whole(item.excluded_micros),
-        unknown=_whole(item.unknown_micros),
-        measured=_whole(item.measured_micros),
-        downtime=_whole(item.downtime_micros),
-        degraded=_whole(item.degraded_micros),
+        length=whole_seconds(item.period_micros),
+        excluded=whole_seconds(item.excluded_micros),
+        unknown=whole_seconds(item.unknown_micros),
+        measured=whole_seconds(item.measured_micros),
+        downtime=whole_seconds(item.downtime_micros),
+        degraded=whole_seconds(item.degraded_micros),
         uptime_percent=item.uptime_percent,
         target_percent=item.target_percent,
         met=item.met,
-        allowed=seconds(item.allowed_micros),
-        left=seconds(item.budget_left_micros),
+        allowed=item.budget_seconds,
+        left=item.budget_left_seconds,
     )
-
-
-def _whole(value: int) -> int:
-    return seconds(value) or 0
 
 
 def outage_seconds(outage: Outage, now: dt.datetime) -> float:

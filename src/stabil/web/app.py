@@ -36,6 +36,7 @@ from stabil.status import api as status_api
 from stabil.status import message_pages
 from stabil.status import pages as status_pages
 from stabil.subscriptions import pages as subscriptions_pages
+from stabil.watch import api as watch_api
 from stabil.watch import downtime as _downtime  # noqa: F401 (registers how majors read downtime, R9.4)
 from stabil.watch import pages as watch_pages
 from stabil.web.admission import sized_threads
@@ -94,6 +95,7 @@ def create_app() -> FastAPI:
     api.include_router(windows_api.router)
     api.include_router(releases_api.router)
     api.include_router(changes_api.router)
+    api.include_router(watch_api.router)
     app.include_router(api)
     app.include_router(catalog_pages.router)
     app.include_router(accounts_pages.router)
