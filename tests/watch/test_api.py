@@ -224,8 +224,8 @@ def test_the_uptime_answer_has_its_exact_shape_and_real_figures(
             "uptime_percent": percent(1800, primary_seconds),
             "target_percent": 99.7,
             "met": True,
-            "budget_seconds": 1901,  # 0.3 % of 633,600 s is 1,900.8 s
-            "budget_left_seconds": 101,
+            "budget_seconds": 1900,  # 0.3 % of 633,600 s is 1,900.8 s: rounded down
+            "budget_left_seconds": 100,
         },
         "secondary": {
             "period_seconds": month_seconds - primary_seconds,
@@ -236,8 +236,8 @@ def test_the_uptime_answer_has_its_exact_shape_and_real_figures(
             "uptime_percent": percent(7200, secondary_measured),
             "target_percent": 99.7,
             "met": False,
-            "budget_seconds": round(secondary_measured * 0.003),
-            "budget_left_seconds": round(secondary_measured * 0.003) - 7200,
+            "budget_seconds": secondary_measured * 3 // 1000,
+            "budget_left_seconds": secondary_measured * 3 // 1000 - 7200,
         },
     }
     assert report["periods"]["secondary"]["uptime_percent"] == 99.64602
