@@ -23,7 +23,9 @@ from stabil.watch.models import StateInterval
 from stabil.watch.recording import Entry, log_interval
 from stabil.watch.states import Source, State
 
-ENTERED = (State.down, State.degraded)  # what a person enters: the time it was not up
+ENTERED = (State.down, State.degraded)
+# One entry is stored as a row per day; longer than a year is a mistake, not an outage.
+LONGEST = dt.timedelta(days=366)  # what a person enters: the time it was not up
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,8 @@ def check_outage(
         raise Invalid("state", "is {state}; an outage is down or degraded", state=new.state.value)
     if new.end <= new.start:
         raise Invalid("end", "is not after start (an outage ends after it starts)")
+    if new.end - new.start > LONGEST:
+        raise Invalid("end", "lies more than 366 days after start (enter a year at most at once)")
     up_to_now("end", new.end, now)
     if not new.reason.strip():
         raise Invalid("reason", "is empty (say why the outage is entered)")
