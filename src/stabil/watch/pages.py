@@ -65,7 +65,7 @@ from stabil.windows.views import Named, month_name
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
 PAGE_SIZE = 25
-PROBES_LISTED = 5  # per monitor in the list
+PROBES_LISTED = 1  # per monitor in the list: the newest; the monitor page has more
 PROBES_SHOWN = 20  # on a monitor's page
 INTERVALS_SHOWN = 20
 PIECES_READ = 400  # stored a day each: a month-long interval is some 30 pieces
