@@ -14,7 +14,12 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-HANG_SECONDS = 5.0  # a hanging answer ends by itself, so that no thread outlives a test long
+HANG_SECONDS = 5.0
+REDIRECTS = {
+    "/loop": (302, "/loop"),
+    "/away": (301, "http://example.invalid/"),  # another host: never probed
+    "/hop": (302, "/"),
+}  # a hanging answer ends by itself, so that no thread outlives a test long
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -27,25 +32,19 @@ class Handler(BaseHTTPRequestHandler):
         path = self.path.split("?")[0]
         if path == "/hang":
             self.server.released.wait(HANG_SECONDS)
-            return None
-        if path == "/reset":
+        elif path == "/reset":
             # SO_LINGER 0: closing sends a RST instead of a FIN.
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
-            return None
-        if path == "/garbage":
+        elif path == "/garbage":
             self.wfile.write(b"\x00\x01 this is no HTTP at all \xff\r\n\r\n")
-            return None
-        if path == "/loop":
-            return self._answer(302, b"", {"Location": "/loop"})
-        if path == "/away":
-            return self._answer(301, b"", {"Location": "http://example.invalid/"})
-        if path == "/hop":
-            return self._answer(302, b"", {"Location": "/"})
-        if path == "/slow":
-            time.sleep(0.15)
-        status = self.server.status
-        self._answer(status, self.server.body)
+        elif path in REDIRECTS:
+            status, location = REDIRECTS[path]
+            self._answer(status, b"", {"Location": location})
+        else:
+            if path == "/slow":
+                time.sleep(0.15)
+            self._answer(self.server.status, self.server.body)
 
     def _answer(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
