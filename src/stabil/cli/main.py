@@ -13,6 +13,7 @@ from stabil.cli import (
     declaration,
     demo,
     majors,
+    prober,
     serve,
     service,
     status,
@@ -42,6 +43,7 @@ app.add_typer(status.subscriber_app, name="subscriber")
 app.add_typer(status.webhook_app, name="webhook")
 app.command(name="serve")(serve.serve)
 app.command(name="worker")(worker.worker)
+app.command(name="watch")(prober.watch)
 app.command(name="demo")(demo.demo)
 
 
