@@ -247,7 +247,7 @@ def test_the_loop_probes_on_schedule_and_stops_cleanly(session: Session, cast: C
     )
     assert all(counts[item.id] >= 2 for item in items), counts
     assert prober.lateness.count == sum(counts.values())
-    assert prober.lateness.percentile(0.99) < 0.2
+    assert prober.lateness.worst < 1.0  # the target at 10,000 monitors (bench/watch.py)
     states = {item.key: (item.state, item.state_source) for item in items}
     assert states == {
         "ok": (State.up, Source.probe),

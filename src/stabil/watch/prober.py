@@ -371,8 +371,9 @@ class Prober:
             _done, late = await asyncio.wait(running, timeout=STOP_SECONDS)
             for task in late:
                 task.cancel()
-        writer.cancel()
-        with suppress(asyncio.CancelledError):
+        # Not cancelled: its write goes on in its thread, and a second one beside it would
+        # share its session. Told to stop, it ends after the step it is in.
+        with suppress(Exception):
             await writer
         try:
             await self._in_thread(self.write)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from stabil.db.types import UTCDateTime
 from stabil.watch.confirm import Confirmed, Observation
@@ -110,17 +110,30 @@ def write_results(session: Session, results: Sequence[Result]) -> None:
 def confirm_states(
     session: Session, confirmations: Sequence[tuple[int, Confirmed]], now: dt.datetime
 ) -> None:
-    """Each confirmed state, through the one function every source calls."""
-    for monitor_id, confirmed in confirmations:
-        monitor = session.get(Monitor, monitor_id)
-        if monitor is None or monitor.removed_at is not None:
-            continue  # removed since it was probed: its watch has ended
-        confirm(session, monitor, confirmed, Source.probe, now)
+    """Each confirmed state, through the one function every source calls; the monitors read
+    in one query, as after a restart nearly every monitor confirms its state at once."""
+    if not confirmations:
+        return
+    ids = {monitor_id for monitor_id, _confirmed in confirmations}
+    monitors = {
+        item.id: item
+        for item in session.scalars(
+            select(Monitor)
+            .where(Monitor.id.in_(ids), Monitor.removed_at.is_(None))
+            .options(selectinload(Monitor.service))
+        )
+    }
+    with session.no_autoflush:
+        for monitor_id, confirmed in confirmations:
+            monitor = monitors.get(monitor_id)
+            if monitor is not None:  # else removed since it was probed: its watch has ended
+                confirm(session, monitor, confirmed, Source.probe, now)
 
 
 def drop_old_results(session: Session, before: dt.datetime) -> int:
     """Raw results older than `before`, deleted in one statement; the intervals stay."""
-    done = session.execute(delete(ProbeResult).where(ProbeResult.at < before))
+    statement = delete(ProbeResult).where(ProbeResult.at < before)
+    done = session.execute(statement.execution_options(synchronize_session=False))
     return int(getattr(done, "rowcount", 0) or 0)
 
 
