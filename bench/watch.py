@@ -108,7 +108,8 @@ def prepare(engine: Engine) -> dict[str, int]:
             text_ = (ROOT / "declarations" / name).read_text(encoding="utf-8")
             load_declaration_text(session, text_, name)
         session.commit()
-        return dict(session.execute(select(Service.key, Service.id)))
+        rows = session.execute(select(Service.key, Service.id)).all()
+        return {key: service_id for key, service_id in rows}  # noqa: C416 (typed pairs)
 
 
 def add_monitors(engine: Engine, service_id: int, port: int) -> None:
