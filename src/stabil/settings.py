@@ -101,6 +101,27 @@ class Settings(BaseSettings):
         "so that what already happened can be recorded first.",
     )
 
+    watch_in_worker: bool = Field(
+        default=True,
+        description="Whether `stabil worker` and `stabil serve` run the prober too; false when "
+        "`stabil watch` runs apart.",
+    )
+    watch_concurrency: int = Field(
+        default=500, ge=1, le=10_000, description="Probes the prober runs at once, at most."
+    )
+    watch_reload_seconds: float = Field(
+        default=15.0,
+        ge=1,
+        le=300,
+        description="How often the prober looks for monitors added, changed or removed.",
+    )
+    probe_retention_days: int = Field(
+        default=7,
+        ge=1,
+        le=3650,
+        description="Days raw probe results are kept; the intervals of state are kept for ever.",
+    )
+
     max_body_bytes: int = Field(
         default=MIB,
         ge=1024,

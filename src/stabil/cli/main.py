@@ -13,6 +13,7 @@ from stabil.cli import (
     declaration,
     demo,
     majors,
+    prober,
     serve,
     service,
     status,
@@ -46,6 +47,7 @@ app.add_typer(watch.outage_app, name="outage")
 app.command(name="uptime")(watch.uptime)
 app.command(name="serve")(serve.serve)
 app.command(name="worker")(worker.worker)
+app.command(name="watch")(prober.watch)
 app.command(name="demo")(demo.demo)
 
 

@@ -12,6 +12,7 @@ import uvicorn
 
 from stabil.cli.worker import configure_logging
 from stabil.settings import get_settings
+from stabil.watch.prober import ProberThread
 from stabil.worker.runner import Worker, load_handlers
 
 WORKER_STOP_SECONDS = 30
@@ -51,13 +52,15 @@ def serve(
 ) -> None:
     """Serve the app: the REST API under /api/v1, its docs at /docs, and the pages."""
     settings = get_settings()
-    runner = thread = None
+    runner = thread = prober = None
     if worker:
         configure_logging()
         load_handlers()
         runner = Worker()
         thread = threading.Thread(target=runner.run, name="stabil-worker", daemon=True)
         thread.start()
+        if settings.watch_in_worker:
+            prober = ProberThread().start()
     stop_worker_on_signals(runner)
     try:
         uvicorn.run(
@@ -69,6 +72,8 @@ def serve(
             timeout_graceful_shutdown=REQUEST_STOP_SECONDS,
         )
     finally:
+        if prober is not None:
+            prober.stop()
         if runner is not None and thread is not None:
             runner.stop()
             thread.join(WORKER_STOP_SECONDS)

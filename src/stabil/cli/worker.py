@@ -12,6 +12,7 @@ import typer
 
 from stabil.cli.common import fail, out
 from stabil.settings import get_settings
+from stabil.watch.prober import ProberThread
 from stabil.worker.runner import Worker, load_handlers
 
 
@@ -38,9 +39,10 @@ def worker(
         ),
     ] = None,
 ) -> None:
-    """Run due work from the database: timers, reminders, outbox delivery.
+    """Run due work from the database: timers, reminders, outbox delivery, and the prober.
 
     Runs until SIGTERM or SIGINT (the current step finishes first). Workers may share a database.
+    The prober runs beside the work unless STABIL_WATCH_IN_WORKER=false.
     """
     configure_logging()
     try:
@@ -61,4 +63,9 @@ def worker(
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    runner.run()
+    prober = ProberThread().start() if get_settings().watch_in_worker else None
+    try:
+        runner.run()
+    finally:
+        if prober is not None:
+            prober.stop()

@@ -31,12 +31,18 @@ OUTAGE_IMPACT = Impact(users_affected_percent=100, central_function=True, workar
 def follow(session: Session, monitor: Monitor, previous: State, now: dt.datetime) -> None:
     """What the desk hears of the monitor's new state, which began at `state_since`."""
     state = State(monitor.state)
-    declaration = declaration_of(version_named(session, monitor.service.key, now.date()))
+    # The declaration only when the desk hears something: most changes (unknown to up after
+    # a restart of the prober) tell it nothing.
     if state is State.down and previous is not State.down:
+        declaration = _declaration(session, monitor, now)
         if counts(declaration, monitor.part) and monitor.incident_id is None:
             _open_or_join(session, monitor, declaration, now)
     elif previous is State.down and monitor.incident_id is not None:
-        _recovered(session, monitor, declaration, now)
+        _recovered(session, monitor, _declaration(session, monitor, now), now)
+
+
+def _declaration(session: Session, monitor: Monitor, now: dt.datetime) -> Declaration:
+    return declaration_of(version_named(session, monitor.service.key, now.date()))
 
 
 def what_is_down(monitor: Monitor, declaration: Declaration) -> str:
