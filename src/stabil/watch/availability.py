@@ -6,21 +6,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import func, select
+import numpy as np
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, version_named
 from stabil.clock import clock_for
-from stabil.db.types import now_utc
+from stabil.db.types import epoch_micros, now_utc
 from stabil.declaration import Declaration
 from stabil.errors import Invalid
 from stabil.watch.models import Monitor, ProbeResult, StateInterval
 from stabil.watch.states import PROBED, Source, State
 from stabil.watch.timeline import DAY, TimeSet, micros
-from stabil.watch.uptime import PeriodFigures, Span, measure
+from stabil.watch.uptime import CODES, UNKNOWN_CODE, PeriodFigures, Span, Spans, measure
 from stabil.windows.models import ServiceWindow
 from stabil.windows.service import excuses_downtime
 from stabil.windows.states import WindowState
@@ -99,8 +101,7 @@ def uptime(
     declaration = declaration_of(stored)
     service = stored.service
     running = _running(session, service, start, end, now)
-    pieces = _logged(session, service, start, end) + running
-    counting = [piece for piece in pieces if counts(declaration, piece.part)]
+    spans = _logged(session, declaration, service, start, end) + _spans(declaration, running)
     excused = _excused(session, declaration, service, start, end)
     targets = {item.calendar: item.percent for item in _targets(declaration)}
     figures = measure(
@@ -108,7 +109,7 @@ def uptime(
         start,
         end,
         now,
-        (Span(micros(p.start), micros(p.end), p.state) for p in counting),
+        spans,
         ((item.start, item.end) for item in excused),
         targets,
     )
@@ -129,13 +130,9 @@ def downtime_seconds(
     """Downtime of the service in `[start, now)`: the union of the down intervals of the
     parts that count, in any service period, windows or not."""
     declaration = declaration_of(version_named(session, service.key, start.date()))
-    pieces = _logged(session, service, start, now) + _running(session, service, start, now, now)
-    down = TimeSet.union(
-        (micros(max(piece.start, start)), micros(piece.end))
-        for piece in pieces
-        if piece.state is State.down and counts(declaration, piece.part)
-    )
-    return down.total / 1_000_000
+    running = _running(session, service, start, now, now)
+    spans = _logged(session, declaration, service, start, now) + _spans(declaration, running)
+    return spans.holding(State.down).clip(micros(start), micros(now)).total / 1_000_000
 
 
 def counts(declaration: Declaration, part: str | None) -> bool:
@@ -160,21 +157,44 @@ class _Piece:
 
 
 def _logged(
-    session: Session, service: Service, start: dt.datetime, end: dt.datetime
-) -> list[_Piece]:
-    """The logged intervals that overlap the range, as few columns as the figures need."""
+    session: Session,
+    declaration: Declaration,
+    service: Service,
+    start: dt.datetime,
+    end: dt.datetime,
+) -> Spans:
+    """The logged intervals of the parts that count that overlap the range, as arrays: a
+    month of one-minute rows is 44,000 of them, read as numbers, not as objects."""
     log = StateInterval
-    rows = session.execute(
-        select(log.start, log.end, log.state, log.part, log.source, log.monitor_id)
-        .where(
-            log.service_id == service.id,
-            log.start >= start - DAY,  # rows never span midnight UTC (see models)
-            log.start < end,
-            log.end > start,
-        )
-        .order_by(log.start)
-    ).all()
-    return [_Piece(row[0], row[1], State(row[2]), row[3], Source(row[4]), row[5]) for row in rows]
+    aside = [part.key for part in declaration.parts() if not part.counts]
+    code = case(
+        *((log.state == state.value, number) for state, number in CODES.items()),
+        else_=UNKNOWN_CODE,
+    )
+    statement = select(epoch_micros(log.start), epoch_micros(log.end), code).where(
+        log.service_id == service.id,
+        log.start >= start - DAY,  # rows never span midnight UTC (see models)
+        log.start < end,
+        log.end > start,
+        or_(log.part.is_(None), log.part.not_in(aside)),
+    )
+    # The driver's own tuples: making a Row of each would cost more than the figures do.
+    result = session.connection().execute(statement)
+    try:
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=3 * len(rows))
+    table = flat.reshape(-1, 3)
+    return Spans(table[:, 0].copy(), table[:, 1].copy(), table[:, 2].astype(np.int8))
+
+
+def _spans(declaration: Declaration, pieces: Iterable[_Piece]) -> Spans:
+    return Spans.of(
+        Span(micros(piece.start), micros(piece.end), piece.state)
+        for piece in pieces
+        if counts(declaration, piece.part)
+    )
 
 
 def _running(
