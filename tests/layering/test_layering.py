@@ -42,6 +42,7 @@ ALLOWED: dict[str, set[str]] = {
         "stabil",
         "subscriptions",
         "web",
+        "watch",
         "windows",
         "worker",
     },
@@ -68,6 +69,21 @@ ALLOWED: dict[str, set[str]] = {
         "status",  # an announcement is an operational message (R12.2)
         "worker",  # the reminder, start and end are the worker's jobs
     },
+    "watch": {
+        "accounts",
+        "catalog",
+        "clock",
+        "db",
+        "declaration",
+        "desk",  # a confirmed outage opens an incident; majors read its downtime (R9.4)
+        "errors",
+        "records",
+        "schemas",
+        "settings",  # the prober's concurrency, reloading and the results kept
+        "stabil",  # the prober names its version in its User-Agent
+        "texts",
+        "windows",  # windows that excuse downtime are left out of the figures (R3.3)
+    },
     "db": {"settings"},
     "declaration": set(),
     "demo": {
@@ -86,6 +102,7 @@ ALLOWED: dict[str, set[str]] = {
         "settings",
         "status",
         "subscriptions",
+        "watch",
         "windows",
         "worker",
     },
@@ -121,6 +138,7 @@ ALLOWED: dict[str, set[str]] = {
         "requests",
         "status",
         "subscriptions",
+        "watch",
         "windows",
         "worker",
     },
@@ -187,6 +205,7 @@ ALLOWED: dict[str, set[str]] = {
         "status",
         "subscriptions",
         "texts",
+        "watch",
         "windows",
     },
     "worker": {"db", "outbox", "settings"},

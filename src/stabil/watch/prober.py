@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import httpx
+import uvloop
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
@@ -463,16 +464,9 @@ class Prober:
 
 def run_prober(prober: Prober) -> None:
     """Run the prober on an event loop of this thread until it is stopped."""
-    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+    # uvloop: the scheduler's timers and sockets cost about half of what asyncio's do.
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         runner.run(prober.run())
-
-
-def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    try:
-        import uvloop
-    except ImportError:  # pragma: no cover (uvloop is not built for Windows)
-        return None
-    return uvloop.new_event_loop
 
 
 class ProberThread:
