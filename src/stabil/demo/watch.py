@@ -23,10 +23,12 @@ from sqlalchemy.orm import Session
 
 from stabil.accounts.models import User
 from stabil.declaration import Declaration
+from stabil.texts import N_
 from stabil.watch.confirm import Confirmed
 from stabil.watch.models import Monitor, ProbeResult
 from stabil.watch.monitors import NewMonitor, add_monitor
 from stabil.watch.outages import NewOutage, enter_outage
+from stabil.watch.probes import said
 from stabil.watch.recording import change_state, lose_track
 from stabil.watch.states import MonitorKind, Source, State
 from stabil.windows.models import ServiceWindow
@@ -90,12 +92,12 @@ WATCHED = (
 )
 EVIDENCE = {
     MonitorKind.http: (
-        {"status_code": 503, "error": "Service Unavailable"},
-        {"error": "timeout after 10 s"},
-        {"status_code": 502, "error": "Bad Gateway"},
-        {"error": "connection refused"},
+        {"status_code": 503, "latency_ms": 41, **said("HTTP {status}", status=503)},
+        {"latency_ms": 10000, **said(N_("no answer within {seconds} s"), seconds="10")},
+        {"status_code": 502, "latency_ms": 23, **said("HTTP {status}", status=502)},
+        said(N_("cannot connect: {detail}"), detail="[Errno 111] Connection refused"),
     ),
-    MonitorKind.heartbeat: ({"error": "no call within the grace time"},),
+    MonitorKind.heartbeat: (said(N_("no call since it was set up")),),
     MonitorKind.external: (
         {"alertname": "BorgerDkPlatformDown", "summary": "Load balancer svarer ikke"},
     ),
@@ -224,14 +226,20 @@ def _special(
         window = held[0]
         at = window.planned_start + dt.timedelta(minutes=10)
         stop = min(at + dt.timedelta(minutes=25), window.planned_end)
-        evidence = {"status_code": 503, "error": "Service Unavailable (servicevindue)"}
+        evidence = {"status_code": 503, "latency_ms": 38, **said("HTTP {status}", status=503)}
         spells.setdefault("forside", []).append(Spell(at, stop, State.down, evidence))
     if "forside" in monitors:
         middle = start + (end - start) * 0.6
         at = _instant(
             rng, middle, middle + dt.timedelta(days=5), declaration.time.zone, working=True
         )
-        evidence = {"status_code": 200, "latency_ms": 3400}
+        evidence = {
+            "status_code": 200,
+            "latency_ms": 3400,
+            **said(
+                N_("answered in {latency} ms, slower than {limit} ms"), latency=3400, limit=2000
+            ),
+        }
         slow = Spell(at, at + dt.timedelta(minutes=50), State.degraded, evidence)
         spells.setdefault("forside", []).append(slow)
 

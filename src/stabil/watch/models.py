@@ -153,4 +153,7 @@ class ProbeResult(Base):
     outcome: Mapped[str] = mapped_column(String(8), comment="up, degraded or down.")
     latency_ms: Mapped[int | None] = mapped_column(Integer)
     status_code: Mapped[int | None] = mapped_column(SmallInteger)
-    error: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str | None] = mapped_column(String(300), comment="Why it failed, in English.")
+    reason: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, comment="The same as a template and its values, for a page to translate."
+    )

@@ -43,6 +43,7 @@ from stabil.watch.views import (
     outage_draft,
     outage_seconds,
     part_names,
+    reason_text,
     service_name,
 )
 from stabil.web.deps import SessionDep
@@ -177,8 +178,9 @@ def monitor(request: Request, key: str, who: WatchPage, session: SessionDep) -> 
         "zone": catalogue.zone(found.service_id),
         "probes": last_probes(session, [found.id], PROBES_SHOWN)[found.id],
         "intervals": _recent(session, found),
-        "evidence": evidence_items(found.state_evidence),
+        "evidence": evidence_items(found.state_evidence, catalogue.zone(found.service_id)),
         "evidence_items": evidence_items,
+        "reason_text": reason_text,
         "draft": _monitor_drafts(catalogue, [found]).get(found.id) if may_write(who.user) else None,
         "probed": found.kind in (MonitorKind.http, MonitorKind.tcp),
     }

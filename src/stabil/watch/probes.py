@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 
 from stabil import __version__
+from stabil.texts import N_
 from stabil.watch.confirm import Observation
 from stabil.watch.models import Monitor
 from stabil.watch.states import MonitorKind, State
@@ -90,8 +91,15 @@ def new_client(concurrency: int, verify: ssl.SSLContext | bool = True) -> httpx.
     )
 
 
-def failed(at: dt.datetime, error: str, **evidence: Any) -> Observation:
-    return Observation(at, State.down, {"error": error[:MAX_ERROR_CHARS], **evidence})
+def said(template: str, **values: Any) -> dict[str, Any]:
+    """Why a probe failed: in English for the API (`error`), and as the template with its
+    values (`problem`, `values`) for a page to put in the reader's language."""
+    error = template.format(**values)[:MAX_ERROR_CHARS]
+    return {"error": error, "problem": template, "values": values}
+
+
+def failed(at: dt.datetime, why: dict[str, Any], **evidence: Any) -> Observation:
+    return Observation(at, State.down, {**evidence, **why})
 
 
 # HTTP
@@ -116,8 +124,8 @@ async def probe_http(client: httpx.AsyncClient, spec: Spec, at: dt.datetime) -> 
         async with asyncio.timeout(spec.timeout_seconds):
             answer = await _fetch(client, spec)
     except TimeoutError:
-        error = f"no answer within {spec.timeout_seconds:g} s"
-        return failed(at, error, status_code=None, latency_ms=elapsed())
+        why = said(N_("no answer within {seconds} s"), seconds=f"{spec.timeout_seconds:g}")
+        return failed(at, why, status_code=None, latency_ms=elapsed())
     except Exception as problem:
         return failed(at, _describe(problem), status_code=None, latency_ms=elapsed())
     return _judge(spec, at, answer, elapsed())
@@ -180,47 +188,50 @@ def _judge(spec: Spec, at: dt.datetime, answer: _Answer, latency_ms: int) -> Obs
             left = answer.tls_expires - at
             if left < dt.timedelta(days=spec.tls_warn_days):
                 evidence["warning"] = f"the TLS certificate expires in {max(left.days, 0)} days"
-    error = _wrong(spec, answer)
-    if error is not None:
-        return Observation(at, State.down, evidence | {"error": error[:MAX_ERROR_CHARS]})
+                evidence["warning_days"] = max(left.days, 0)
+    wrong = _wrong(spec, answer)
+    if wrong is not None:
+        return Observation(at, State.down, evidence | wrong)
     if spec.degraded_ms is not None and latency_ms > spec.degraded_ms:
-        evidence["error"] = f"answered in {latency_ms} ms, slower than {spec.degraded_ms} ms"
+        template = N_("answered in {latency} ms, slower than {limit} ms")
+        evidence |= said(template, latency=latency_ms, limit=spec.degraded_ms)
         return Observation(at, State.degraded, evidence)
     return Observation(at, State.up, evidence)
 
 
-def _wrong(spec: Spec, answer: _Answer) -> str | None:
+def _wrong(spec: Spec, answer: _Answer) -> dict[str, Any] | None:
     """What is wrong with the answer, or None when it is what the monitor expects."""
     if spec.expected_status:
         if answer.status not in spec.expected_status:
             expected = ", ".join(str(code) for code in spec.expected_status)
-            return f"HTTP {answer.status} (expected {expected})"
+            template = N_("HTTP {status} (expected {expected})")
+            return said(template, status=answer.status, expected=expected)
     elif answer.status >= 400:
-        return f"HTTP {answer.status}"
+        return said("HTTP {status}", status=answer.status)
     body = answer.body or ""
     if spec.body_text is not None and spec.body_text not in body:
-        return f"the answer does not contain {spec.body_text!r}"
+        return said(N_("the answer does not contain {text!r}"), text=spec.body_text)
     if spec.body_regex is not None and spec.body_regex.search(body) is None:
-        return f"the answer does not match {spec.body_regex.pattern!r}"
+        return said(N_("the answer does not match {pattern!r}"), pattern=spec.body_regex.pattern)
     return None
 
 
-def _describe(problem: BaseException) -> str:
-    """The reason a probe failed, in a few words."""
-    text = str(problem).strip()
+def _describe(problem: BaseException) -> dict[str, Any]:
+    """The reason a probe failed, in a few words; the detail is the system's own."""
+    detail = str(problem).strip() or type(problem).__name__
     if isinstance(problem, httpx.TooManyRedirects):
-        return text
+        return said(N_("more than {count} redirects"), count=MAX_REDIRECTS)
     if isinstance(problem, httpx.ConnectError):
-        return f"cannot connect: {text or 'refused'}"
+        return said(N_("cannot connect: {detail}"), detail=detail)
     if isinstance(problem, httpx.RemoteProtocolError | httpx.LocalProtocolError):
-        return f"not an HTTP answer: {text or type(problem).__name__}"
+        return said(N_("not an HTTP answer: {detail}"), detail=detail)
     if isinstance(problem, httpx.ReadError | httpx.WriteError | ConnectionError):
-        return f"connection broken: {text or 'reset by the target'}"
+        return said(N_("connection broken: {detail}"), detail=detail)
     if isinstance(problem, httpx.TimeoutException):
-        return "no answer in time"
+        return said(N_("no answer in time"))
     if isinstance(problem, httpx.InvalidURL | httpx.UnsupportedProtocol):
-        return f"cannot probe the target: {text}"
-    return f"{type(problem).__name__}: {text}" if text else type(problem).__name__
+        return said(N_("cannot probe the target: {detail}"), detail=detail)
+    return said("{kind}: {detail}", kind=type(problem).__name__, detail=detail)
 
 
 # TCP
@@ -239,9 +250,11 @@ async def probe_tcp(spec: Spec, at: dt.datetime) -> Observation:
         async with asyncio.timeout(spec.timeout_seconds):
             _reader, writer = await asyncio.open_connection(host, int(port))
     except TimeoutError:
-        return failed(at, f"no connection within {spec.timeout_seconds:g} s", latency_ms=elapsed())
+        why = said(N_("no connection within {seconds} s"), seconds=f"{spec.timeout_seconds:g}")
+        return failed(at, why, latency_ms=elapsed())
     except Exception as problem:
-        return failed(at, f"cannot connect: {problem}", latency_ms=elapsed())
+        why = said(N_("cannot connect: {detail}"), detail=str(problem) or type(problem).__name__)
+        return failed(at, why, latency_ms=elapsed())
     latency = elapsed()
     writer.close()
     try:
@@ -251,7 +264,8 @@ async def probe_tcp(spec: Spec, at: dt.datetime) -> Observation:
         pass
     evidence: dict[str, Any] = {"error": None, "latency_ms": latency}
     if spec.degraded_ms is not None and latency > spec.degraded_ms:
-        evidence["error"] = f"connected in {latency} ms, slower than {spec.degraded_ms} ms"
+        template = N_("connected in {latency} ms, slower than {limit} ms")
+        evidence |= said(template, latency=latency, limit=spec.degraded_ms)
         return Observation(at, State.degraded, evidence)
     return Observation(at, State.up, evidence)
 
@@ -270,8 +284,10 @@ def heartbeat(
         if last_call is None:
             return None
         return Observation(last_call, State.up, {"error": None, "last_call": last_call.isoformat()})
-    evidence = {
-        "error": "no call since " + (last_call.isoformat() if last_call else "it was set up"),
-        "last_call": last_call.isoformat() if last_call else None,
-    }
+    why = (
+        said(N_("no call since {since}"), since=last_call.isoformat())
+        if last_call
+        else said(N_("no call since it was set up"))
+    )
+    evidence = {"last_call": last_call.isoformat() if last_call else None, **why}
     return Observation(overdue, State.down, evidence)

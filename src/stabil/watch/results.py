@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
@@ -101,6 +102,7 @@ def write_results(session: Session, results: Sequence[Result]) -> None:
                 "latency_ms": item.observation.evidence.get("latency_ms"),
                 "status_code": item.observation.evidence.get("status_code"),
                 "error": _error(item.observation),
+                "reason": reason_of(item.observation.evidence),
             }
             for item in results
         ],
@@ -135,6 +137,13 @@ def drop_old_results(session: Session, before: dt.datetime) -> int:
     statement = delete(ProbeResult).where(ProbeResult.at < before)
     done = session.execute(statement.execution_options(synchronize_session=False))
     return int(getattr(done, "rowcount", 0) or 0)
+
+
+def reason_of(evidence: dict[str, Any]) -> dict[str, Any] | None:
+    """Why a probe failed as its template and values (see probes.said), if it says."""
+    if not evidence.get("problem"):
+        return None
+    return {"problem": evidence["problem"], "values": evidence.get("values", {})}
 
 
 def _error(observation: Observation) -> str | None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from stabil.accounts.models import User
 from stabil.declaration import Declaration
@@ -34,6 +35,10 @@ EVIDENCE_NAMES = {
     "alertname": N_("Alert"),
     "summary": N_("Summary"),
     "event": N_("Event"),
+    "warning": N_("Warning"),
+    "last_call": N_("Last call"),
+    "tls_expires": N_("The TLS certificate expires"),
+    "redirect": N_("Sent on to"),
 }
 
 
@@ -97,13 +102,58 @@ def joined(rows: Iterable[StateInterval]) -> list[LogRow]:
     return shown
 
 
-def evidence_items(evidence: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """The evidence as (name, value) pairs: a known fact by its message id, others by key."""
-    return [
-        (EVIDENCE_NAMES.get(name, name), str(value))
-        for name, value in evidence.items()
-        if value not in (None, "", [], {})
-    ]
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One fact of the evidence: its name's message id, and its value as text, or as a
+    template and its values for the page to translate (see probes.said)."""
+
+    name: str
+    text: str
+    template: str | None = None
+    values: Mapping[str, Any] | None = None
+
+
+# Facts that say the same as another, or only serve to translate one.
+_NOT_SHOWN = {"problem", "values", "warning_days"}
+# Instants among the facts, shown in local time like every time on a page.
+_INSTANTS = {"since", "last_call", "tls_expires"}
+
+
+def evidence_items(evidence: Mapping[str, Any], zone: str) -> list[Fact]:
+    """The evidence as facts: a known one by its message id, others by their key."""
+    facts = []
+    for name, value in evidence.items():
+        if name in _NOT_SHOWN or value in (None, "", [], {}):
+            continue
+        label = EVIDENCE_NAMES.get(name, name)
+        if name == "error" and evidence.get("problem"):
+            values = {key: _shown(key, item, zone) for key, item in evidence["values"].items()}
+            facts.append(Fact(label, str(value), evidence["problem"], values))
+        elif name == "warning" and "warning_days" in evidence:
+            facts.append(Fact(label, str(value), TLS_WARNING, {"days": evidence["warning_days"]}))
+        else:
+            facts.append(Fact(label, _shown(name, value, zone)))
+    return facts
+
+
+def reason_text(reason: Mapping[str, Any] | None, error: str | None) -> Fact | None:
+    """A probe result's error as a fact to translate, when it kept its template."""
+    if reason and reason.get("problem"):
+        return Fact(EVIDENCE_NAMES["error"], error or "", reason["problem"], reason["values"])
+    return Fact(EVIDENCE_NAMES["error"], error) if error else None
+
+
+TLS_WARNING = N_("the TLS certificate expires in {days} days")
+
+
+def _shown(name: str, value: Any, zone: str) -> str:
+    if name in _INSTANTS and isinstance(value, str):
+        try:
+            instant = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return instant.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+    return str(value)
 
 
 # Names

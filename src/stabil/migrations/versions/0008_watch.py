@@ -169,7 +169,15 @@ def upgrade() -> None:
         sa.Column("outcome", sa.String(length=8), nullable=False, comment="up, degraded or down."),
         sa.Column("latency_ms", sa.Integer(), nullable=True),
         sa.Column("status_code", sa.SmallInteger(), nullable=True),
-        sa.Column("error", sa.String(length=300), nullable=True),
+        sa.Column(
+            "error", sa.String(length=300), nullable=True, comment="Why it failed, in English."
+        ),
+        sa.Column(
+            "reason",
+            sa.JSON(),
+            nullable=True,
+            comment="The same as a template and its values, for a page to translate.",
+        ),
         sa.ForeignKeyConstraint(
             ["monitor_id"], ["monitors.id"], name=op.f("fk_probe_results_monitor_id_monitors")
         ),
