@@ -31,6 +31,10 @@ from stabil.requests.models import ServiceRequest, ServiceRequestEvent
 from stabil.requests.service import NewRequest, submit_request
 from stabil.status.models import Message, MessageEntry, MessageEvent
 from stabil.status.service import NewMessage, post_message
+from stabil.watch.models import Monitor, MonitorEvent, StateInterval
+from stabil.watch.monitors import NewMonitor, add_monitor
+from stabil.watch.recording import Entry, log_interval
+from stabil.watch.states import MonitorKind, Source, State
 from stabil.windows.models import ServiceWindow, ServiceWindowEvent
 from stabil.windows.service import NewWindow, plan_window
 from tests.cast import Cast
@@ -38,13 +42,13 @@ from tests.cast import Cast
 CPH = ZoneInfo("Europe/Copenhagen")
 NOW = dt.datetime(2026, 4, 14, 10, tzinfo=CPH)
 LATER = NOW + dt.timedelta(minutes=5)
-KINDS = (Incident, Problem, ServiceRequest, Message, ServiceWindow, ChangeRecord, Release)
+KINDS = (Incident, Problem, ServiceRequest, Message, ServiceWindow, ChangeRecord, Release, Monitor)
 pytestmark = pytest.mark.usefixtures("services")
 
 
 def one_of_each(session: Session, cast: Cast) -> list[Recorded]:
-    """An incident, a problem, a service request, a service window, a change, a release and a
-    message (last), each with its first event."""
+    """An incident, a problem, a service request, a service window, a change, a release, a
+    monitor and a message (last), each with its first event."""
     operator = cast.operator.user
     made: list[Recorded] = [
         open_incident(session, operator, NewIncident("borger-dk", "Fejl", ""), now=NOW),
@@ -55,6 +59,9 @@ def one_of_each(session: Session, cast: Cast) -> list[Recorded]:
         register_release(
             session, operator, NewRelease("borger-dk", "2.0", dt.date(2026, 5, 7)), now=NOW
         ),
+        add_monitor(
+            session, operator, NewMonitor("m", "borger-dk", MonitorKind.tcp, target="h:1"), NOW
+        ).monitor,
         post_message(
             session,
             operator,
@@ -88,6 +95,7 @@ def test_each_kind_has_its_event_table_found_from_its_events_relationship() -> N
         ServiceWindow: (ServiceWindowEvent, "window_id"),
         ChangeRecord: (ChangeEvent, "change_id"),
         Release: (ReleaseEvent, "release_id"),
+        Monitor: (MonitorEvent, "monitor_id"),
     }
 
 
@@ -164,7 +172,8 @@ def test_a_second_writer_of_the_same_revision_fails(session: Session, cast: Cast
 
 
 def test_history_rows_can_never_be_changed_or_deleted(session: Session, cast: Cast) -> None:
-    one_of_each(session, cast)
+    *_, monitor, _message = one_of_each(session, cast)
+    assert isinstance(monitor, Monitor)
     guarded = sorted(
         mapper.class_.__name__
         for mapper in Base.registry.mappers
@@ -175,10 +184,12 @@ def test_history_rows_can_never_be_changed_or_deleted(session: Session, cast: Ca
         "IncidentEvent",
         "MessageEntry",
         "MessageEvent",
+        "MonitorEvent",
         "ProblemEvent",
         "ReleaseEvent",
         "ServiceRequestEvent",
         "ServiceWindowEvent",
+        "StateInterval",
     ]
     events = (
         IncidentEvent,
@@ -187,12 +198,15 @@ def test_history_rows_can_never_be_changed_or_deleted(session: Session, cast: Ca
         ServiceWindowEvent,
         ChangeEvent,
         ReleaseEvent,
+        MonitorEvent,
         MessageEvent,
     )
-    for model in (*events, MessageEntry):
+    entry = Entry(monitor.service_id, NOW, LATER, State.down, Source.manual, reason="-")
+    log_interval(session, entry, LATER)
+    for model in (*events, MessageEntry, StateInterval):
         row = session.scalars(select(model).limit(1)).one()
         attempt = session.begin_nested()
-        row.kind = "rewritten"
+        setattr(row, "state" if model is StateInterval else "kind", "rewritten")
         with pytest.raises(PermissionError, match=f"{model.__name__} .* is immutable"):
             session.flush()
         attempt.rollback()

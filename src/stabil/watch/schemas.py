@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from stabil.schemas import Choice, Instant, Key, Name, Printable, ShortText, Strict
+from stabil.schemas import Choice, FromText, Instant, Key, Name, Printable, ShortText, Strict
 from stabil.watch.states import MonitorKind, Source, State
 
 # Numbers the database's 32-bit integers hold; the service functions say what is sensible.
@@ -117,21 +117,22 @@ def _alert_end(value: dt.datetime) -> dt.datetime | None:
 class AlertIn(BaseModel):
     """One alert of Alertmanager's webhook (version 4); fields it may add are ignored."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
 
     status: Literal["firing", "resolved"]
     labels: dict[str, str]
     annotations: dict[str, str] = Field(default_factory=dict)
     startsAt: Instant  # noqa: N815 (Alertmanager's names)
-    endsAt: Annotated[AwareDatetime, AfterValidator(_alert_end)] | None = None  # noqa: N815
+    endsAt: Annotated[AwareDatetime, FromText, AfterValidator(_alert_end)] | None = None  # noqa: N815
     generatorURL: str = ""  # noqa: N815
     fingerprint: Annotated[str, StringConstraints(max_length=200)] = ""
 
 
 class AlertmanagerIn(BaseModel):
-    """Alertmanager's webhook payload, version 4."""
+    """Alertmanager's webhook payload, version 4; fields it may add are ignored, but the
+    types of those it has are strict, as in every request body."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
 
     version: Literal["4"]
     status: Literal["firing", "resolved"]
