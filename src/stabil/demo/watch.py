@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from stabil.accounts.models import User
 from stabil.declaration import Declaration
-from stabil.texts import N_
 from stabil.watch.confirm import Confirmed
 from stabil.watch.models import Monitor, ProbeResult
 from stabil.watch.monitors import NewMonitor, add_monitor
@@ -90,14 +89,15 @@ WATCHED = (
         labels={"service": "borger-dk", "alertname": "BorgerDkPlatformDown"},
     ),
 )
+# What the prober says of a failure, in its own words (probes.py marks them for translation).
 EVIDENCE = {
     MonitorKind.http: (
         {"status_code": 503, "latency_ms": 41, **said("HTTP {status}", status=503)},
-        {"latency_ms": 10000, **said(N_("no answer within {seconds} s"), seconds="10")},
+        {"latency_ms": 10000, **said("no answer within {seconds} s", seconds="10")},
         {"status_code": 502, "latency_ms": 23, **said("HTTP {status}", status=502)},
-        said(N_("cannot connect: {detail}"), detail="[Errno 111] Connection refused"),
+        said("cannot connect: {detail}", detail="[Errno 111] Connection refused"),
     ),
-    MonitorKind.heartbeat: (said(N_("no call since it was set up")),),
+    MonitorKind.heartbeat: (said("no call since it was set up"),),
     MonitorKind.external: (
         {"alertname": "BorgerDkPlatformDown", "summary": "Load balancer svarer ikke"},
     ),
@@ -236,9 +236,7 @@ def _special(
         evidence = {
             "status_code": 200,
             "latency_ms": 3400,
-            **said(
-                N_("answered in {latency} ms, slower than {limit} ms"), latency=3400, limit=2000
-            ),
+            **said("answered in {latency} ms, slower than {limit} ms", latency=3400, limit=2000),
         }
         slow = Spell(at, at + dt.timedelta(minutes=50), State.degraded, evidence)
         spells.setdefault("forside", []).append(slow)
