@@ -31,7 +31,7 @@ from tests.cast import cheap_hashing
 from tests.conftest import BORGER_DK
 from tests.worker.processes import StabilProcess, fresh_postgresql, wait_until
 
-INCIDENTS = 200  # two timers each: 400 due timers, 1,200 escalations, 1,600 notices
+INCIDENTS = 100  # two timers each: 200 due timers, 600 escalations, 800 notices
 MEMORY = Path("/dev/shm")
 
 

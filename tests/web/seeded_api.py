@@ -126,10 +126,12 @@ def _seed(client: TestClient, cast: Cast) -> dict[str, Any]:
         "request": created(cast.authority, "requests", request)["key"],
     }
     created(cast.operator, f"messages/{named['resolved message']}/resolve", {})
-    # Windows at the next allowed starts, so that they keep every rule whenever this runs.
+    # Windows at allowed starts, so that they keep every rule whenever this runs: from a day
+    # after the earliest, so that announcing one later in the run still gives the notice.
+    after = dt.datetime.now(dt.UTC) + dt.timedelta(days=4)
     slots = client.get(
         "/api/v1/services/borger-dk/windows/slots",
-        params={"kind": "short", "limit": 3},
+        params={"kind": "short", "limit": 3, "after": after.isoformat()},
         headers=headers(cast.operator),
     ).json()["slots"]
     named["window"] = created(cast.operator, "windows", window_body(slots[0]))["id"]

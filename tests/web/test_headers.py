@@ -26,17 +26,24 @@ EVERYWHERE = {
 }
 
 
-@pytest.fixture
-def app(session: Session) -> FastAPI:
-    """The app with one route that fails, to see the headers of a 500."""
+@pytest.fixture(scope="module")
+def failing_app() -> FastAPI:
+    """The app with one route that fails, to see the headers of a 500; built once, as
+    building the app costs more than these tests."""
     app = create_app()
-    app.dependency_overrides[get_session] = lambda: session
 
     @app.get("/fails")
     def fails() -> None:
         raise RuntimeError("a bug")
 
     return app
+
+
+@pytest.fixture
+def app(failing_app: FastAPI, session: Session) -> Iterator[FastAPI]:
+    failing_app.dependency_overrides[get_session] = lambda: session
+    yield failing_app
+    failing_app.dependency_overrides.clear()
 
 
 @pytest.fixture

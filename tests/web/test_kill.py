@@ -17,7 +17,7 @@ import pytest
 
 from tests.web.served import Served, served
 
-ROUNDS = 3
+ROUNDS = 2
 CLIENTS = 6
 
 

@@ -17,6 +17,7 @@ from stabil.declaration.operations import WindowKind
 from stabil.windows.rules import Planned, Proposal, check, earliest_start, year_of
 
 HORIZON = dt.timedelta(days=3 * 366)  # a kind whose quota is used up looks this far ahead
+QUARTER = dt.timedelta(minutes=15)
 
 
 class UnknownKind(ValueError):
@@ -50,7 +51,7 @@ def slots(
     kind = kind_of(declaration, kind_key)
     length = dt.timedelta(minutes=minutes or kind.max_minutes)
     clock = clock_for(declaration)
-    instant = max(after, earliest_start(declaration, kind, now)).astimezone(dt.UTC)
+    instant = _quarter_up(max(after, earliest_start(declaration, kind, now)))
     horizon = instant + HORIZON
     found: list[dt.datetime] = []
     while len(found) < limit and instant < horizon:
@@ -70,6 +71,15 @@ def slots(
         else:
             instant = end
     return found
+
+
+def _quarter_up(instant: dt.datetime) -> dt.datetime:
+    """The instant, or the next whole quarter of an hour: a start people can read, and one that
+    still keeps the notice a few minutes after it was proposed (00:08:25 with 3 days' notice
+    would break it a moment later)."""
+    utc = instant.astimezone(dt.UTC)
+    floor = utc.replace(minute=utc.minute - utc.minute % 15, second=0, microsecond=0)
+    return floor if floor == utc else floor + QUARTER
 
 
 def _past_overlaps(
