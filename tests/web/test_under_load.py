@@ -205,7 +205,7 @@ def test_eight_clients_mixing_everything_get_no_server_error(app: Served) -> Non
     mix = Mix(app)
     members = [app.cast.operator, app.cast.admin] * 4
     threads = [
-        threading.Thread(target=mix.run, args=(member, 8.0, seed), daemon=True)
+        threading.Thread(target=mix.run, args=(member, 5.0, seed), daemon=True)
         for seed, member in enumerate(members)
     ]
     for thread in threads:
