@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+# uv installs the locked dependencies (and re-resolves them for `make lock`): a fresh venv in
+# about 10 s instead of pip's 45.
+UV_VERSION := 0.13.9
+UV := $(BIN)/uv
+INSTALL := $(UV) pip install --quiet --python $(BIN)/python
 SOURCES := src tests bench
 
 .PHONY: run demo test lint fmt bench lock docs clean
@@ -47,7 +52,6 @@ docs: $(VENV)/.dev-deps
 
 # Re-resolve the locked dependencies after changing pyproject.toml.
 lock: $(VENV)/.dev-deps
-	$(PIP) install uv
 	cd requirements && ../$(BIN)/uv pip compile ../pyproject.toml --python-version 3.11 \
 		--generate-hashes --quiet -o run.txt
 	cd requirements && ../$(BIN)/uv pip compile ../pyproject.toml --python-version 3.11 \
@@ -59,14 +63,17 @@ $(BIN)/python:
 		exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.run-deps: requirements/run.txt pyproject.toml | $(BIN)/python
-	$(PIP) install --require-hashes -r requirements/run.txt
-	$(PIP) install --no-deps -e .
+$(UV): | $(BIN)/python
+	$(PIP) install uv==$(UV_VERSION)
+
+$(VENV)/.run-deps: requirements/run.txt pyproject.toml | $(UV)
+	$(INSTALL) --require-hashes -r requirements/run.txt
+	$(INSTALL) --no-deps -e .
 	@touch $@
 
-$(VENV)/.dev-deps: requirements/dev.txt pyproject.toml | $(BIN)/python
-	$(PIP) install --require-hashes -r requirements/dev.txt
-	$(PIP) install --no-deps -e .
+$(VENV)/.dev-deps: requirements/dev.txt pyproject.toml | $(UV)
+	$(INSTALL) --require-hashes -r requirements/dev.txt
+	$(INSTALL) --no-deps -e .
 	@touch $@ $(VENV)/.run-deps
 
 clean:
