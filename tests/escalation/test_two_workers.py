@@ -31,7 +31,7 @@ from tests.cast import cheap_hashing
 from tests.conftest import BORGER_DK
 from tests.worker.processes import StabilProcess, fresh_postgresql, wait_until
 
-INCIDENTS = 100  # two timers each: 200 due timers, 600 escalations, 800 notices
+INCIDENTS = 60  # two timers each: 120 due timers, 360 escalations, 480 notices
 MEMORY = Path("/dev/shm")
 
 
