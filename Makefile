@@ -32,12 +32,8 @@ demo: $(VENV)/.run-deps
 	@$(DEMO_ENV) $(BIN)/stabil assets fetch || echo "note: the pages will use plain styling until 'stabil assets fetch' succeeds"
 	$(DEMO_ENV) $(BIN)/stabil serve
 
-# One test process more than there are cores: much of the suite waits on the servers, browsers
-# and databases it starts, and a third process fills those waits.
-WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
-
 test: lint
-	$(BIN)/pytest -n $(WORKERS) --dist worksteal
+	$(BIN)/pytest -n auto --dist worksteal
 
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check $(SOURCES)
