@@ -144,6 +144,8 @@ ALLOWED: dict[str, set[str]] = {
     },
     "outbox": {"db", "errors", "settings"},
     "problems": {"access", "accounts", "catalog", "db", "desk", "errors", "records", "schemas"},
+    # The public site renders a snapshot; its JSON names the domains' own states and types.
+    "public": {"declaration", "status", "windows"},
     "records": {"accounts", "db", "declaration", "errors"},
     "releases": {
         "accounts",
