@@ -144,8 +144,15 @@ ALLOWED: dict[str, set[str]] = {
     },
     "outbox": {"db", "errors", "settings"},
     "problems": {"access", "accounts", "catalog", "db", "desk", "errors", "records", "schemas"},
-    # The public site renders a snapshot; its JSON names the domains' own states and types.
-    "public": {"declaration", "status", "windows"},
+    # The public site gathers a snapshot and renders it; its JSON names the domains' own
+    # states and types.
+    "public": {
+        "catalog",
+        "declaration",
+        "status",  # the messages, with their timeline (R9.5)
+        "watch",  # the states, this month's uptime and the days (R3)
+        "windows",  # the announced windows (R12.2)
+    },
     "records": {"accounts", "db", "declaration", "errors"},
     "releases": {
         "accounts",
@@ -198,6 +205,7 @@ ALLOWED: dict[str, set[str]] = {
         "metrics",
         "outbox",
         "problems",
+        "public",
         "records",
         "releases",
         "requests",
