@@ -67,11 +67,11 @@ def site(assets: Path) -> dict[str, bytes]:
     return {item.path: item.body for item in [*page_files(status), *index_files([status])]}
 
 
-@pytest.fixture(params=["da", "en"])
+@pytest.fixture(scope="module", params=["da", "en"])
 def phone(
     request: pytest.FixtureRequest, browser: Browser, site: dict[str, bytes], assets: Path
 ) -> Iterator[tuple[Page, str]]:
-    """A page on a phone-sized screen in a context of its own, for one language."""
+    """A page on a phone-sized screen, one context per language for the module."""
     context: BrowserContext = browser.new_context(
         base_url=ORIGIN, locale=LOCALE, timezone_id=TIMEZONE, viewport=PHONE
     )

@@ -194,6 +194,8 @@ def test_the_index_lists_every_service_with_its_state() -> None:
     )
     pages = {item.path: item.body.decode() for item in index_files([sample_status(), quiet])}
     assert sorted(pages) == ["en/status/index.html", "status/index.html"]
+    nothing = index_files([])[0].body.decode()
+    assert "Ingen tjeneste offentliggør sin driftsstatus endnu." in nothing
     danish = pages["status/index.html"]
     assert danish.index("/status/borger-dk") < danish.index("/status/example-webservice")
     assert "1 aktuel meddelelse" in danish

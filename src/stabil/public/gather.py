@@ -305,8 +305,9 @@ def _history(session: Session, declaration: Declaration, now: dt.datetime) -> li
 
 
 def day_bar(figures: DayFigures) -> DayBar:
-    """A day's worst state. Downtime outside a service window is the worst news a day can
-    hold: a window that day does not hide it. Time in a window that excuses downtime reads
+    """A day's worst state, from what was measured (a message colours the state now, not the
+    days behind it). Downtime outside a service window is the worst news a day can hold: a
+    window that day does not hide it. Time in a window that excuses downtime reads
     as maintenance, slow time as degraded; a day nothing measured is unknown."""
     if figures.downtime_seconds:
         state = PublicState.major_outage
