@@ -18,7 +18,7 @@ from stabil.public.pages import index_files, page_files
 from stabil.public.site import page_path
 from stabil.web.headers import CONTENT_SECURITY_POLICY
 from tests.browser.harness import LOCALE, PAGE_TIMEOUT_MS, TIMEZONE, assert_accessible, watch_errors
-from tests.public.snapshots import sample_status
+from tests.public.page_sample import sample_status
 
 ORIGIN = "http://status.test"
 STATIC = Path(__file__).resolve().parents[2] / "src" / "stabil" / "web" / "static"
