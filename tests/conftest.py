@@ -9,6 +9,8 @@ says so plainly; with PYTEST_REQUIRE_POSTGRES=1 (as in CI) that is an error inst
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -46,6 +48,7 @@ POSTGRES_URL = os.environ.get(
     "PYTEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 _postgres_problem: str | None = None
+_PUBLIC_DIR = pytest.StashKey[str]()
 T = TypeVar("T")
 
 
@@ -73,6 +76,18 @@ def _postgres_reachable() -> str | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgresql: needs the PostgreSQL server")
+    # What the tests publish goes to a directory of the run's own, never to the checkout's
+    # var/public that `make run` serves (and whose files would answer the tests' requests).
+    if "STABIL_PUBLIC_DIR" not in os.environ:
+        os.environ["STABIL_PUBLIC_DIR"] = tempfile.mkdtemp(prefix="stabil-test-public-")
+        config.stash[_PUBLIC_DIR] = os.environ["STABIL_PUBLIC_DIR"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    made = config.stash.get(_PUBLIC_DIR, None)
+    if made is not None:
+        shutil.rmtree(made, ignore_errors=True)
+        del os.environ["STABIL_PUBLIC_DIR"]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
