@@ -197,3 +197,8 @@ def test_serve_publishes_at_start_only_an_empty_or_outdated_store(
     monkeypatch.setattr(publishing, "code_stamp", lambda: "another version")
     assert publish_if_stale(session, NOW + dt.timedelta(seconds=1), store)
     assert site.rendered["borger-dk"] == 2
+    # Another database (`make demo` beside `make run`) shows other facts.
+    monkeypatch.setenv("STABIL_DATABASE_URL", "sqlite:///var/demo.db")
+    get_settings.cache_clear()
+    assert publish_if_stale(session, NOW + dt.timedelta(seconds=2), store)
+    assert not publish_if_stale(session, NOW + dt.timedelta(seconds=3), store)

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from stabil.public.publication import Renderer
-from stabil.public.publish import code_stamp, render
+from stabil.public.publish import render, site_stamp
 from stabil.public.site import PublicFile
 from stabil.public.store import ASSETS, Store, Written
 
@@ -52,7 +52,7 @@ def export_site(
     pages = [item for files in rendered.publications.values() for item in files]
     assets, missing = linked_assets(pages, asset_roots)
     publications = {**rendered.publications, ASSETS: assets}
-    written = Store(directory).write(publications, at=now, code=code_stamp())
+    written = Store(directory).write(publications, at=now, code=site_stamp())
     return Exported(written, publications, missing)
 
 

@@ -12,6 +12,7 @@ grows and the uptime figures with it).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import os
 from collections.abc import Callable, Sequence
@@ -31,6 +32,7 @@ from stabil.public.publication import Renderer, site_files
 from stabil.public.site import PublicFile
 from stabil.public.snapshot import SEVERITY, PublicState, ServiceStatus
 from stabil.public.store import SITE, Store, Written, default_root
+from stabil.settings import get_settings
 from stabil.worker.jobs import handles, handles_batch, schedule
 from stabil.worker.models import Job
 
@@ -96,7 +98,7 @@ def publish(
     """Render the services named (default: all) and the site's index into the store."""
     store = store or Store(default_root())
     rendered = render(session, now, service_keys, renderer=renderer, base_url=base_url)
-    written = store.write(rendered.publications, at=now, code=code_stamp())
+    written = store.write(rendered.publications, at=now, code=site_stamp())
     return Published(rendered.statuses, written)
 
 
@@ -164,15 +166,22 @@ def publish_one(session: Session, job: Job, now: dt.datetime) -> None:
 
 
 def publish_if_stale(session: Session, now: dt.datetime, store: Store | None = None) -> bool:
-    """Publish everything when the store is empty or was rendered by other code (a new
-    version, a changed template); whether it did. `stabil serve` calls it as it starts."""
+    """Publish everything when the store is empty, or was rendered by other code (a new
+    version, a changed template) or from another database (`make demo` beside `make run`);
+    whether it did. `stabil serve` calls it as it starts."""
     store = store or Store(default_root())
     manifest = store.manifest()
-    if manifest.files and manifest.code == code_stamp():
+    if manifest.files and manifest.code == site_stamp():
         return False
     done = publish(session, now, store=store)
     plan_next(session, done.statuses, now)
     return True
+
+
+def site_stamp() -> str:
+    """What the published files depend on besides the facts: the code, and the database."""
+    database = get_settings().resolved_database_url().encode()
+    return f"{code_stamp()}:{hashlib.sha256(database).hexdigest()[:12]}"
 
 
 @cache

@@ -79,7 +79,7 @@ class Entry:
 @dataclass(frozen=True, slots=True)
 class Manifest:
     files: dict[str, Entry] = field(default_factory=dict)
-    code: str = ""  # the code that rendered the files (see publish.code_stamp)
+    code: str = ""  # the code and the database they were rendered by (publish.site_stamp)
     # The instant each owner's files show, ISO 8601 in UTC: an older publication, rendered
     # by a slower worker, never replaces a newer one.
     published: dict[str, str] = field(default_factory=dict)
