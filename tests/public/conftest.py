@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
@@ -123,11 +123,11 @@ def public_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def public_app(public_dir: Path) -> Iterator[FastAPI]:
+def public_app(public_dir: Path) -> FastAPI:
     """An app that serves the store in `public_dir`, one per test module."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("STABIL_PUBLIC_DIR", str(public_dir))
         forget_configuration()
         app = create_app()
     forget_configuration()
-    yield app
+    return app

@@ -33,7 +33,9 @@ def url_of(path: str) -> str:
 def desk(stabil: Stabil) -> Stabil:
     """Both declarations loaded with the CLI, and an open message on Borger.dk."""
     assert stabil("service", "load", str(BORGER_DK), str(EXAMPLE)).exit_code == 0
-    organisation = stabil("organisation", "add", "--key", "digst", "--name", "Digst", "--kind", "agency")
+    organisation = stabil(
+        "organisation", "add", "--key", "digst", "--name", "Digst", "--kind", "agency"
+    )
     assert organisation.exit_code == 0, organisation.output
     added = stabil(
         "user", "add", "--email", "op@example.org", "--role", "operator", "--organisation", "digst"
@@ -53,7 +55,8 @@ def test_the_export_is_what_the_server_answers(
     with time_machine.travel(NOW, tick=False):
         result = desk("status", "export", str(exported))
     assert result.exit_code == 0, result.output
-    assert "borger-dk" in result.output and "example-webservice" in result.output
+    assert "borger-dk" in result.output
+    assert "example-webservice" in result.output
     with unit_of_work() as session:
         publish(session, NOW, store=Store(served))
 

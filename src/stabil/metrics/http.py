@@ -36,11 +36,21 @@ class HttpMetrics:
             LABELS,
             registry=self.registry,
         )
+        # Each series' pair, found once: `labels()` takes a lock and builds its key per call,
+        # a cost on every request. The labels are bounded, and so is this.
+        self._series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        labels = (method if method in KNOWN_METHODS else "other", route, str(status))
-        self.requests.labels(*labels).inc()
-        self.duration.labels(*labels).observe(seconds)
+        key = (method if method in KNOWN_METHODS else "other", route, status)
+        series = self._series.get(key)
+        if series is None:
+            labels = (key[0], route, str(status))
+            series = self._series[key] = (
+                self.requests.labels(*labels),
+                self.duration.labels(*labels),
+            )
+        series[0].inc()
+        series[1].observe(seconds)
 
 
 class RouteTemplates:

@@ -2,7 +2,7 @@
 
 During a national outage everyone opens the status page at once; none of those requests may
 reach the database the desk needs to handle the outage. `PublicFiles` answers every address
-of the site from the store: a pure ASGI layer in front of the app, which finds the file in
+of the site from the store, in pure ASGI before the app's own stack runs: it finds the file in
 the manifest (held in memory, read again when it is replaced), and sends its bytes (read once
 per version and kept) with `ETag`, `Last-Modified` and `Cache-Control`, or a 304 to a client
 that has them. Only an address that names no file goes on into the app, where the dynamic
@@ -14,6 +14,7 @@ is found only by its name in the manifest, so `..` leads nowhere.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from stabil.metrics.http import HttpMetrics
 from stabil.public import not_found
@@ -40,6 +41,8 @@ PREFIXES = ("/status", "/en/status")
 # from disk for each request (the kernel's page cache still holds them).
 MAX_CACHED_BYTES = 64 * 1024 * 1024
 ROUTE_LABELS = {"/status": "/status/{public file}", "/en/status": "/en/status/{public file}"}
+
+log = logging.getLogger("stabil.public")
 
 Headers = list[tuple[bytes, bytes]]
 SECURITY: Headers = [(name.lower().encode(), value.encode()) for name, value in ALWAYS.items()]
@@ -107,6 +110,7 @@ class PublishedFiles:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._manifest = root / MANIFEST
+        self._manifest_name = str(self._manifest)  # stat()ed on every request: no Path
         self._seen: tuple[int, int, int] | None = None  # the manifest's inode, mtime, size
         self._entries: dict[str, Entry] = {}
         self._answers: dict[str, Answer] = {}
@@ -133,7 +137,7 @@ class PublishedFiles:
 
     def _refresh(self, *, force: bool = False) -> None:
         try:
-            stat = os.stat(self._manifest)
+            stat = os.stat(self._manifest_name)
         except FileNotFoundError:
             self._entries, self._answers, self._seen = {}, {}, None
             return
@@ -144,6 +148,11 @@ class PublishedFiles:
             entries = parse_manifest(json.loads(self._manifest.read_bytes())).files
         except FileNotFoundError:
             return  # replaced between the two calls: the next request reads the new one
+        except (ValueError, TypeError):
+            # Not written by a store (they replace it whole): keep answering what was known.
+            log.error("%s is not a manifest; answering the files known before", self._manifest)
+            self._seen = seen
+            return
         self._seen, self._entries = seen, entries
         # Answers of files that did not change stay; the others are read again when asked.
         self._answers = {
@@ -173,26 +182,30 @@ class PublishedFiles:
 
 
 class PublicFiles:
-    """Pure ASGI: answers GET and HEAD of a published file; everything else goes to `app`."""
+    """The front door of the app: answers GET and HEAD of a published file itself.
 
-    def __init__(self, app: ASGIApp, *, files: PublishedFiles, metrics: HttpMetrics) -> None:
-        self.app = app
+    The app calls `answer` before anything else runs (see web/app.py), so that a file costs
+    only its lookup and its bytes. It counts its requests and sets the security headers
+    itself, as the middleware it goes around would.
+    """
+
+    def __init__(self, files: PublishedFiles, metrics: HttpMetrics) -> None:
         self.files = files
         self.metrics = metrics
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def answer(self, scope: Scope, send: Send) -> bool:
+        """Whether the request was for a published file, and so has been answered."""
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
-            await self.app(scope, receive, send)
-            return
+            return False
         started = time.perf_counter()
         path = _site_path(scope)
-        answer = self.files.find(path)
-        if answer is None:
-            await self.app(scope, receive, send)
-            return
-        status = await send_answer(answer, scope, send)
+        found = self.files.find(path)
+        if found is None:
+            return False
+        status = await send_answer(found, scope, send)
         label = ROUTE_LABELS["/en/status" if path.startswith("/en/") else "/status"]
         self.metrics.observe(scope["method"], label, status, time.perf_counter() - started)
+        return True
 
 
 async def send_answer(answer: Answer, scope: Scope, send: Send) -> int:

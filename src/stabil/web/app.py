@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware import Middleware
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from stabil import __version__
 from stabil.accounts import admin_pages
@@ -64,10 +64,19 @@ class StabilApp(FastAPI):
 
     Starlette puts the middleware that turns an unexpected exception into the 500 answer
     outside all that `add_middleware` adds, so none of that sees the 500. The layers in
-    `edge` (outermost first) wrap the whole stack instead.
+    `edge` (outermost first) wrap the whole stack instead. In front of it all, the public
+    site's published files are answered (`public_files`), for whom even those layers and
+    FastAPI's own per-request work would cost more than the answer.
     """
 
     edge: Sequence[Middleware] = ()
+    public_files: public_serve.PublicFiles | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # The published status pages first, before anything else runs (public/serve.py).
+        if self.public_files is not None and await self.public_files.answer(scope, send):
+            return
+        await super().__call__(scope, receive, send)
 
     def build_middleware_stack(self) -> ASGIApp:
         app = super().build_middleware_stack()
@@ -76,7 +85,7 @@ class StabilApp(FastAPI):
         return app
 
 
-def create_app() -> FastAPI:
+def create_app() -> StabilApp:
     settings = get_settings()
     app = StabilApp(
         title="Stabil",
@@ -133,6 +142,7 @@ def create_app() -> FastAPI:
     app.add_middleware(RetryConflicts)  # inside the body limit: it keeps bounded bodies
     app.state.public_files = public_serve.PublishedFiles(default_root(settings))
     install_edge(app, settings.max_body_bytes)
+    app.public_files = public_serve.PublicFiles(app.state.public_files, app.state.metrics)
     install_openapi(app)
 
     @app.get("/healthz", include_in_schema=False)
@@ -147,9 +157,6 @@ def create_app() -> FastAPI:
 def install_edge(app: StabilApp, max_body_bytes: int) -> None:
     """The middleware, outermost first:
 
-    0. PublicFiles: the published status pages, feeds and JSON, answered before anything
-       else runs (it counts its requests and sets the security headers itself), so that a
-       national outage's readers cost the least and never reach the database.
     1. RequestMetrics: times and counts every answer, the 413s and 500s included.
     2. SecurityHeaders: every answer gets them, the 413s and 500s included.
     3. (Starlette's ServerErrorMiddleware: an unexpected exception becomes the 500.)
@@ -159,7 +166,6 @@ def install_edge(app: StabilApp, max_body_bytes: int) -> None:
     """
     app.state.metrics = metrics = HttpMetrics()
     app.edge = (
-        Middleware(public_serve.PublicFiles, files=app.state.public_files, metrics=metrics),
         Middleware(RequestMetrics, metrics=metrics, routes=RouteTemplates(app.routes)),
         Middleware(SecurityHeaders, session_cookie=SESSION_COOKIE, public_prefixes=PUBLIC_FILES),
     )
