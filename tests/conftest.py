@@ -76,18 +76,26 @@ def _postgres_reachable() -> str | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgresql: needs the PostgreSQL server")
-    # What the tests publish goes to a directory of the run's own, never to the checkout's
-    # var/public that `make run` serves (and whose files would answer the tests' requests).
-    if "STABIL_PUBLIC_DIR" not in os.environ:
-        os.environ["STABIL_PUBLIC_DIR"] = tempfile.mkdtemp(prefix="stabil-test-public-")
-        config.stash[_PUBLIC_DIR] = os.environ["STABIL_PUBLIC_DIR"]
+    # What the tests publish goes to a directory of each test process's own, never to the
+    # checkout's var/public that `make run` serves, whose files would answer the requests.
+    config.stash[_PUBLIC_DIR] = tempfile.mkdtemp(prefix="stabil-test-public-")
+    os.environ["STABIL_PUBLIC_DIR"] = config.stash[_PUBLIC_DIR]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    made = config.stash.get(_PUBLIC_DIR, None)
-    if made is not None:
-        shutil.rmtree(made, ignore_errors=True)
-        del os.environ["STABIL_PUBLIC_DIR"]
+    shutil.rmtree(config.stash[_PUBLIC_DIR], ignore_errors=True)
+    os.environ.pop("STABIL_PUBLIC_DIR", None)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_published(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test starts with nothing published: what another test's worker published
+    (its windows' calendar, say) must not answer this test's requests."""
+    yield
+    published = Path(request.config.stash[_PUBLIC_DIR])
+    if any(published.iterdir()):
+        shutil.rmtree(published)
+        published.mkdir()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
