@@ -19,6 +19,7 @@ from stabil.db.types import now_utc
 from stabil.public.publish import publish_if_stale
 from stabil.settings import get_settings
 from stabil.watch.prober import ProberThread
+from stabil.web.public_http import PublicHttpProtocol
 from stabil.worker.runner import Worker, load_handlers
 
 WORKER_STOP_SECONDS = 30
@@ -95,6 +96,8 @@ def serve(
             host=host or settings.host,
             port=port or settings.port,
             log_level=settings.log_level,
+            access_log=settings.log_level in ("debug", "info"),
+            http=PublicHttpProtocol,
             timeout_graceful_shutdown=REQUEST_STOP_SECONDS,
         )
     finally:

@@ -58,6 +58,8 @@ class Answer:
     body: bytes
     full: Headers  # of a 200
     unchanged: Headers  # of a 304: no body, and so nothing that describes one
+    full_block: bytes  # the same as written on the wire, for web/public_http.py
+    unchanged_block: bytes
 
     @classmethod
     def of(cls, body: bytes, etag: str, media_type: str, modified: int) -> Answer:
@@ -72,7 +74,7 @@ class Answer:
             (b"content-length", str(len(body)).encode()),
             *common,
         ]
-        return cls(etag.encode(), modified, body, full, common)
+        return cls(etag.encode(), modified, body, full, common, _block(full), _block(common))
 
     def is_fresh(self, if_none_match: bytes | None, if_modified_since: bytes | None) -> bool:
         """Whether the client has these bytes already (RFC 9110 13.1.2, 13.1.3: the ETag
@@ -84,6 +86,15 @@ class Answer:
             since = _http_date(if_modified_since)
             return since is not None and self.modified <= since
         return False
+
+
+def _block(headers: Headers) -> bytes:
+    return b"".join(name + b": " + value + b"\r\n" for name, value in headers)
+
+
+def route_label(path: str) -> str:
+    """The route a published file counts under in the request metrics."""
+    return ROUTE_LABELS["/en/status" if path.startswith("/en/") else "/status"]
 
 
 def _http_date(value: bytes) -> int | None:
@@ -203,8 +214,9 @@ class PublicFiles:
         if found is None:
             return False
         status = await send_answer(found, scope, send)
-        label = ROUTE_LABELS["/en/status" if path.startswith("/en/") else "/status"]
-        self.metrics.observe(scope["method"], label, status, time.perf_counter() - started)
+        self.metrics.observe(
+            scope["method"], route_label(path), status, time.perf_counter() - started
+        )
         return True
 
 
