@@ -37,6 +37,7 @@ from stabil.web.headers import ALWAYS, STRICT_TRANSPORT_SECURITY
 # (stale-if-error): during an outage an old status page is better than none.
 CACHE_CONTROL = "public, max-age=30, stale-while-revalidate=30, stale-if-error=3600"
 PREFIXES = ("/status", "/en/status")
+PREFIXES_SLASH = tuple(prefix + "/" for prefix in PREFIXES)
 # The bytes of each file are kept in memory up to this much in all; past it, files are read
 # from disk for each request (the kernel's page cache still holds them).
 MAX_CACHED_BYTES = 64 * 1024 * 1024
@@ -109,7 +110,7 @@ def file_names(path: str) -> tuple[str, str] | None:
     """The names in the store that may answer a request's path: `/status/x` is the file
     `status/x` (a feed, a JSON document) or the page `status/x/index.html`. None for a path
     outside the public site."""
-    if not any(path == prefix or path.startswith(prefix + "/") for prefix in PREFIXES):
+    if not path.startswith(PREFIXES_SLASH) and path not in PREFIXES:
         return None
     name = path[1:].removesuffix("/")
     return name, name + "/index.html"

@@ -54,6 +54,7 @@ class PublicHttpProtocol(HttpToolsProtocol):
         # Whom to believe that the visitor used https (for HSTS): as uvicorn's middleware.
         self.proxies = _TrustedHosts(config.forwarded_allow_ips) if config.proxy_headers else None
         self.answered = False  # the request being read was answered here
+        self._defaults: tuple[object, bytes] = (None, b"")
 
     def on_message_begin(self) -> None:
         self.answered = False
@@ -102,23 +103,29 @@ class PublicHttpProtocol(HttpToolsProtocol):
                 forwarded_proto = value
         fresh = answer.is_fresh(if_none_match, if_modified_since)
         status, head = (304, answer.unchanged_block) if fresh else (200, answer.full_block)
-        keep_alive = self.parser.get_http_version() != "1.0" and self.parser.should_keep_alive()
-        parts = [STATUS_LINE[status], *self._default_headers(), head]
+        version = self.parser.get_http_version()
+        keep_alive = version != "1.0" and self.parser.should_keep_alive()
+        parts = [STATUS_LINE[status], self._default_headers(), head]
         if self._https(forwarded_proto):
             parts.append(HSTS_LINE)
         parts.append(b"\r\n" if keep_alive else b"connection: close\r\n\r\n")
         if status == 200 and method == b"GET":
             parts.append(answer.body)
         self.transport.writelines(parts)  # one system call, the body not copied
-        self._done(method, path, status, keep_alive)
+        self._done(method, path, version, status, keep_alive)
         door.metrics.observe(
             method.decode(), route_label(path), status, time.perf_counter() - started
         )
         return True
 
-    def _default_headers(self) -> list[bytes]:
-        """The headers uvicorn puts on every answer (Date, Server), as it writes them."""
-        return [name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers]
+    def _default_headers(self) -> bytes:
+        """The headers uvicorn puts on every answer (Date, Server), as it writes them; the
+        server replaces their list each second, with the date."""
+        defaults = self.server_state.default_headers
+        if self._defaults[0] is not defaults:
+            block = b"".join(name + b": " + value + b"\r\n" for name, value in defaults)
+            self._defaults = (defaults, block)
+        return self._defaults[1]
 
     def _https(self, forwarded_proto: bytes | None) -> bool:
         if self.scheme == "https":
@@ -128,13 +135,12 @@ class PublicHttpProtocol(HttpToolsProtocol):
             return False
         return forwarded_proto.decode("latin-1").strip() == "https"
 
-    def _done(self, method: bytes, path: str, status: int, keep_alive: bool) -> None:
+    def _done(self, method: bytes, path: str, version: str, status: int, keep_alive: bool) -> None:
         """What uvicorn does when an answer is complete: count it, log it, and close the
         connection or wait for the next request."""
         self.server_state.total_requests += 1
         if self.access_log and self.access_logger.isEnabledFor(logging.INFO):
             client = "%s:%d" % self.client if self.client else "-"  # noqa: UP031 (uvicorn's)
-            version = self.parser.get_http_version()
             self.access_logger.info(
                 '%s - "%s %s HTTP/%s" %d', client, method.decode(), path, version, status
             )
