@@ -12,12 +12,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from stabil.accounts.models import User
+from stabil.cli import serve as serving
 from stabil.db.engine import unit_of_work
 from stabil.declaration.communication import MessageType
 from stabil.public.publish import publish
 from stabil.public.store import ASSETS, Store, read_manifest
 from stabil.status.service import NewMessage, post_message
 from stabil.web.app import STATIC_DIR, create_app
+from stabil.web.public_http import PublicHttpProtocol
 from tests.conftest import BORGER_DK, EXAMPLE, Stabil, forget_configuration
 from tests.public.conftest import PlainSite
 
@@ -106,3 +108,19 @@ def test_exporting_again_rewrites_only_what_changed(
         moved = desk("status", "export", str(tmp_path))
     assert moved.exit_code == 0
     assert ": 0 changed" not in moved.output  # the pages show the instant they were made
+
+
+def test_serve_publishes_before_it_answers_and_answers_files_in_its_protocol(
+    desk: Stabil, site: PlainSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STABIL_PUBLIC_DIR", str(tmp_path))
+    forget_configuration()
+    started: list[dict[str, object]] = []
+    monkeypatch.setattr(serving.uvicorn, "run", lambda *args, **options: started.append(options))
+    monkeypatch.setattr(serving, "stop_worker_on_signals", lambda runner: None)  # pytest's own
+    result = desk("serve", "--no-worker")
+    assert result.exit_code == 0, result.output
+    assert "published the public site" in result.output
+    assert TITLE in (tmp_path / "status/borger-dk/index.html").read_text()
+    assert started[0]["http"] is PublicHttpProtocol
+    assert started[0]["access_log"] is True  # STABIL_LOG_LEVEL=info, the default
