@@ -9,6 +9,8 @@ says so plainly; with PYTEST_REQUIRE_POSTGRES=1 (as in CI) that is an error inst
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -46,6 +48,7 @@ POSTGRES_URL = os.environ.get(
     "PYTEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 _postgres_problem: str | None = None
+_PUBLIC_DIR = pytest.StashKey[str]()
 T = TypeVar("T")
 
 
@@ -73,6 +76,26 @@ def _postgres_reachable() -> str | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgresql: needs the PostgreSQL server")
+    # What the tests publish goes to a directory of each test process's own, never to the
+    # checkout's var/public that `make run` serves, whose files would answer the requests.
+    config.stash[_PUBLIC_DIR] = tempfile.mkdtemp(prefix="stabil-test-public-")
+    os.environ["STABIL_PUBLIC_DIR"] = config.stash[_PUBLIC_DIR]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(config.stash[_PUBLIC_DIR], ignore_errors=True)
+    os.environ.pop("STABIL_PUBLIC_DIR", None)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_published(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test starts with nothing published: what another test's worker published
+    (its windows' calendar, say) must not answer this test's requests."""
+    yield
+    published = Path(request.config.stash[_PUBLIC_DIR])
+    if any(published.iterdir()):
+        shutil.rmtree(published)
+        published.mkdir()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

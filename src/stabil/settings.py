@@ -40,6 +40,11 @@ class Settings(BaseSettings):
         default=Path("var"),
         description="Directory for local state: the SQLite database, the mailbox, assets.",
     )
+    public_dir: Path | None = Field(
+        default=None,
+        description="Directory of the published status pages, feeds and JSON; default: "
+        "var_dir/public.",
+    )
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL of the database; default: SQLite in var_dir/stabil.db.",

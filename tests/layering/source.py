@@ -15,7 +15,7 @@ SRC = ROOT / "src"
 # The HTTP edge that lives beside its domain: the FastAPI dependencies that say who is
 # calling, the middleware that counts requests, and the public site's pages, rendered with
 # the web layer's templates. Routers are found by their APIRouter.
-HTTP_HELPERS = frozenset({"stabil.accounts.auth", "stabil.metrics.http", "stabil.public.pages"})
+HTTP_HELPERS = frozenset({"stabil.accounts.auth", "stabil.metrics.http"})
 EDGE_PACKAGES = frozenset({"web", "cli", "migrations", "__main__"})
 
 

@@ -28,7 +28,12 @@ ALLOWED: dict[str, set[str]] = {
     "__main__": {"cli"},
     "access": set(),
     "accounts": {"db"},
-    "catalog": {"db", "declaration", "errors"},
+    "catalog": {
+        "db",
+        "declaration",
+        "errors",
+        "worker",  # a change asks for the service's public site by a job (publishing.py)
+    },
     "cli": {
         "accounts",
         "catalog",
@@ -38,6 +43,7 @@ ALLOWED: dict[str, set[str]] = {
         "demo",
         "desk",
         "errors",
+        "public",
         "settings",
         "stabil",
         "subscriptions",
@@ -144,14 +150,19 @@ ALLOWED: dict[str, set[str]] = {
     },
     "outbox": {"db", "errors", "settings"},
     "problems": {"access", "accounts", "catalog", "db", "desk", "errors", "records", "schemas"},
-    # The public site gathers a snapshot and renders it; its JSON names the domains' own
-    # states and types.
+    # The public site gathers a snapshot, renders it and publishes it as files; its JSON
+    # names the domains' own states and types.
     "public": {
         "catalog",
         "declaration",
+        "outbox",  # the form posts to the app's address, wherever the files are served
+        "rendering",  # the pages are the app's templates, rendered without a request
+        "settings",
+        "stabil",  # the code's version says when the published files are stale
         "status",  # the messages, with their timeline (R9.5)
         "watch",  # the states, this month's uptime and the days (R3)
-        "windows",  # the announced windows (R12.2)
+        "windows",  # the announced windows (R12.2) and their calendar
+        "worker",  # publishing is the worker's job
     },
     "records": {"accounts", "db", "declaration", "errors"},
     "releases": {
@@ -178,6 +189,8 @@ ALLOWED: dict[str, set[str]] = {
     },
     "schemas": set(),
     "texts": set(),
+    # Catalogues and templates, for a request's page and for a published file alike.
+    "rendering": {"declaration"},
     "settings": set(),
     "stabil": set(),
     "status": {
@@ -206,6 +219,7 @@ ALLOWED: dict[str, set[str]] = {
         "outbox",
         "problems",
         "public",
+        "rendering",
         "records",
         "releases",
         "requests",

@@ -14,6 +14,7 @@ from stabil.cli import (
     demo,
     majors,
     prober,
+    public,
     serve,
     service,
     status,
@@ -43,6 +44,7 @@ app.add_typer(majors.app, name="majors")
 app.add_typer(status.subscriber_app, name="subscriber")
 app.add_typer(status.webhook_app, name="webhook")
 app.add_typer(watch.monitor_app, name="monitor")
+app.add_typer(public.status_app, name="status")
 app.add_typer(watch.outage_app, name="outage")
 app.command(name="uptime")(watch.uptime)
 app.command(name="serve")(serve.serve)

@@ -2,23 +2,49 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
+import time
 from types import FrameType
 from typing import Annotated
 
 import typer
 import uvicorn
 
+from stabil.cli.common import err
 from stabil.cli.worker import configure_logging
+from stabil.db.engine import unit_of_work
+from stabil.db.types import now_utc
+from stabil.public.publish import publish_if_stale
 from stabil.settings import get_settings
 from stabil.watch.prober import ProberThread
+from stabil.web.public_http import PublicHttpProtocol
 from stabil.worker.runner import Worker, load_handlers
 
 WORKER_STOP_SECONDS = 30
 # Requests still running at SIGTERM get this long to finish; then they are cancelled, their
 # transactions rolled back, and the process ends whatever a client does.
 REQUEST_STOP_SECONDS = 10
+
+log = logging.getLogger("stabil.public")
+
+
+def publish_at_start() -> None:
+    """Publish the public site before the first request when the store is empty or older
+    than the code, so that /status answers at once. A database that cannot be read (not
+    migrated yet, restarting) does not stop the server: it serves what the store has."""
+    began = time.perf_counter()
+    try:
+        with unit_of_work() as session:
+            published = publish_if_stale(session, now_utc())
+    except Exception:
+        log.exception("the public site could not be published at start")
+        err.print("warning: the public site could not be published at start", markup=False)
+        return
+    if published:
+        took = time.perf_counter() - began
+        err.print(f"published the public site in {took:.1f} s", markup=False)
 
 
 def stop_worker_on_signals(runner: Worker | None) -> None:
@@ -52,6 +78,7 @@ def serve(
 ) -> None:
     """Serve the app: the REST API under /api/v1, its docs at /docs, and the pages."""
     settings = get_settings()
+    publish_at_start()
     runner = thread = prober = None
     if worker:
         configure_logging()
@@ -69,6 +96,8 @@ def serve(
             host=host or settings.host,
             port=port or settings.port,
             log_level=settings.log_level,
+            access_log=settings.log_level in ("debug", "info"),
+            http=PublicHttpProtocol,
             timeout_graceful_shutdown=REQUEST_STOP_SECONDS,
         )
     finally:

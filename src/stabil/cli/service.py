@@ -8,9 +8,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from stabil.catalog.service import VersionConflict, list_services, load_declaration_text
+from stabil.catalog.publishing import request_publish
+from stabil.catalog.service import (
+    LoadOutcome,
+    VersionConflict,
+    list_services,
+    load_declaration_text,
+)
 from stabil.cli.common import USAGE_ERROR, err, fail, out
 from stabil.db.engine import unit_of_work
+from stabil.db.types import now_utc
 from stabil.declaration import DeclarationInvalid
 
 app = typer.Typer(help="Services and the declarations that govern them.", no_args_is_help=True)
@@ -33,6 +40,9 @@ def load(
         try:
             with unit_of_work() as session:
                 result = load_declaration_text(session, text, str(file))
+                if result.outcome is not LoadOutcome.unchanged:
+                    # The status page shows the declaration's parts and targets.
+                    request_publish(session, result.service, now_utc())
         except DeclarationInvalid as invalid:
             for problem in invalid.problems:
                 err.print(str(problem), markup=False)

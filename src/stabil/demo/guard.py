@@ -1,8 +1,8 @@
 """Whose database is it: the demo fills only an empty one, and knows its own again.
 
 Empty means no record of any kind but the catalogue of services (which `stabil service
-load` puts there first). A database holding the demo's admin is the demo's own: running the
-demo again there changes nothing.
+load` puts there first, with the jobs that publish their public sites). A database holding
+the demo's admin is the demo's own: running the demo again there changes nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from stabil.accounts.models import ApiToken, Organisation, User
 from stabil.accounts.service import find_user
+from stabil.catalog.publishing import PUBLISH
 from stabil.demo.people import ADMIN_EMAIL
 from stabil.desk.models import Incident
 from stabil.outbox.models import OutboxItem
@@ -39,6 +40,11 @@ RECORDS: tuple[tuple[Any, str], ...] = (
 )
 
 
+def _any(model: Any) -> Any:
+    found = select(model.id).limit(1)
+    return found.where(Job.kind != PUBLISH) if model is Job else found
+
+
 class Standing(Enum):
     empty = "empty"
     demo = "demo"  # the demo's own, made before
@@ -49,7 +55,5 @@ def standing(session: Session) -> tuple[Standing, list[str]]:
     """Whose the database is and, when it is someone else's, what it holds."""
     if find_user(session, ADMIN_EMAIL) is not None:
         return Standing.demo, []
-    held = [
-        what for model, what in RECORDS if session.scalar(select(model.id).limit(1)) is not None
-    ]
+    held = [what for model, what in RECORDS if session.scalar(_any(model)) is not None]
     return (Standing.foreign, held) if held else (Standing.empty, [])

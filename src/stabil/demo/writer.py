@@ -12,10 +12,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from stabil.accounts.models import User
+from stabil.catalog.publishing import PUBLISH
 from stabil.changes import service as changes
 from stabil.changes.models import Change
 from stabil.demo.actions import (
@@ -100,6 +101,13 @@ class Writer:
 
     def jobs_until(self, instant: dt.datetime) -> None:
         """Run the due jobs at the instant each came due, up to `instant`."""
+        # The public site is not published along the history: each publication would show a
+        # moment long past, and `stabil serve` publishes the present as it starts.
+        self.session.execute(
+            update(Job)
+            .where(Job.kind == PUBLISH, Job.state == JobState.pending.value)
+            .values(state=JobState.cancelled.value)
+        )
         while True:
             due = self.session.scalar(
                 select(func.min(Job.run_at)).where(Job.state == JobState.pending.value)

@@ -7,10 +7,12 @@ path no route knows shares one label, so a client cannot grow the number of seri
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from fastapi.routing import RouteContext, iter_route_contexts
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Histogram
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.metrics_core import Metric
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -20,27 +22,55 @@ LABELS = ("method", "route", "status")
 
 
 class HttpMetrics:
-    """The request metrics of one app. Each app has its own registry, so apps never collide."""
+    """The request metrics of one app. Each app has its own registry, so apps never collide.
+
+    The counts are plain integers, written only by the event loop's thread and read at each
+    scrape: a Prometheus counter's lock costs more than a published status page's whole
+    answer (public/serve.py), which is counted but not timed.
+    """
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        self.requests = Counter(
-            "stabil_http_requests",
-            "HTTP requests answered, by method, route template and status code.",
-            LABELS,
-            registry=self.registry,
-        )
+        self.counts: dict[tuple[str, str, int], int] = {}
+        self.registry.register(_RequestCounts(self.counts))
         self.duration = Histogram(
             "stabil_http_request_duration_seconds",
             "Time from a request's arrival until its answer was sent, in seconds.",
             LABELS,
             registry=self.registry,
         )
+        # Each series' histogram, found once: `labels()` takes a lock and builds its key.
+        self._timed: dict[tuple[str, str, int], Histogram] = {}
+
+    def count(self, method: str, route: str, status: int) -> tuple[str, str, int]:
+        key = (method if method in KNOWN_METHODS else "other", route, status)
+        self.counts[key] = self.counts.get(key, 0) + 1
+        return key
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        labels = (method if method in KNOWN_METHODS else "other", route, str(status))
-        self.requests.labels(*labels).inc()
-        self.duration.labels(*labels).observe(seconds)
+        key = self.count(method, route, status)
+        timed = self._timed.get(key)
+        if timed is None:
+            timed = self._timed[key] = self.duration.labels(key[0], route, str(status))
+        timed.observe(seconds)
+
+
+class _RequestCounts:
+    """`stabil_http_requests_total`, from the counts as they are at the scrape."""
+
+    def __init__(self, counts: dict[tuple[str, str, int], int]) -> None:
+        self.counts = counts
+
+    def collect(self) -> Iterable[Metric]:
+        family = CounterMetricFamily(
+            "stabil_http_requests",
+            "HTTP requests answered, by method, route template and status code.",
+            labels=LABELS,
+        )
+        # A copy is made at once (no other thread runs meanwhile): the loop may count on.
+        for (method, route, status), count in sorted(self.counts.copy().items()):
+            family.add_metric([method, route, str(status)], count)
+        yield family
 
 
 class RouteTemplates:

@@ -23,8 +23,7 @@ from markupsafe import Markup, escape
 from stabil.outbox.links import app_url
 from stabil.public.site import HTML, PublicFile, language_prefix, page_path
 from stabil.public.snapshot import PublicMessage, ServiceStatus, Texts
-from stabil.web.i18n import LANGUAGES
-from stabil.web.templating import render_page
+from stabil.rendering import LANGUAGES, render_page
 
 RECENT = dt.timedelta(days=7)  # a resolved message stays on the service's page this long (R9.6)
 _LOCALES = {"da": "da", "en": "en_GB"}

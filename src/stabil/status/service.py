@@ -2,7 +2,8 @@
 
 Functions take a session and never commit. Each change appends an immutable event; each text
 told to the users (the posting, an update, the resolution) is also an entry of the message's
-timeline, and puts its notifications in the outbox in the same transaction.
+timeline, and puts its notifications in the outbox in the same transaction. Every change asks
+for the service's public site to be published again (R10.1).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from stabil.accounts.models import User
 from stabil.catalog.models import Service
+from stabil.catalog.publishing import request_publish
 from stabil.catalog.service import declaration_of, version_named
 from stabil.db.queries import count_and_page, one_by_id
 from stabil.db.types import now_utc
@@ -123,6 +125,7 @@ def post_message(
         types=[message.type],
         now=now,
     )
+    request_publish(session, message.service, now)
     return message
 
 
@@ -164,6 +167,7 @@ def update_message(
         types=[message.type],
         now=now,
     )
+    request_publish(session, message.service, now)
 
 
 def resolve_message(
@@ -204,6 +208,7 @@ def resolve_message(
         types=[message.type, *([MessageType.restored.value] if restored else [])],
         now=now,
     )
+    request_publish(session, message.service, now)
 
 
 def close_message(
@@ -231,6 +236,7 @@ def close_message(
         types=[],
         now=now,
     )
+    request_publish(session, message.service, now)
 
 
 def snapshot(message: Message) -> dict[str, Any]:

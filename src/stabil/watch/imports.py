@@ -26,7 +26,7 @@ from stabil.errors import Invalid, Names
 from stabil.watch.access import check_can_work
 from stabil.watch.models import StateInterval
 from stabil.watch.outages import NewOutage, check_outage
-from stabil.watch.recording import Entry, log_interval
+from stabil.watch.recording import Entry, log_intervals
 from stabil.watch.states import KNOWN, Source, State
 from stabil.watch.timeline import by_day
 
@@ -124,7 +124,7 @@ def import_outages(
         if progress:
             progress(1)
     _check_not_imported(session, rows, entries)
-    logged = sum(len(log_interval(session, entry, now, recorded_by=actor)) for entry in entries)
+    logged = log_intervals(session, entries, now, recorded_by=actor)
     return Imported(len(entries), logged)
 
 

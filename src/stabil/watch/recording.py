@@ -2,7 +2,8 @@
 
 Functions take a session and never commit. The interval a monitor is in is kept on the
 monitor; when its state changes, the interval that ended is appended to the log, cut at
-midnight UTC (see models), and never changed again.
+midnight UTC (see models), and never changed again. Each change asks for the service's public
+site, which shows the states and the days' downtime, to be published again.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from stabil.accounts.models import User
+from stabil.catalog.publishing import request_publish
 from stabil.watch.confirm import Confirmed
 from stabil.watch.models import Monitor, StateInterval
 from stabil.watch.states import Source, State
@@ -40,6 +42,24 @@ def log_interval(
     session: Session, entry: Entry, now: dt.datetime, recorded_by: User | None = None
 ) -> list[StateInterval]:
     """Append `entry` to the log, one row per UTC day it spans."""
+    rows = _log(session, entry, now, recorded_by)
+    request_publish(session, entry.service_id, now)
+    return rows
+
+
+def log_intervals(
+    session: Session, entries: list[Entry], now: dt.datetime, recorded_by: User | None = None
+) -> int:
+    """Append many entries (an import); how many rows. One publication per service."""
+    logged = sum(len(_log(session, entry, now, recorded_by)) for entry in entries)
+    for service_id in dict.fromkeys(entry.service_id for entry in entries):
+        request_publish(session, service_id, now)
+    return logged
+
+
+def _log(
+    session: Session, entry: Entry, now: dt.datetime, recorded_by: User | None = None
+) -> list[StateInterval]:
     rows = [
         StateInterval(
             service_id=entry.service_id,
@@ -73,6 +93,7 @@ def change_state(
     monitor.state_since = since
     monitor.state_source = source.value
     monitor.state_evidence = confirmed.evidence
+    request_publish(session, monitor.service_id, now)
     return previous
 
 
@@ -89,6 +110,7 @@ def lose_track(
     monitor.state_since = since
     monitor.state_source = Source.probe.value
     monitor.state_evidence = {"error": "not watched"}
+    request_publish(session, monitor.service_id, now)
 
 
 def end_watch(session: Session, monitor: Monitor, now: dt.datetime) -> None:
@@ -97,6 +119,7 @@ def end_watch(session: Session, monitor: Monitor, now: dt.datetime) -> None:
     monitor.state = State.unknown.value
     monitor.state_since = now
     monitor.state_evidence = {}
+    request_publish(session, monitor.service_id, now)
 
 
 def _close(session: Session, monitor: Monitor, end: dt.datetime, now: dt.datetime) -> None:
@@ -113,4 +136,4 @@ def _close(session: Session, monitor: Monitor, end: dt.datetime, now: dt.datetim
         evidence=monitor.state_evidence,
         incident_id=monitor.incident_id,
     )
-    log_interval(session, entry, now)
+    _log(session, entry, now)  # the change that closed it asks for the publication

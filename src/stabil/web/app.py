@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware import Middleware
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from stabil import __version__
 from stabil.accounts import admin_pages
@@ -27,6 +27,8 @@ from stabil.outbox import delivery_pages
 from stabil.outbox import pages as outbox_pages
 from stabil.problems import api as problems_api
 from stabil.problems import pages as problems_pages
+from stabil.public import serve as public_serve
+from stabil.public.store import default_root
 from stabil.releases import api as releases_api
 from stabil.releases import pages as releases_pages
 from stabil.requests import api as requests_api
@@ -53,6 +55,7 @@ from stabil.windows import feed as windows_feed
 from stabil.windows import pages as windows_pages
 
 API_PREFIX = "/api/v1"
+STATIC_DIR = Path(__file__).parent / "static"
 PUBLIC_FILES = ("/static/", "/assets/", f"{ASSETS_PATH}/")
 
 
@@ -61,10 +64,19 @@ class StabilApp(FastAPI):
 
     Starlette puts the middleware that turns an unexpected exception into the 500 answer
     outside all that `add_middleware` adds, so none of that sees the 500. The layers in
-    `edge` (outermost first) wrap the whole stack instead.
+    `edge` (outermost first) wrap the whole stack instead. In front of it all, the public
+    site's published files are answered (`public_files`), for whom even those layers and
+    FastAPI's own per-request work would cost more than the answer.
     """
 
     edge: Sequence[Middleware] = ()
+    public_files: public_serve.PublicFiles | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # The published status pages first, before anything else runs (public/serve.py).
+        if self.public_files is not None and await self.public_files.answer(scope, send):
+            return
+        await super().__call__(scope, receive, send)
 
     def build_middleware_stack(self) -> ASGIApp:
         app = super().build_middleware_stack()
@@ -73,7 +85,7 @@ class StabilApp(FastAPI):
         return app
 
 
-def create_app() -> FastAPI:
+def create_app() -> StabilApp:
     settings = get_settings()
     app = StabilApp(
         title="Stabil",
@@ -117,8 +129,9 @@ def create_app() -> FastAPI:
     app.include_router(windows_pages.router)
     app.include_router(watch_pages.router)
     app.include_router(metrics_api.router)
+    app.include_router(public_serve.router)  # last: what no other route of /status answers
     install_api_docs(app)
-    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     assets = settings.var_dir / "assets"
     if assets.is_dir():
         app.mount("/assets", StaticFiles(directory=assets), name="assets")
@@ -127,7 +140,9 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     install_login(app)
     app.add_middleware(RetryConflicts)  # inside the body limit: it keeps bounded bodies
+    app.state.public_files = public_serve.PublishedFiles(default_root(settings))
     install_edge(app, settings.max_body_bytes)
+    app.public_files = public_serve.PublicFiles(app.state.public_files, app.state.metrics)
     install_openapi(app)
 
     @app.get("/healthz", include_in_schema=False)

@@ -1,33 +1,18 @@
-"""The public calendar of a service's announced windows, for any calendar program (RFC 5545).
-
-Authorities subscribe to it once and see every window in their own calendar: one e-mail is
-easy to miss, a calendar entry is not. Each window is one event with a stable UID; its
-SEQUENCE rises each time it moves, so calendar programs replace it instead of adding another,
-and a cancelled window stays in the feed as CANCELLED, so it disappears from theirs too.
-Times are local, with the zone's VTIMEZONE, so that the entries keep their hour across DST.
-"""
+"""The route of the windows' calendar (see calendar.py): answered from the database when the
+published file (stabil.public) is not there yet."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 
 from fastapi import APIRouter, Request, Response
-from icalendar import Calendar, Event
 
-from stabil.catalog.service import declaration_of, version_asked
+from stabil.catalog.service import version_asked
 from stabil.db.types import now_utc
-from stabil.declaration import Declaration
 from stabil.web.deps import SessionDep
-from stabil.windows.announcements import when
-from stabil.windows.models import ServiceWindow
-from stabil.windows.service import announced_windows
-from stabil.windows.states import WindowState
+from stabil.windows.calendar import MEDIA_TYPE, calendar_of
 
 router = APIRouter(include_in_schema=False)
-
-HISTORY = dt.timedelta(days=366)  # a year back: enough for anyone's calendar, and bounded
-MEDIA_TYPE = "text/calendar; charset=utf-8"
 
 
 @router.get("/status/{service}/windows.ics")
@@ -35,75 +20,9 @@ def windows_calendar(service: str, request: Request, session: SessionDep) -> Res
     """Announced windows of the service, from a year back; public, like the status channel."""
     now = now_utc()
     stored = version_asked(session, service, None, now.date())  # 404 for an unknown one
-    windows = announced_windows(session, stored.service_id, since=now - HISTORY)
-    body = calendar(declaration_of(stored), windows)
+    body = calendar_of(session, stored, now)
     tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {"ETag": tag, "Cache-Control": "public, max-age=300"}
     if request.headers.get("if-none-match") == tag:
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=MEDIA_TYPE, headers=headers)
-
-
-def calendar(declaration: Declaration, windows: list[ServiceWindow]) -> bytes:
-    feed = Calendar()
-    feed.add("prodid", "-//Stabil//Servicevinduer//DA")
-    feed.add("version", "2.0")
-    feed.add("calscale", "GREGORIAN")
-    feed.add("method", "PUBLISH")
-    feed.add("x-wr-calname", f"Servicevinduer for {declaration.metadata.name.da}")
-    feed.add("x-wr-timezone", declaration.time.zone.key)
-    for window in windows:
-        feed.add_component(event(declaration, window))
-    feed.add_missing_timezones()
-    ical: bytes = feed.to_ical()
-    return ical
-
-
-def event(declaration: Declaration, window: ServiceWindow) -> Event:
-    zone = declaration.time.zone
-    entry = Event()
-    entry.add("uid", uid(declaration, window))
-    entry.add("sequence", sequence(window))
-    entry.add("dtstamp", window.updated_at.astimezone(dt.UTC))
-    entry.add("created", window.created_at.astimezone(dt.UTC))
-    entry.add("last-modified", window.updated_at.astimezone(dt.UTC))
-    entry.add("dtstart", window.planned_start.astimezone(zone))
-    entry.add("dtend", window.planned_end.astimezone(zone))
-    entry.add("summary", summary(declaration, window))
-    entry.add("description", description(declaration, window))
-    entry.add("status", "CANCELLED" if window.state == WindowState.cancelled else "CONFIRMED")
-    entry.add("transp", "OPAQUE")
-    entry.add("categories", [kind_name(declaration, window.kind)])
-    return entry
-
-
-def uid(declaration: Declaration, window: ServiceWindow) -> str:
-    """The same for a window for ever: its id within the service, which never changes."""
-    return f"servicevindue-{window.id}@{declaration.key}.stabil"
-
-
-def sequence(window: ServiceWindow) -> int:
-    """How many times the window has moved (RFC 5545: a revision that changes its times)."""
-    return sum(1 for item in window.events if item.kind == "rescheduled")
-
-
-def summary(declaration: Declaration, window: ServiceWindow) -> str:
-    name = declaration.metadata.name.da
-    if window.state == WindowState.cancelled:
-        return f"Aflyst: {name}: {window.title}"
-    return f"{name}: {window.title}"
-
-
-def description(declaration: Declaration, window: ServiceWindow) -> str:
-    da, en = when(window, declaration)
-    parts = [window.body.strip(), f"{kind_name(declaration, window.kind)}, {da}."]
-    if window.affected:
-        parts.append("Berørte dele: " + ", ".join(window.affected))
-    if window.body_en:
-        parts.append(f"English: {window.body_en.strip()} ({en})")
-    return "\n\n".join(part for part in parts if part)
-
-
-def kind_name(declaration: Declaration, key: str) -> str:
-    kinds = declaration.service_windows.kinds if declaration.service_windows else []
-    return next((kind.name.da for kind in kinds if kind.key == key), key)

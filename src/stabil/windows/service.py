@@ -3,6 +3,7 @@
 Functions take a session and never commit; every change appends an immutable event. A window
 that breaks a rule is refused with every broken rule, unless an override reason is given: then
 it is recorded anyway, flagged as not compliant with its violations kept (reality happens).
+Every change asks for the service's public site, which shows its windows, to be published again.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from stabil.accounts.models import Role, User
 from stabil.accounts.roles import WORK
 from stabil.catalog.models import Service
+from stabil.catalog.publishing import request_publish
 from stabil.catalog.service import declaration_of, version_named
 from stabil.db.queries import count_and_page, one_by_id
 from stabil.db.types import now_utc
@@ -137,6 +139,7 @@ def plan_window(
     )
     if announced is not None:
         _announce(session, actor, window, announced, now, new.override_reason)
+    request_publish(session, window.service_id, now)
     return window
 
 
@@ -155,6 +158,7 @@ def announce_window(
     at = up_to_now("at", at or now, now)
     _step(actor, window, WindowAction.announce)
     _announce(session, actor, window, at, now, override_reason or window.override_reason)
+    request_publish(session, window.service_id, now)
 
 
 def start_window(
@@ -232,6 +236,7 @@ def reschedule_window(
     )
     if announced is not None:
         announcements.announced(session, actor, window, _declaration(window), now)
+    request_publish(session, window.service_id, now)
 
 
 def cancel_window(
@@ -261,6 +266,7 @@ def cancel_window(
     )
     declaration = _declaration(window)
     announcements.cancelled(session, actor, window, declaration, was_running=was_running, now=now)
+    request_publish(session, window.service_id, now)
 
 
 def get_window(
@@ -521,6 +527,7 @@ def _moved(
     )
     tell = announcements.started if action is WindowAction.start else announcements.completed
     tell(session, actor, window, _declaration(window), now)
+    request_publish(session, window.service_id, now)
 
 
 def _declaration(window: ServiceWindow) -> Declaration:

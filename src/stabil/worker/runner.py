@@ -39,6 +39,7 @@ HANDLER_MODULES = (
     "stabil.desk.majors",
     "stabil.windows.jobs",
     "stabil.watch.downtime",
+    "stabil.public.publish",
 )
 
 __all__ = ["Progress", "Units", "Worker", "load_handlers", "new_worker_id", "units_of"]
