@@ -11,13 +11,16 @@ sent twice: a worker starts no send once half its lease has passed, and gives ba
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import logging
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import cache
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, or_, select, update
@@ -178,8 +181,22 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(seconds=30 * 2 ** min(attempts - 1, 16)), MAX_BACKOFF)
 
 
+class _HeaderClasses(HeaderRegistry):
+    """The standard header classes, each made once: the registry builds a new class for
+    every header it parses, a third of the time it takes to write a mail."""
+
+    @cache  # noqa: B019 (one registry for the process, kept for its life)
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        return super().__getitem__(name)
+
+
+POLICY = email.policy.default.clone(header_factory=_HeaderClasses())
+
+
 def email_message(claimed: Claimed, mail_from: str) -> EmailMessage:
-    message = EmailMessage()
+    """The mail to send; raises ValueError for a header that cannot be written (a line break
+    in a subject or an address, say)."""
+    message = EmailMessage(policy=POLICY)
     message["Message-ID"] = claimed.message_id
     # The instant it was written, not sent: a message sent twice is the same message.
     message["Date"] = format_datetime(claimed.created_at.astimezone(dt.UTC))
@@ -187,9 +204,25 @@ def email_message(claimed: Claimed, mail_from: str) -> EmailMessage:
     message["To"] = claimed.recipient
     message["Subject"] = claimed.subject
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies
+    unsubscribe = claimed.payload.get("list_unsubscribe")
+    if unsubscribe is not None:
+        # RFC 8058: the mail program unsubscribes with one POST to the address, no page.
+        message["List-Unsubscribe"] = f"<{_header_url(unsubscribe)}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     # Quoted-printable keeps the Danish letters intact through any relay, 8BITMIME or not.
     message.set_content(claimed.body, charset="utf-8", cte="quoted-printable")
     return message
+
+
+def _header_url(url: object) -> str:
+    """An https or http address fit for a header's angle brackets, or ValueError."""
+    if (
+        not isinstance(url, str)
+        or not url.startswith(("https://", "http://"))
+        or any(character.isspace() or character in "<>" or ord(character) < 32 for character in url)
+    ):
+        raise ValueError(f"list_unsubscribe is not an http(s) address: {url!r}")
+    return url
 
 
 @dataclass
