@@ -6,6 +6,10 @@ claim holds for a lease. Each notification is then sent, and its outcome recorde
 transaction of its own. A worker that dies between sending one and recording it leaves that
 one claimed; it is sent again when the lease ends, with the same Message-ID. Nothing else is
 sent twice: a worker starts no send once half its lease has passed, and gives back the rest.
+
+A batch is 100 notifications on one SMTP connection, and an outcome's commit does not wait
+for PostgreSQL's disk (`_without_waiting_for_the_disk`): so a message to 10,000 subscribers
+is delivered in well under a minute (bench/fanout.py), each still recorded on its own.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from email.utils import format_datetime
 from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from stabil.outbox.errors import DeliveryFailed
@@ -35,7 +39,7 @@ from stabil.settings import Settings
 
 log = logging.getLogger("stabil.worker")
 
-BATCH_SIZE = 20
+BATCH_SIZE = 100
 MAX_BACKOFF = dt.timedelta(hours=1)
 
 
@@ -125,12 +129,26 @@ def claim_due(
 
 def record_sent(session: Session, item_id: int, now: dt.datetime) -> None:
     """It was delivered: whoever holds the claim now, it must not be sent again."""
+    _without_waiting_for_the_disk(session)
     session.execute(
         update(OutboxItem)
         .where(OutboxItem.id == item_id, OutboxItem.state == DeliveryState.pending.value)
         .values(state=DeliveryState.sent.value, sent_at=now, claimed_until=None, last_error=None)
         .execution_options(synchronize_session=False)
     )
+
+
+def _without_waiting_for_the_disk(session: Session) -> None:
+    """Let PostgreSQL commit the outcome of a send without waiting for its log to reach the
+    disk, a wait that costs more than sending the mail did.
+
+    The commit is as atomic as any, and a worker that dies after it loses nothing; only a
+    crash of the database server itself within a moment (a few times wal_writer_delay) may
+    lose the mark, and then the mail is sent again when its lease ends: late and twice,
+    never lost. SQLite already commits so (WAL with synchronous=NORMAL).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 
 def record_failure(
@@ -143,6 +161,7 @@ def record_failure(
     max_attempts: int,
 ) -> str:
     """Try again later with backoff, or park it; the state it is left in."""
+    _without_waiting_for_the_disk(session)
     parked = failure.permanent or claimed.attempts >= max_attempts
     state = DeliveryState.parked if parked else DeliveryState.pending
     values: dict[str, Any] = {"state": state.value, "claimed_until": None}

@@ -14,8 +14,10 @@ from stabil.declaration import Declaration
 from stabil.outbox.links import app_url
 
 
-def confirm_url(token: str) -> str:
-    return app_url(f"/status/subscriptions/confirm/{token}")
+def confirm_url(token: str, language: str = "da") -> str:
+    """The link names its language: even a page that refuses it speaks the visitor's."""
+    query = "?lang=en" if language == "en" else ""
+    return app_url(f"/status/subscriptions/confirm/{token}{query}")
 
 
 def manage_url(secret: str) -> str:
@@ -32,7 +34,7 @@ def confirmation_mail(
     """Subject and body of the mail that asks the address to confirm."""
     service = declaration.metadata.name.get(language)
     until = _local(expires, declaration.time.zone, language)
-    link = confirm_url(token)
+    link = confirm_url(token, language)
     if language == "en":
         return (
             f"Confirm your subscription to the operational status of {service}",

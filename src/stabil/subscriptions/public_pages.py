@@ -155,7 +155,7 @@ async def subscribe(
     except FormInvalid as refused:
         return await _refused_form(request, units, service, form, language, refused)
     except Refusal as refusal:  # no such service, or one that takes no subscribers
-        return _refused(request, service, language, refusal)
+        return _refused(request, language, refusal)
     context = _service_context(declaration, language, email=email.strip())
     return _page(request, "public_check_mail.html", language, context)
 
@@ -187,9 +187,13 @@ async def _refused_form(
     return _page(request, "public_subscribe.html", language, context, 422)
 
 
-def _refused(request: Request, service: str, language: str, refusal: Refusal) -> HTMLResponse:
+def _refused(request: Request, language: str, refusal: Refusal) -> HTMLResponse:
     problem = problem_of(request, refusal, language)
-    context = {"status_url": status_url(service, language), "problem": problem.text}
+    # The index of the status pages: the service named may have none.
+    context = {
+        "status_url": ("/en" if language == "en" else "") + "/status",
+        "problem": problem.text,
+    }
     return _page(request, "public_refused.html", language, context, problem.status_code)
 
 
@@ -232,17 +236,15 @@ def _answer(
 def _subscription_context(
     request: Request, shown: Shown, language: str, **more: Any
 ) -> dict[str, Any]:
-    return _service_context(
-        shown.declaration,
-        language,
-        email=shown.email,
-        parts=shown.parts,
-        types=shown.types,
-        secret=shown.secret,
-        switch=_switch(request),
-        action=f"{request.url.path}?lang={language}",
-        **more,
-    )
+    values: dict[str, Any] = {
+        "email": shown.email,
+        "parts": shown.parts,
+        "types": shown.types,
+        "secret": shown.secret,
+        "switch": _switch(request),
+        "action": f"{request.url.path}?lang={language}",
+    }
+    return _service_context(shown.declaration, language, **{**values, **more})
 
 
 @router.get("/status/subscriptions/confirm/{token}", response_class=HTMLResponse)
