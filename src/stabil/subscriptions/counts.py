@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from stabil.catalog.service import declaration_of, list_services, version_in_force
+from stabil.catalog.models import DeclarationVersion
+from stabil.catalog.service import declaration_of, versions_in_force
 from stabil.declaration.base import Text
 from stabil.errors import NotFound
 from stabil.subscriptions.choices import Choice, offer_of
@@ -42,33 +43,39 @@ class ServiceCounts:
 def subscriber_counts(
     session: Session, now: dt.datetime, service_key: str | None = None
 ) -> list[ServiceCounts]:
-    """The counts of every service by key, or of the one named (an unknown key: none)."""
-    counted = []
-    for service in list_services(session):
-        if service_key is not None and service.key != service_key:
-            continue
-        stored = version_in_force(session, service.key, now.date())
-        if stored is None:
-            continue
-        declaration = declaration_of(stored)
-        rows = session.execute(
-            select(Subscriber.confirmed, Subscriber.parts, Subscriber.types).where(
-                Subscriber.service_id == service.id
-            )
-        ).all()
-        confirmed = [(list(parts), list(types)) for ok, parts, types in rows if ok]
-        offer = offer_of(declaration)
-        counted.append(
-            ServiceCounts(
-                service=service.key,
-                name=declaration.metadata.name,
-                confirmed=len(confirmed),
-                pending=len(rows) - len(confirmed),
-                parts=_per_choice(offer.parts, [parts for parts, _ in confirmed]),
-                types=_per_choice(offer.types, [types for _, types in confirmed]),
-            )
-        )
-    return counted
+    """The counts of every service by key, or of the one named (an unknown key: none); two
+    statements, however many services and subscribers there are."""
+    versions = [
+        version
+        for version in versions_in_force(session, now.date())
+        if service_key is None or version.service.key == service_key
+    ]
+    wanted = [version.service_id for version in versions]
+    rows = session.execute(
+        select(
+            Subscriber.service_id, Subscriber.confirmed, Subscriber.parts, Subscriber.types
+        ).where(Subscriber.service_id.in_(wanted))
+    ).all()
+    by_service: dict[int, list[tuple[bool, list[str], list[str]]]] = {}
+    for service_id, confirmed, parts, types in rows:
+        by_service.setdefault(service_id, []).append((confirmed, list(parts), list(types)))
+    return [_counted(version, by_service.get(version.service_id, [])) for version in versions]
+
+
+def _counted(
+    version: DeclarationVersion, rows: list[tuple[bool, list[str], list[str]]]
+) -> ServiceCounts:
+    declaration = declaration_of(version)
+    confirmed = [(parts, types) for ok, parts, types in rows if ok]
+    offer = offer_of(declaration)
+    return ServiceCounts(
+        service=version.service.key,
+        name=declaration.metadata.name,
+        confirmed=len(confirmed),
+        pending=len(rows) - len(confirmed),
+        parts=_per_choice(offer.parts, [parts for parts, _ in confirmed]),
+        types=_per_choice(offer.types, [types for _, types in confirmed]),
+    )
 
 
 def _per_choice(offered: list[Choice], chosen: list[list[str]]) -> list[Count]:
