@@ -38,7 +38,7 @@ def test_any_change_or_another_key_makes_it_forged() -> None:
     subscriber, nonce, expiry, mac = token.split(".")
     for forged in [
         f"43.{nonce}.{expiry}.{mac}",
-        f"{subscriber}.{nonce[:-1]}A.{expiry}.{mac}",
+        f"{subscriber}.{nonce[:-1]}{'A' if nonce[-1] != 'A' else 'B'}.{expiry}.{mac}",
         f"{subscriber}.{nonce}.{int(expiry) + 1}.{mac}",
         f"{subscriber}.{nonce}.{expiry}.{mac[:-1]}{'A' if mac[-1] != 'A' else 'B'}",
         f"{subscriber}.{nonce}.{expiry}",
