@@ -256,3 +256,16 @@ def test_a_body_that_is_not_a_form_is_a_page_not_a_500(
     ]
     assert [answer.status_code for answer in answers] == [422, 422]
     assert subscribers(session) == []
+
+
+def test_the_form_has_a_page_of_its_own(client: TestClient, session: Session) -> None:
+    page = client.get("/status/borger-dk/subscribe?lang=en")
+    assert page.status_code == 200
+    assert '<form method="post" action="/status/borger-dk/subscribe"' in page.text
+    assert '<input type="hidden" name="lang" value="en">' in page.text
+    assert 'href="/status/borger-dk/subscribe?lang=da" lang="da"' in page.text
+    assert "Please correct the following" not in page.text
+    unknown = client.get("/status/nowhere/subscribe")
+    assert unknown.status_code == 404
+    assert "der er ingen tjeneste, der hedder 'nowhere'" in text_of(unknown)
+    assert subscribers(session) == []

@@ -54,8 +54,6 @@ class Shown:
     """A subscription as its pages show it: plain values, read inside the unit of work."""
 
     email: str
-    service_key: str
-    service_name: str
     declaration: Declaration
     parts: list[str]
     types: list[str]
@@ -67,8 +65,6 @@ def _shown(session: Session, row: Subscriber) -> Shown:
     declaration = signup.declaration_for(session, row, now_utc())
     return Shown(
         row.email,
-        row.service.key,
-        declaration.metadata.name.da,
         declaration,
         list(row.parts),
         list(row.types),
@@ -150,7 +146,8 @@ async def subscribe(
     key = signing_key(get_settings())
     try:
         declaration = await units.run(
-            lambda session: _sign_up(session, service, form, key), writes=True
+            lambda session: signup.sign_up(session, service, form, key=key, now=now_utc()),
+            writes=True,
         )
     except FormInvalid as refused:
         return await _refused_form(request, units, service, form, language, refused)
@@ -158,11 +155,6 @@ async def subscribe(
         return _refused(request, language, refusal)
     context = _service_context(declaration, language, email=email.strip())
     return _page(request, "public_check_mail.html", language, context)
-
-
-def _sign_up(session: Session, service: str, form: signup.SignUpForm, key: bytes) -> Declaration:
-    signup.sign_up(session, service, form, key=key, now=now_utc())
-    return signup.subscribable(session, service, now_utc())[1]
 
 
 async def _refused_form(
@@ -187,14 +179,29 @@ async def _refused_form(
     return _page(request, "public_subscribe.html", language, context, 422)
 
 
-def _refused(request: Request, language: str, refusal: Refusal) -> HTMLResponse:
+def _refused(
+    request: Request, language: str, refusal: Refusal, status_code: int | None = None
+) -> HTMLResponse:
     problem = problem_of(request, refusal, language)
     # The index of the status pages: the service named may have none.
     context = {
         "status_url": ("/en" if language == "en" else "") + "/status",
         "problem": problem.text,
     }
-    return _page(request, "public_refused.html", language, context, problem.status_code)
+    status_code = status_code or problem.status_code
+    return _page(request, "public_refused.html", language, context, status_code)
+
+
+@router.get("/status/{service}/subscribe", response_class=HTMLResponse)
+def subscribe_form(request: Request, service: str, session: SessionDep) -> HTMLResponse:
+    """The form on a page of its own: where a reload or a bookmark of the answer leads."""
+    language = _language(request)
+    try:
+        _service, declaration = signup.subscribable(session, service, now_utc())
+    except Refusal as refusal:
+        return _refused(request, language, refusal, 404)
+    context = _service_context(declaration, language, switch=_switch(request), fresh=True)
+    return _page(request, "public_subscribe.html", language, context)
 
 
 # The links in the mails
@@ -217,11 +224,7 @@ def _switch(request: Request) -> dict[str, str]:
 
 
 def _answer(
-    request: Request,
-    session: Session,
-    find: Callable[[], Subscriber],
-    template: str,
-    **more: Any,
+    request: Request, session: Session, find: Callable[[], Subscriber], template: str
 ) -> HTMLResponse:
     """Find the link's subscription (a refusal is the link's page) and show it."""
     try:
@@ -229,7 +232,7 @@ def _answer(
     except Refusal as refusal:
         return _link_problem(request, refusal, _language(request))
     language = _language(request, shown.language)
-    context = _subscription_context(request, shown, language, **more)
+    context = _subscription_context(request, shown, language)
     return _page(request, template, language, context)
 
 

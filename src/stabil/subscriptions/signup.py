@@ -70,8 +70,9 @@ def subscribable(
 
 def sign_up(
     session: Session, service_key: str, form: SignUpForm, *, key: bytes, now: dt.datetime
-) -> None:
-    """Check the form, then mail the address what it needs, at most once per window."""
+) -> Declaration:
+    """Check the form, then mail the address what it needs, at most once per window; the
+    service's declaration, for the answer."""
     service, declaration = subscribable(session, service_key, now)
     address, email_problems = check_address(form.email)
     chosen, choice_problems = check_chosen(declaration, form.parts, form.types)
@@ -86,11 +87,11 @@ def sign_up(
     if row is None:
         row = _add_pending(session, service, address, now)
         if row is None:  # a concurrent sign-up added it: that one mails
-            return
+            return declaration
     elif not _claim_mail(session, row, now):
         if not row.confirmed:
             _choose(row, chosen.parts, chosen.types, language)
-        return
+        return declaration
     if row.confirmed:
         subject, body = manage_mail(declaration, address, row.unsubscribe_token, language)
     else:
@@ -100,6 +101,7 @@ def sign_up(
         token = confirmation_token(key, row.id, row.confirm_token, expires)
         subject, body = confirmation_mail(declaration, address, token, expires, language)
     _mail(session, row, subject, body)
+    return declaration
 
 
 def _add_pending(
