@@ -248,7 +248,7 @@ def client_of(app: FastAPI, session: Session) -> Iterator[TestClient]:
 
 # What an app makes on its first request and keeps: sign-in counts, and limits bound to the
 # event loop that each TestClient starts anew. A reused app forgets them between tests.
-PER_CLIENT_STATE = ("password_checks", "sign_in_limits", "admission")
+PER_CLIENT_STATE = ("password_checks", "sign_in_limits", "admission", "subscribe_limits")
 
 
 def reused_app() -> FastAPI:

@@ -29,6 +29,7 @@ REFUSALS = {
     "NotFound": 0,
     "Forbidden": 0,
     "Conflict": 0,
+    "Gone": 0,
     "TransitionNotAllowed": 0,
     "Unavailable": 0,
     "TooManyRequests": 0,

@@ -80,6 +80,12 @@ class Conflict(Refusal):
     status_code = 409
 
 
+class Gone(Refusal):
+    """It existed, and is no more: a link that was used or has expired."""
+
+    status_code = 410
+
+
 class TransitionNotAllowed(Conflict):
     """The record's state does not allow the step; `allowed_transitions` is what the caller
     may do instead, the same list the record shows that caller."""

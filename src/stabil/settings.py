@@ -127,6 +127,19 @@ class Settings(BaseSettings):
         description="Days raw probe results are kept; the intervals of state are kept for ever.",
     )
 
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Key that signs the links mailed to confirm a subscription; unset: a key "
+        "made once and kept in var_dir/secret_key.",
+    )
+    subscribe_client_limit: int = Field(
+        default=10,
+        ge=1,
+        le=10_000,
+        description="Subscription requests one client address may make per 15 minutes, "
+        "counted by each server process.",
+    )
+
     max_body_bytes: int = Field(
         default=MIB,
         ge=1024,

@@ -205,7 +205,15 @@ ALLOWED: dict[str, set[str]] = {
         "schemas",
         "subscriptions",
     },
-    "subscriptions": {"accounts", "catalog", "db", "errors"},
+    "subscriptions": {
+        "accounts",
+        "catalog",
+        "db",
+        "declaration",  # a subscriber chooses among the declaration's parts and types (R10.2)
+        "errors",
+        "outbox",  # a sign-up is answered by mail
+        "settings",  # the key that signs the confirmation link
+    },
     "web": {
         "accounts",
         "catalog",

@@ -74,7 +74,16 @@ def test_posting_mails_the_subscribers_and_calls_the_webhooks(
     assert "Unavailable · Posted 2026-04-14 10:00 (Europe/Copenhagen)" in english
     token = subscriptions.list_subscribers(session, "borger-dk")[0].unsubscribe_token
     assert f"Afmeld: http://127.0.0.1:8000/status/unsubscribe/{token}" in mail.body
-    assert mail.payload == {"unsubscribe_url": f"http://127.0.0.1:8000/status/unsubscribe/{token}"}
+    assert (
+        f"Vælg, hvilke meddelelser du får: http://127.0.0.1:8000/status/subscriptions/manage/{token}"
+        in mail.body
+    )
+    unsubscribe = f"http://127.0.0.1:8000/status/unsubscribe/{token}"
+    assert mail.payload == {
+        "unsubscribe_url": unsubscribe,
+        "list_unsubscribe": unsubscribe,  # the delivery's List-Unsubscribe header (RFC 8058)
+        "manage_url": f"http://127.0.0.1:8000/status/subscriptions/manage/{token}",
+    }
     hooks = outbox(session, channel="webhook")
     assert [(hook.recipient, hook.subject) for hook in hooks] == [
         ("https://hooks.example.org/all", "message.posted")

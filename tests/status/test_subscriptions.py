@@ -154,7 +154,7 @@ def test_the_unsubscribe_link_asks_first_then_acts(
     assert page.status_code == 200
     assert "drift@aarhus.example" in page.text
     assert page.headers["Cache-Control"] == "no-store"  # it shows the address
-    assert '<form method="post">' in page.text
+    assert f'<form method="post" action="/status/unsubscribe/{token}?lang=da"' in page.text
     assert count(session, Subscriber) == 1  # opening the link changes nothing
     done = client.post(f"/status/unsubscribe/{token}")
     assert done.status_code == 200

@@ -117,6 +117,8 @@ ROWS = (
         body={"service": "borger-dk", "email": "ny@example.dk"}),
     Row("DELETE", "/subscribers/{subscriber_id}", "204 403 403 403 403 403 403 401 401",
         "/subscribers/{subscriber}"),
+    Row("GET", "/services/{key}/subscribers/counts", "200 403 403 403 403 403 403 401 401",
+        "/services/borger-dk/subscribers/counts"),
     Row("GET", "/webhooks", "200 403 403 403 403 403 403 401 401"),
     Row("POST", "/webhooks", "201 403 403 403 403 403 403 401 401",
         body={"service": "borger-dk", "url": "https://hooks.example/ny"}),

@@ -139,6 +139,7 @@ SUCCEEDING = [
     Call("GET /api/v1/subscribers"),
     Call("POST /api/v1/subscribers", body={"service": "borger-dk", "email": "ny@example.org"}),
     Call("DELETE /api/v1/subscribers/{subscriber_id}", {"subscriber_id": "subscriber"}),
+    Call("GET /api/v1/services/{key}/subscribers/counts", {"key": "service"}),
     Call("GET /api/v1/webhooks"),
     Call(
         "POST /api/v1/webhooks",

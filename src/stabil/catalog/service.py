@@ -142,10 +142,28 @@ def version_in_force(session: Session, service_key: str, on: dt.date) -> Declara
         .where(Service.key == service_key)
         .order_by(DeclarationVersion.effective, DeclarationVersion.id)
     ).all()
+    return _in_force(list(versions), on) if versions else None
+
+
+def versions_in_force(session: Session, on: dt.date) -> list[DeclarationVersion]:
+    """The version in force on `on` of every service, by key, in one statement."""
+    versions = session.scalars(
+        select(DeclarationVersion)
+        .join(Service)
+        .options(contains_eager(DeclarationVersion.service))
+        .order_by(Service.key, DeclarationVersion.effective, DeclarationVersion.id)
+    ).all()
+    by_service: dict[str, list[DeclarationVersion]] = {}
+    for version in versions:
+        by_service.setdefault(version.service.key, []).append(version)
+    return [_in_force(items, on) for items in by_service.values()]
+
+
+def _in_force(versions: list[DeclarationVersion], on: dt.date) -> DeclarationVersion:
+    """Of one service's versions (at least one) by effective date: the latest in force on
+    `on`, else the earliest."""
     in_force = [version for version in versions if version.effective <= on]
-    if in_force:
-        return in_force[-1]
-    return versions[0] if versions else None
+    return in_force[-1] if in_force else versions[0]
 
 
 _PARSED: dict[str, Declaration] = {}

@@ -6,21 +6,28 @@ claim holds for a lease. Each notification is then sent, and its outcome recorde
 transaction of its own. A worker that dies between sending one and recording it leaves that
 one claimed; it is sent again when the lease ends, with the same Message-ID. Nothing else is
 sent twice: a worker starts no send once half its lease has passed, and gives back the rest.
+
+A batch is 100 notifications on one SMTP connection, and an outcome's commit does not wait
+for PostgreSQL's disk (`_without_waiting_for_the_disk`): so a message to 10,000 subscribers
+is delivered in well under a minute (bench/fanout.py), each still recorded on its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import logging
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from stabil.outbox.errors import DeliveryFailed
@@ -32,7 +39,7 @@ from stabil.settings import Settings
 
 log = logging.getLogger("stabil.worker")
 
-BATCH_SIZE = 20
+BATCH_SIZE = 100
 MAX_BACKOFF = dt.timedelta(hours=1)
 
 
@@ -122,12 +129,26 @@ def claim_due(
 
 def record_sent(session: Session, item_id: int, now: dt.datetime) -> None:
     """It was delivered: whoever holds the claim now, it must not be sent again."""
+    _without_waiting_for_the_disk(session)
     session.execute(
         update(OutboxItem)
         .where(OutboxItem.id == item_id, OutboxItem.state == DeliveryState.pending.value)
         .values(state=DeliveryState.sent.value, sent_at=now, claimed_until=None, last_error=None)
         .execution_options(synchronize_session=False)
     )
+
+
+def _without_waiting_for_the_disk(session: Session) -> None:
+    """Let PostgreSQL commit the outcome of a send without waiting for its log to reach the
+    disk, a wait that costs more than sending the mail did.
+
+    The commit is as atomic as any, and a worker that dies after it loses nothing; only a
+    crash of the database server itself within a moment (a few times wal_writer_delay) may
+    lose the mark, and then the mail is sent again when its lease ends: late and twice,
+    never lost. SQLite already commits so (WAL with synchronous=NORMAL).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 
 def record_failure(
@@ -140,6 +161,7 @@ def record_failure(
     max_attempts: int,
 ) -> str:
     """Try again later with backoff, or park it; the state it is left in."""
+    _without_waiting_for_the_disk(session)
     parked = failure.permanent or claimed.attempts >= max_attempts
     state = DeliveryState.parked if parked else DeliveryState.pending
     values: dict[str, Any] = {"state": state.value, "claimed_until": None}
@@ -178,8 +200,22 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(seconds=30 * 2 ** min(attempts - 1, 16)), MAX_BACKOFF)
 
 
+class _HeaderClasses(HeaderRegistry):
+    """The standard header classes, each made once: the registry builds a new class for
+    every header it parses, a third of the time it takes to write a mail."""
+
+    @cache  # noqa: B019 (one registry for the process, kept for its life)
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        return super().__getitem__(name)
+
+
+POLICY = email.policy.default.clone(header_factory=_HeaderClasses())
+
+
 def email_message(claimed: Claimed, mail_from: str) -> EmailMessage:
-    message = EmailMessage()
+    """The mail to send; raises ValueError for a header that cannot be written (a line break
+    in a subject or an address, say)."""
+    message = EmailMessage(policy=POLICY)
     message["Message-ID"] = claimed.message_id
     # The instant it was written, not sent: a message sent twice is the same message.
     message["Date"] = format_datetime(claimed.created_at.astimezone(dt.UTC))
@@ -187,9 +223,25 @@ def email_message(claimed: Claimed, mail_from: str) -> EmailMessage:
     message["To"] = claimed.recipient
     message["Subject"] = claimed.subject
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies
+    unsubscribe = claimed.payload.get("list_unsubscribe")
+    if unsubscribe is not None:
+        # RFC 8058: the mail program unsubscribes with one POST to the address, no page.
+        message["List-Unsubscribe"] = f"<{_header_url(unsubscribe)}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     # Quoted-printable keeps the Danish letters intact through any relay, 8BITMIME or not.
     message.set_content(claimed.body, charset="utf-8", cte="quoted-printable")
     return message
+
+
+def _header_url(url: object) -> str:
+    """An https or http address fit for a header's angle brackets, or ValueError."""
+    if (
+        not isinstance(url, str)
+        or not url.startswith(("https://", "http://"))
+        or any(character.isspace() or character in "<>" or ord(character) < 32 for character in url)
+    ):
+        raise ValueError(f"list_unsubscribe is not an http(s) address: {url!r}")
+    return url
 
 
 @dataclass

@@ -12,19 +12,21 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from stabil.accounts.auth import CurrentUser, require_roles
 from stabil.accounts.models import Role, User
+from stabil.db.types import now_utc
 from stabil.declaration.communication import MessageType
 from stabil.desk.links import keys_shown_in
 from stabil.records.history import events_of
 from stabil.records.present import event_out
 from stabil.records.schemas import EventOut
 from stabil.schemas import Text
-from stabil.status.present import message_out, subscriber_out, webhook_out
+from stabil.status.present import counts_out, message_out, subscriber_out, webhook_out
 from stabil.status.schemas import (
     MessageIn,
     MessageOut,
     MessagePage,
     MessageUpdateIn,
     ResolveIn,
+    SubscriberCountsOut,
     SubscriberIn,
     SubscriberOut,
     WebhookCreated,
@@ -44,6 +46,7 @@ from stabil.status.service import (
 )
 from stabil.status.states import MessageState
 from stabil.subscriptions import service as subscriptions
+from stabil.subscriptions.counts import counts_of
 from stabil.web.deps import SessionDep
 from stabil.web.idempotency import IdempotencyKey, once
 from stabil.web.openapi import CONFLICT, TRANSITION_CONFLICT
@@ -179,6 +182,15 @@ def subscriber_index(
     service: Annotated[Text | None, Query(max_length=64)] = None,
 ) -> list[SubscriberOut]:
     return [subscriber_out(item) for item in subscriptions.list_subscribers(session, service)]
+
+
+@router.get(
+    "/services/{key}/subscribers/counts",
+    summary="How many subscribe, per part and per message type (admins only)",
+)
+def subscriber_counts(key: str, _admin: AdminUser, session: SessionDep) -> SubscriberCountsOut:
+    """Counts only: the addresses are personal data, listed to admins by `GET /subscribers`."""
+    return counts_out(counts_of(session, key, now_utc()))
 
 
 @router.post(

@@ -2,9 +2,11 @@
 
 Recipients come from the declaration in force: the contacts its `communication` section names
 for the message's type (a contact's functional mailbox; for a contact with `subscribers: true`,
-the confirmed subscribers of the service), then every webhook of the service that asked for the
-event. Each notification's dedupe key names the message, the event and the recipient, so work
-that is repeated never notifies anyone twice.
+the confirmed subscribers of the service who chose the type and a part the message is about,
+R10.2), then every webhook of the service that asked for the event. Each notification's dedupe
+key names the message, the event and the recipient, so work that is repeated never notifies
+anyone twice. The mails are written in a few statements however many subscribers there are;
+a subscriber's carries its manage link and a one-click unsubscribe (RFC 8058).
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from sqlalchemy.orm import Session
 
 from stabil.declaration import Declaration
 from stabil.declaration.communication import Contact
-from stabil.outbox.links import app_url
-from stabil.outbox.service import enqueue_email, enqueue_webhook
+from stabil.outbox.service import Email, enqueue_emails, enqueue_webhook
 from stabil.status.models import Message, MessageEntry
+from stabil.status.parts import parts_named
 from stabil.status.present import message_out
 from stabil.status.states import EntryKind
-from stabil.subscriptions.models import Subscriber, WebhookRegistration
-from stabil.subscriptions.service import WebhookEvent, active_subscribers
+from stabil.subscriptions.mails import manage_url, unsubscribe_url
+from stabil.subscriptions.models import WebhookRegistration
+from stabil.subscriptions.service import Listener, WebhookEvent, listeners
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,18 +55,27 @@ def notify_message(
     """Queue the notifications of event `seq` of `message`: e-mails for an entry, webhooks."""
     subject_key = str(message.id)
     if entry is not None:
-        for recipient in recipients(session, declaration, message.service_id, types):
-            subject, body = compose_email(message, declaration, entry, recipient)
-            enqueue_email(
-                session,
-                recipient=recipient.address,
-                subject=subject,
-                body=body,
-                subject_kind="message",
-                subject_key=subject_key,
-                dedupe_key=f"message:{message.id}:{seq}:email:{recipient.address}",
-                extra=_mail_extra(recipient),
-            )
+        parts = parts_named(declaration, message.affected)
+        found = recipients(session, declaration, message.service_id, types, parts)
+        subject, sections = (
+            _subject(message, declaration, entry),
+            _sections(message, declaration, entry),
+        )
+        enqueue_emails(
+            session,
+            [
+                Email(
+                    recipient=recipient.address,
+                    subject=subject,
+                    body=_body(sections, declaration, recipient),
+                    subject_kind="message",
+                    subject_key=subject_key,
+                    dedupe_key=f"message:{message.id}:{seq}:email:{recipient.address}",
+                    extra=_mail_extra(recipient),
+                )
+                for recipient in found
+            ],
+        )
     hooks = webhooks_for(session, message.service_id, event)
     if not hooks:
         return
@@ -82,23 +94,30 @@ def notify_message(
 
 
 def recipients(
-    session: Session, declaration: Declaration, service_id: int, types: Iterable[str]
+    session: Session,
+    declaration: Declaration,
+    service_id: int,
+    types: Iterable[str],
+    parts: Iterable[str] = (),
 ) -> list[Recipient]:
-    """The e-mail recipients of messages of `types`, each address once, in declaration order."""
+    """The e-mail recipients of a message of `types` about `parts` (none: the whole service),
+    each address once, in declaration order."""
+    types, parts = list(types), list(parts)
     communication = declaration.communication
     rules = {rule.type.value: rule for rule in communication.message_types} if communication else {}
     keys = dict.fromkeys(key for type_ in types if type_ in rules for key in rules[type_].notify)
     found: dict[str, Recipient] = {}
-    subscribers: list[Subscriber] | None = None
+    subscribers: list[Listener] | None = None
     for key in keys:
         contact = declaration.contact(key)
         if contact.mailbox:
             found.setdefault(contact.mailbox.lower(), Recipient(contact.mailbox.lower(), contact))
         if contact.subscribers:
             if subscribers is None:
-                subscribers = active_subscribers(session, service_id)
+                every = listeners(session, service_id)
+                subscribers = [item for item in every if item.hears_of(types, parts)]
             for item in subscribers:
-                found.setdefault(item.email, Recipient(item.email, contact, item.unsubscribe_token))
+                found.setdefault(item.email, Recipient(item.email, contact, item.secret))
     return list(found.values())
 
 
@@ -114,14 +133,16 @@ def webhooks_for(
     return [hook for hook in hooks if event.value in hook.events]
 
 
-def unsubscribe_url(token: str) -> str:
-    return app_url(f"/status/unsubscribe/{token}")
-
-
 def _mail_extra(recipient: Recipient) -> dict[str, str]:
+    """For a subscriber, the links the delivery puts in the List-Unsubscribe headers."""
     if recipient.unsubscribe_token is None:
         return {}
-    return {"unsubscribe_url": unsubscribe_url(recipient.unsubscribe_token)}
+    url = unsubscribe_url(recipient.unsubscribe_token)
+    return {
+        "unsubscribe_url": url,
+        "list_unsubscribe": url,
+        "manage_url": manage_url(recipient.unsubscribe_token),
+    }
 
 
 SUBJECT_SUFFIX = {
@@ -140,16 +161,27 @@ def compose_email(
     message: Message, declaration: Declaration, entry: MessageEntry, recipient: Recipient
 ) -> tuple[str, str]:
     """Subject and plain-text body: Danish, then English when the entry has English text."""
-    kind = EntryKind(entry.kind)
-    service_da = declaration.metadata.name.da
-    subject = f"[{service_da}] Driftsstatus: {message.title}{SUBJECT_SUFFIX[kind]}"
+    sections = _sections(message, declaration, entry)
+    return _subject(message, declaration, entry), _body(sections, declaration, recipient)
+
+
+def _subject(message: Message, declaration: Declaration, entry: MessageEntry) -> str:
+    suffix = SUBJECT_SUFFIX[EntryKind(entry.kind)]
+    return f"[{declaration.metadata.name.da}] Driftsstatus: {message.title}{suffix}"
+
+
+def _sections(message: Message, declaration: Declaration, entry: MessageEntry) -> list[str]:
+    """What every recipient reads alike: written once, however many there are."""
     zone = declaration.time.zone
-    danish = _section(message, declaration, entry, "da", zone)
-    parts = [danish]
+    sections = [_section(message, declaration, entry, "da", zone)]
     if entry.body_en:
-        parts.append("--- English ---\n\n" + _section(message, declaration, entry, "en", zone))
-    parts.append("-- \n" + _footer(declaration, recipient))
-    return subject, "\n\n".join(parts) + "\n"
+        english = _section(message, declaration, entry, "en", zone)
+        sections.append("--- English ---\n\n" + english)
+    return sections
+
+
+def _body(sections: list[str], declaration: Declaration, recipient: Recipient) -> str:
+    return "\n\n".join([*sections, "-- \n" + _footer(declaration, recipient)]) + "\n"
 
 
 # No linked incident keys: a subscriber may be anyone, and may not see those incidents.
@@ -203,11 +235,14 @@ def _footer(declaration: Declaration, recipient: Recipient) -> str:
     service_en = declaration.metadata.name.get("en")
     if recipient.unsubscribe_token is not None:
         url = unsubscribe_url(recipient.unsubscribe_token)
+        manage = manage_url(recipient.unsubscribe_token)
+        # Each address stands on a line of its own: a mail program links it whole.
         return (
             f"Du modtager denne mail, fordi {recipient.address} abonnerer på driftsstatus for "
-            f"{service_da}. Afmeld: {url}\n"
+            f"{service_da}.\nVælg, hvilke meddelelser du får: {manage}\nAfmeld: {url}\n\n"
             f"You receive this e-mail because {recipient.address} subscribes to the operational "
-            f"status of {service_en}. Unsubscribe: {url}"
+            f"status of {service_en}.\nChoose which messages you get: {manage}\n"
+            f"Unsubscribe: {url}"
         )
     contact = recipient.contact
     return (

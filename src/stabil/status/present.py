@@ -8,12 +8,15 @@ from stabil.desk.access import can_see
 from stabil.status.access import transitions_for
 from stabil.status.models import Message, MessageEntry
 from stabil.status.schemas import (
+    ChoiceCount,
     EntryOut,
     MessageOut,
+    SubscriberCountsOut,
     SubscriberOut,
     WebhookOut,
 )
 from stabil.status.states import EntryKind, MessageState
+from stabil.subscriptions.counts import Count, ServiceCounts
 from stabil.subscriptions.models import Subscriber, WebhookRegistration
 from stabil.subscriptions.service import WebhookEvent
 
@@ -78,4 +81,20 @@ def webhook_out(hook: WebhookRegistration) -> WebhookOut:
         url=hook.url,
         events=[WebhookEvent(item) for item in hook.events],
         created_at=hook.created_at,
+    )
+
+
+def counts_out(counts: ServiceCounts) -> SubscriberCountsOut:
+    return SubscriberCountsOut(
+        service=counts.service,
+        confirmed=counts.confirmed,
+        pending=counts.pending,
+        parts=[_count_out(item) for item in counts.parts],
+        types=[_count_out(item) for item in counts.types],
+    )
+
+
+def _count_out(count: Count) -> ChoiceCount:
+    return ChoiceCount(
+        key=count.key, name=count.name.da, name_en=count.name.en, subscribers=count.subscribers
     )

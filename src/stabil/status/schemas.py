@@ -118,6 +118,26 @@ class SubscriberOut(BaseModel):
     created_at: dt.datetime
 
 
+class ChoiceCount(BaseModel):
+    key: str
+    name: str = Field(description="In Danish.")
+    name_en: str | None
+    subscribers: int = Field(
+        description="Confirmed subscribers who hear of it; those who "
+        "chose none hear of all and count at each."
+    )
+
+
+class SubscriberCountsOut(BaseModel):
+    """How many subscribe to a service's messages; never who."""
+
+    service: str
+    confirmed: int
+    pending: int = Field(description="Signed up, not yet confirmed (deleted after 48 hours).")
+    parts: list[ChoiceCount]
+    types: list[ChoiceCount]
+
+
 WebhookUrl = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), Printable
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from stabil.catalog.models import Service
@@ -13,10 +13,13 @@ from stabil.db.types import now_utc
 
 
 class Subscriber(Base):
-    """An address told of every message of one service (R10.2).
+    """An address told of the messages of one service that it chose (R10.2).
 
-    Admins add confirmed subscribers; self-service sign-up sets `confirmed` only once the
-    address has answered `confirm_token`. `unsubscribe_token` goes in every e-mail's footer.
+    Admins add confirmed subscribers; a self-service sign-up is kept pending until the
+    address answers the mailed link, which is signed over `confirm_token` (a nonce, cleared
+    once used). `unsubscribe_token` is the subscriber's secret: the manage and unsubscribe
+    links of every e-mail carry it. Only what the sending needs is kept: the address, its
+    choices, its language and when it was last mailed on request.
     """
 
     __tablename__ = "status_subscribers"
@@ -31,6 +34,25 @@ class Subscriber(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
     confirmed_at: Mapped[dt.datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    parts: Mapped[list[str]] = mapped_column(
+        JSON,
+        default=list,
+        server_default=text("'[]'"),
+        comment="Keys of the declaration's parts it hears of; empty: all of them.",
+    )
+    types: Mapped[list[str]] = mapped_column(
+        JSON,
+        default=list,
+        server_default=text("'[]'"),
+        comment="Message types it hears of; empty: all of them.",
+    )
+    language: Mapped[str] = mapped_column(
+        String(2), default="da", server_default="da", comment="da or en: its pages and mails."
+    )
+    mailed_at: Mapped[dt.datetime | None] = mapped_column(
+        index=True,
+        comment="When a sign-up last had a link mailed to it: one mail per rate window.",
+    )
 
     service: Mapped[Service] = relationship()
 

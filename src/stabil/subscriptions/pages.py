@@ -15,9 +15,11 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from stabil.catalog.service import list_services
+from stabil.db.types import now_utc
 from stabil.errors import Refusal
 from stabil.status.schemas import SubscriberIn, WebhookIn
 from stabil.subscriptions import service as subscriptions
+from stabil.subscriptions.counts import subscriber_counts
 from stabil.subscriptions.listing import subscriber_page, webhook_page
 from stabil.subscriptions.service import WebhookEvent
 from stabil.web.admin import AdminForm, AdminPage, FormText, back_from, done
@@ -85,6 +87,7 @@ def _subscribers(
         status_code = filter_problem.status_code
     else:
         context.update(items=items, total=total, pages=paging.pages(total))
+        context["counts"] = subscriber_counts(session, now_utc(), service or None)
     context.update(shown)
     return page(request, "subscriptions/subscribers.html", who, context, status_code)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit
 
@@ -106,22 +107,6 @@ def remove_subscriber(session: Session, subscriber_id: int) -> Subscriber:
     return subscriber
 
 
-def unsubscribe(session: Session, token: str) -> Subscriber | None:
-    """End the subscription the token belongs to; None when there is none (any more)."""
-    if len(token) > 64 or "\x00" in token:  # no such token exists; PostgreSQL refuses NUL
-        return None
-    subscriber = session.scalar(select(Subscriber).where(Subscriber.unsubscribe_token == token))
-    if subscriber is not None:
-        session.delete(subscriber)
-    return subscriber
-
-
-def subscription_for_token(session: Session, token: str) -> Subscriber | None:
-    if len(token) > 64 or "\x00" in token:
-        return None
-    return session.scalar(select(Subscriber).where(Subscriber.unsubscribe_token == token))
-
-
 def check_webhook_url(url: str) -> str:
     """An absolute http(s) address with a host, or a 422 that says what is wrong with it."""
     url = url.strip()
@@ -203,6 +188,36 @@ def remove_webhook(session: Session, hook_id: int) -> WebhookRegistration:
         raise NotFound("no webhook has id {id}", id=hook_id)
     session.delete(hook)
     return hook
+
+
+@dataclass(frozen=True, slots=True)
+class Listener:
+    """A confirmed subscriber as a notification needs it: whom, which link, what it chose."""
+
+    email: str
+    secret: str
+    parts: list[str]  # [] = all
+    types: list[str]  # [] = all
+
+    def hears_of(self, types: Iterable[str], parts: Iterable[str]) -> bool:
+        """Whether it chose one of `types` and a part of `parts` ([] = the whole service)."""
+        wanted_parts, named = set(self.parts), set(parts)
+        if wanted_parts and named and not wanted_parts & named:
+            return False
+        return not self.types or bool(set(self.types) & set(types))
+
+
+def listeners(session: Session, service_id: int) -> list[Listener]:
+    """The confirmed subscribers of a service by address, read as plain values in one
+    statement: a message to 10,000 of them loads no 10,000 objects."""
+    rows = session.execute(
+        select(Subscriber.email, Subscriber.unsubscribe_token, Subscriber.parts, Subscriber.types)
+        .where(Subscriber.service_id == service_id, Subscriber.confirmed)
+        .order_by(Subscriber.email)
+    )
+    return [
+        Listener(email, secret, list(parts), list(types)) for email, secret, parts, types in rows
+    ]
 
 
 def active_subscribers(session: Session, service_id: int) -> list[Subscriber]:

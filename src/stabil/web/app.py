@@ -36,8 +36,8 @@ from stabil.requests import pages as requests_pages
 from stabil.settings import get_settings
 from stabil.status import api as status_api
 from stabil.status import message_pages
-from stabil.status import pages as status_pages
 from stabil.subscriptions import pages as subscriptions_pages
+from stabil.subscriptions import public_pages as subscription_public_pages
 from stabil.watch import api as watch_api
 from stabil.watch import downtime as _downtime  # noqa: F401 (registers how majors read downtime, R9.4)
 from stabil.watch import pages as watch_pages
@@ -117,7 +117,7 @@ def create_app() -> StabilApp:
     app.include_router(outbox_pages.router)
     app.include_router(delivery_pages.router)
     app.include_router(subscriptions_pages.router)
-    app.include_router(status_pages.router)
+    app.include_router(subscription_public_pages.router)
     app.include_router(problems_pages.router)
     app.include_router(releases_pages.router)
     app.include_router(requests_pages.router)

@@ -10,7 +10,14 @@ from fastapi import Request
 
 from stabil.rendering import DEFAULT_LANGUAGE, LANGUAGES, PACKAGE_DIR, catalogue_files, translations
 
-__all__ = ["LANGUAGES", "PACKAGE_DIR", "catalogue_files", "choose_language", "gettext_for"]
+__all__ = [
+    "LANGUAGES",
+    "PACKAGE_DIR",
+    "catalogue_files",
+    "choose_language",
+    "gettext_for",
+    "translations",
+]
 
 
 def choose_language(request: Request) -> str:

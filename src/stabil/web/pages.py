@@ -24,7 +24,7 @@ from stabil.db.types import now_utc
 from stabil.errors import Names, Phrase, Refusal, TransitionNotAllowed
 from stabil.texts import N_
 from stabil.web.deps import SessionDep
-from stabil.web.i18n import gettext_for
+from stabil.web.i18n import gettext_for, translations
 from stabil.web.navigation import landing_for, menu_for
 from stabil.web.templating import render
 
@@ -249,10 +249,10 @@ class Problem:
     allowed: tuple[str, ...] = ()
 
 
-def problem_of(request: Request, refusal: Refusal) -> Problem:
-    """The refusal in the visitor's language: its template through the catalogue, then its
-    values, each value that names a state, action or role translated too."""
-    catalogue = gettext_for(request)
+def problem_of(request: Request, refusal: Refusal, language: str | None = None) -> Problem:
+    """The refusal in `language` (by default the visitor's): its template through the
+    catalogue, then its values, each value that names a state, action or role translated too."""
+    catalogue = translations(language) if language else gettext_for(request)
     text = _translated(catalogue, refusal.template, refusal.params)
     allowed: tuple[str, ...] = ()
     if isinstance(refusal, TransitionNotAllowed):

@@ -25,9 +25,15 @@ templates = Jinja2Templates(env=environment)
 
 
 def render(
-    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    status_code: int = 200,
+    *,
+    language: str | None = None,
 ) -> HTMLResponse:
-    language = choose_language(request)
+    """`template` in `language`, by default the visitor's (`choose_language`)."""
+    language = language or choose_language(request)
     catalogue = translations(language)
     response = templates.TemplateResponse(
         request,
