@@ -22,7 +22,7 @@ Danish or English name, trimmed and in any case; a message naming no part is abo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -47,6 +47,7 @@ from stabil.public.snapshot import (
     Update,
 )
 from stabil.status.models import Message
+from stabil.status.parts import parts_named
 from stabil.watch.availability import month_range, uptime
 from stabil.watch.daily import DayFigures, daily
 from stabil.watch.models import Monitor
@@ -125,16 +126,6 @@ def worst(states: Iterable[PublicState]) -> PublicState:
     return max(known, key=SEVERITY.__getitem__, default=PublicState.unknown)
 
 
-def parts_named(affected: Sequence[str], declaration: Declaration) -> list[str]:
-    """The keys of the parts the desk's free text names, in the declaration's order."""
-    said = {entry.strip().casefold() for entry in affected}
-    return [
-        part.key
-        for part in declaration.parts()
-        if said & {part.key.casefold(), part.name.da.casefold(), (part.name.en or "").casefold()}
-    ]
-
-
 def texts(text: Text) -> Texts:
     return Texts(text.da, text.en)
 
@@ -154,7 +145,7 @@ def public_message(message: Message, declaration: Declaration) -> PublicMessage:
         state=message.state,
         title=Texts(message.title, message.title_en),
         affected=list(message.affected),
-        parts=parts_named(message.affected, declaration),
+        parts=parts_named(declaration, message.affected),
         affected_users=message.affected_users,
         cause=message.cause,
         horizon=message.horizon,
@@ -185,7 +176,7 @@ def public_window(window: ServiceWindow, declaration: Declaration) -> PublicWind
         end=window.planned_end,
         updated_at=window.updated_at,
         affected=list(window.affected),
-        parts=parts_named(window.affected, declaration),
+        parts=parts_named(declaration, window.affected),
     )
 
 
