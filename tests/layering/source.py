@@ -13,8 +13,9 @@ from tests.conftest import ROOT
 SRC = ROOT / "src"
 
 # The HTTP edge that lives beside its domain: the FastAPI dependencies that say who is
-# calling, and the middleware that counts requests. Routers are found by their APIRouter.
-HTTP_HELPERS = frozenset({"stabil.accounts.auth", "stabil.metrics.http"})
+# calling, the middleware that counts requests, and the public site's pages, rendered with
+# the web layer's templates. Routers are found by their APIRouter.
+HTTP_HELPERS = frozenset({"stabil.accounts.auth", "stabil.metrics.http", "stabil.public.pages"})
 EDGE_PACKAGES = frozenset({"web", "cli", "migrations", "__main__"})
 
 

@@ -150,11 +150,16 @@ ALLOWED: dict[str, set[str]] = {
     },
     "outbox": {"db", "errors", "settings"},
     "problems": {"access", "accounts", "catalog", "db", "desk", "errors", "records", "schemas"},
+    # The public site gathers a snapshot and renders it; its JSON names the domains' own
+    # states and types.
     "public": {
         "catalog",
+        "declaration",
         "settings",
         "stabil",  # the code's version says when the published files are stale
-        "windows",  # the windows' calendar is published with the pages
+        "status",  # the messages, with their timeline (R9.5)
+        "watch",  # the states, this month's uptime and the days (R3)
+        "windows",  # the announced windows (R12.2), and their calendar
         "worker",  # publishing is the worker's job
     },
     "records": {"accounts", "db", "declaration", "errors"},

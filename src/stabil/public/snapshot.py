@@ -46,6 +46,14 @@ class Texts:
 
 
 @dataclass(frozen=True, slots=True)
+class Named:
+    """A key of the declaration with its name, e.g. a message type a visitor may choose."""
+
+    key: str
+    name: Texts
+
+
+@dataclass(frozen=True, slots=True)
 class PartStatus:
     key: str
     name: Texts
@@ -119,6 +127,8 @@ class PublicWindow:
     start: dt.datetime
     end: dt.datetime
     updated_at: dt.datetime
+    affected: list[str] = field(default_factory=list)  # as written by the desk
+    parts: list[str] = field(default_factory=list)  # the parts `affected` names; [] = all of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,3 +161,4 @@ class ServiceStatus:
     history: list[PartHistory]
     messages: list[PublicMessage] = field(default_factory=list)  # every message, newest first
     past_windows: list[PublicWindow] = field(default_factory=list)  # ended, newest first
+    message_types: list[Named] = field(default_factory=list)  # the declaration's, in its order

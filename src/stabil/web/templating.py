@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader, pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from stabil.declaration.summary import number_text
 from stabil.web.i18n import LANGUAGES, PACKAGE_DIR, choose_language, translations
@@ -148,6 +149,35 @@ def _ngettext(catalogue: Translations) -> Callable[..., str]:
         return catalogue.ngettext(singular, plural, count) % {"num": count, **values}
 
     return ngettext
+
+
+def _markup_gettext(catalogue: Translations) -> Callable[..., str]:
+    """As `_gettext`, and a value that is markup already (a name marked with its language,
+    a formatted time) stays markup: the rest of the text is escaped around it."""
+    plain = _gettext(catalogue)
+
+    def gettext(message: str, **values: object) -> str:
+        if not any(isinstance(value, Markup) for value in values.values()):
+            return plain(message, **values)
+        return Markup(escape(catalogue.gettext(message))) % values
+
+    return gettext
+
+
+def render_page(template: str, context: dict[str, Any], language: str) -> str:
+    """A page rendered without a request, as the public site publishes its files: the same
+    filters and catalogue as `render`, and nothing that differs between two renderings."""
+    catalogue = translations(language)
+    return templates.env.get_template(template).render(
+        {
+            **context,
+            "lang": language,
+            "languages": LANGUAGES,
+            "_": _markup_gettext(catalogue),
+            "ngettext": _ngettext(catalogue),
+            "number": lambda value: number_text(value, language),
+        }
+    )
 
 
 def render(
