@@ -16,6 +16,7 @@ from stabil.db.types import now_utc
 from stabil.public.export import Exported, export_site
 from stabil.public.store import ASSETS, SITE, BadPath
 from stabil.settings import get_settings
+from stabil.web import public_site as _public_site  # noqa: F401 (registers the renderer)
 from stabil.web.app import STATIC_DIR
 
 status_app = typer.Typer(

@@ -19,6 +19,7 @@ from stabil.db.types import now_utc
 from stabil.public.publish import publish_if_stale
 from stabil.settings import get_settings
 from stabil.watch.prober import ProberThread
+from stabil.web import public_site as _public_site  # noqa: F401 (registers the renderer)
 from stabil.web.public_http import PublicHttpProtocol
 from stabil.worker.runner import Worker, load_handlers
 

@@ -10,9 +10,8 @@ server and the export are the same whichever renderer they are given.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -41,37 +40,6 @@ class Renderer(Protocol):
         ...
 
 
-class SiteRenderer:
-    """The public site's own pages, feeds and JSON.
-
-    Their modules are imported when first used, so that storing, serving and exporting a
-    publication depend on them only once one is rendered.
-    """
-
-    def gather(self, session: Session, service_key: str, now: dt.datetime) -> ServiceStatus:
-        status: ServiceStatus = _function("gather", "gather")(session, service_key, now)
-        return status
-
-    def service_files(
-        self, session: Session, status: ServiceStatus, base_url: str
-    ) -> list[PublicFile]:
-        return [
-            *_function("pages", "page_files")(status),
-            *_function("feeds", "feed_files")(status, base_url),
-            *_function("machine", "json_files")(status, base_url),
-            calendar_file(session, status),
-        ]
-
-    def index_files(self, statuses: Sequence[ServiceStatus]) -> list[PublicFile]:
-        files: list[PublicFile] = _function("pages", "index_files")(list(statuses))
-        return files
-
-
-def _function(module: str, name: str) -> Callable[..., Any]:
-    found: Callable[..., Any] = getattr(importlib.import_module(f"stabil.public.{module}"), name)
-    return found
-
-
 def calendar_file(session: Session, status: ServiceStatus) -> PublicFile:
     """`/status/{service}/windows.ics`, as the route in stabil.windows.feed answers it."""
     stored = version_named(session, status.key, status.generated_at.date())
@@ -79,7 +47,26 @@ def calendar_file(session: Session, status: ServiceStatus) -> PublicFile:
     return PublicFile(f"status/{status.key}/windows.ics", body, ICS)
 
 
-DEFAULT: Renderer = SiteRenderer()
+# The site's own renderer: its pages render with the web layer's templates, so it lives there
+# (web/public_site.py) and registers itself here when imported, as every process that
+# publishes does (the server, the worker, the export).
+RENDERER: Renderer | None = None
+
+
+def renders_site(renderer: Renderer) -> Renderer:
+    """Make `renderer` the one every publication uses."""
+    global RENDERER
+    RENDERER = renderer
+    return renderer
+
+
+def site_renderer() -> Renderer:
+    if RENDERER is None:
+        raise LookupError(
+            "no renderer of the public site is registered: import stabil.web.public_site "
+            "(the worker, `stabil serve` and `stabil status export` do)"
+        )
+    return RENDERER
 
 
 def base_url() -> str:
@@ -90,7 +77,7 @@ def render_service(
     session: Session, service_key: str, now: dt.datetime, renderer: Renderer | None = None
 ) -> list[PublicFile]:
     """Every file of one service's publication at `now`."""
-    renderer = renderer or DEFAULT
+    renderer = renderer or site_renderer()
     status = renderer.gather(session, service_key, now)
     return renderer.service_files(session, status, base_url())
 
@@ -99,7 +86,7 @@ def render_index(
     session: Session, now: dt.datetime, renderer: Renderer | None = None
 ) -> list[PublicFile]:
     """The files of the whole site at `now`: the index of every service, the not-found page."""
-    renderer = renderer or DEFAULT
+    renderer = renderer or site_renderer()
     statuses = [renderer.gather(session, item.key, now) for item in list_services(session)]
     return site_files(renderer, statuses)
 

@@ -41,6 +41,7 @@ from stabil.subscriptions import pages as subscriptions_pages
 from stabil.watch import api as watch_api
 from stabil.watch import downtime as _downtime  # noqa: F401 (registers how majors read downtime, R9.4)
 from stabil.watch import pages as watch_pages
+from stabil.web import public_site as _public_site  # noqa: F401 (registers how the public site renders)
 from stabil.web.admission import sized_threads
 from stabil.web.api_docs import ASSETS_PATH, install_api_docs
 from stabil.web.errors import install_error_handlers
