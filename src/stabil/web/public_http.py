@@ -28,6 +28,7 @@ from uvicorn.server import ServerState
 from stabil.public.serve import HSTS, PublicFiles, route_label
 
 GET_OR_HEAD = (b"GET", b"HEAD")
+METHODS = {b"GET": "GET", b"HEAD": "HEAD"}
 
 
 def front_door(app: Any) -> PublicFiles | None:
@@ -84,11 +85,10 @@ class PublicHttpProtocol(HttpToolsProtocol):
             or self.parser.should_upgrade()
         ):
             return False
-        try:
-            path = httptools.parse_url(self.url).path.decode("ascii")
-        except (httptools.HttpParserError, UnicodeDecodeError):
-            return False  # the ASGI way answers it as uvicorn does
-        answer = door.files.find(unquote(path) if "%" in path else path)
+        path = self._path()
+        if path is None:
+            return False
+        answer = door.files.find(path)
         if answer is None:
             return False
         if_none_match = if_modified_since = forwarded_proto = None
@@ -111,8 +111,20 @@ class PublicHttpProtocol(HttpToolsProtocol):
             parts.append(answer.body)
         self.transport.writelines(parts)  # one system call, the body not copied
         self._done(method, path, version, status, keep_alive)
-        door.metrics.count(method.decode(), route_label(path), status)
+        door.metrics.count(METHODS[method], route_label(path), status)
         return True
+
+    def _path(self) -> str | None:
+        """The request's path, decoded as uvicorn decodes it; None for one it cannot read."""
+        url = self.url
+        try:
+            if url.startswith(b"/"):  # the usual form: no need to parse a whole URL
+                path = url.partition(b"?")[0].decode("ascii")
+            else:
+                path = httptools.parse_url(url).path.decode("ascii")
+        except (httptools.HttpParserError, UnicodeDecodeError):
+            return None  # the ASGI way answers it as uvicorn does
+        return unquote(path) if "%" in path else path
 
     def _default_headers(self) -> bytes:
         """The headers uvicorn puts on every answer (Date, Server), as it writes them; the
@@ -126,8 +138,9 @@ class PublicHttpProtocol(HttpToolsProtocol):
     def _https(self, forwarded_proto: bytes | None) -> bool:
         if self.scheme == "https":
             return True
-        client = self.client[0] if self.client else None
-        if forwarded_proto is None or self.proxies is None or client not in self.proxies:
+        if forwarded_proto is None or self.proxies is None:
+            return False
+        if (self.client[0] if self.client else None) not in self.proxies:
             return False
         return forwarded_proto.decode("latin-1").strip() == "https"
 
