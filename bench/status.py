@@ -9,7 +9,9 @@ DIR as its store (no worker, so that nothing publishes anew while it is measured
 the same bytes. Each is then loaded with wrk, one after the other, with the same light
 settings (one thread and 16 connections, on this project's two cores the load tool needs a
 core of its own), for the status page, its Atom feed and its JSON: requests per second and
-the p99 latency side by side, and Stabil's share of nginx's rate.
+the p99 latency side by side, the processor time each server spent per request (which the
+other work on a shared machine disturbs less than the rates), and Stabil's share of nginx's
+rate.
 
 Targets: Stabil at least 50 % of nginx's requests per second, p99 under 20 ms. It measures;
 it does not fail on time. It fails when nginx or wrk is missing, printing how to install it.
@@ -87,6 +89,31 @@ class Load:
     rate: float  # requests per second
     p99_ms: float
     errors: str  # what wrk counted as not answered, or non-2xx/3xx; "" when none
+    cpu_us: float = 0.0  # the server's processor time (user and system) per request
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system time the processes have used so far (/proc/PID/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        total += int(fields[11]) + int(fields[12])  # utime and stime, after the name
+    return total / ticks
+
+
+def with_children(pid: int) -> list[int]:
+    """The process and its children: nginx's master and its worker."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = (entry / "stat").read_text().rpartition(")")[2].split()[1]
+            except OSError:
+                continue
+            if int(parent) == pid:
+                children.append(int(entry.name))
+    return [pid, *children]
 
 
 def missing_tools() -> list[str]:
@@ -208,9 +235,11 @@ def same_bytes(stabil: str, nginx: str) -> dict[str, int]:
     return sizes
 
 
-def wrk(url: str, seconds: int) -> Load:
+def wrk(url: str, seconds: int, pids: list[int]) -> Load:
     command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", url]
+    used = cpu_seconds(pids)
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    used = cpu_seconds(pids) - used
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])  # type: ignore[index]
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", output)
     assert p99 is not None, output
@@ -220,32 +249,35 @@ def wrk(url: str, seconds: int) -> Load:
         for line in output.splitlines()
         if "Non-2xx" in line or ("Socket errors" in line and not _all_zero(line))
     ]
-    return Load(rate, float(p99[1]) * scale, "; ".join(errors))
+    answered = int(re.search(r"(\d+) requests in", output)[1])  # type: ignore[index]
+    return Load(rate, float(p99[1]) * scale, "; ".join(errors), used / answered * 1e6)
 
 
 def _all_zero(line: str) -> bool:
     return all(number == "0" for number in re.findall(r"\d+", line))
 
 
-def measure(url: str) -> Load:
-    wrk(url, WARM_UP_SECONDS)
-    return wrk(url, SECONDS)
+def measure(url: str, pids: list[int]) -> Load:
+    wrk(url, WARM_UP_SECONDS, pids)
+    return wrk(url, SECONDS, pids)
 
 
 def report(sizes: dict[str, int], results: dict[str, tuple[Load, Load]]) -> None:
     print(
         f"wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s --latency, after {WARM_UP_SECONDS} s of "
-        f"warm-up; one server at a time; nginx {_version()} with 1 worker process"
+        f"warm-up; one server at a time; nginx {_version()} with 1 worker process; cpu: the "
+        "server's processor time (user and system) per request"
     )
     print(
-        f"{'':14} {'bytes':>7} | {'nginx req/s':>11} {'p99':>8} | {'stabil req/s':>12} "
-        f"{'p99':>8} | {'stabil/nginx':>12}"
+        f"{'':14} {'bytes':>7} | {'nginx req/s':>11} {'p99':>8} {'cpu':>7} | "
+        f"{'stabil req/s':>12} {'p99':>8} {'cpu':>7} | {'stabil/nginx':>12}"
     )
     for name, (theirs, ours) in results.items():
         share = ours.rate / theirs.rate
         print(
-            f"{name:14} {sizes[name]:>7,} | {theirs.rate:>11,.0f} {theirs.p99_ms:>6.2f}ms | "
-            f"{ours.rate:>12,.0f} {ours.p99_ms:>6.2f}ms | {share:>11.0%}"
+            f"{name:14} {sizes[name]:>7,} | {theirs.rate:>11,.0f} {theirs.p99_ms:>6.2f}ms "
+            f"{theirs.cpu_us:>5.1f}µs | {ours.rate:>12,.0f} {ours.p99_ms:>6.2f}ms "
+            f"{ours.cpu_us:>5.1f}µs | {share:>11.0%}"
         )
         for server, load in (("nginx", theirs), ("stabil", ours)):
             if load.errors:
@@ -285,8 +317,9 @@ def run(work: Path) -> None:
     nginx, nginx_url = start_nginx(work, site)
     try:
         sizes = same_bytes(server.url, nginx_url)
+        theirs, ours = with_children(nginx.pid), [server.pid]
         results = {
-            name: (measure(nginx_url + path), measure(server.url + path))
+            name: (measure(nginx_url + path, theirs), measure(server.url + path, ours))
             for name, path in URLS.items()
         }
     finally:

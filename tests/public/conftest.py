@@ -113,7 +113,7 @@ def machine(status: ServiceStatus, titles: list[str]) -> bytes:
 def site(monkeypatch: pytest.MonkeyPatch) -> PlainSite:
     """PlainSite as the renderer every publication uses, the worker's and the export's."""
     renderer = PlainSite()
-    monkeypatch.setattr(publication, "DEFAULT", renderer)
+    monkeypatch.setattr(publication, "RENDERER", renderer)
     return renderer
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import http.client
 import socket
 import threading
 import time
@@ -28,6 +29,7 @@ T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
 PAGE = PublicFile("status/borger-dk/index.html", "<h1>Alt kører</h1>".encode(), HTML)
 FEED = PublicFile("status/borger-dk/feed.atom", b"<feed/>" * 3000, ATOM)
 SLOW_SECONDS = 0.3
+KEEP_ALIVE_SECONDS = 0.2  # shorter than the app's slow answers
 
 
 class SlowApp:
@@ -67,7 +69,12 @@ def app(store: Store) -> SlowApp:
 def url(app: SlowApp) -> Iterator[str]:
     port = free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, http=PublicHttpProtocol, log_level="warning"
+        app,
+        host="127.0.0.1",
+        port=port,
+        http=PublicHttpProtocol,
+        log_level="warning",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -171,3 +178,36 @@ def _exchange(host: str, data: bytes) -> bytes:
         while chunk := connection.recv(65536):
             chunks.append(chunk)
     return b"".join(chunks)
+
+
+def test_an_idle_connection_is_closed_after_the_keep_alive_timeout(url: str) -> None:
+    connection = _connection(url)
+    _get(connection, "/status/borger-dk")
+    began = time.monotonic()
+    connection.sock.settimeout(5)
+    assert connection.sock.recv(1) == b""  # closed by the server
+    assert KEEP_ALIVE_SECONDS * 0.9 <= time.monotonic() - began < KEEP_ALIVE_SECONDS + 1
+
+
+def test_a_connection_in_use_is_kept_open(url: str) -> None:
+    connection = _connection(url)
+    for _ in range(8):  # longer than the timeout in all, never idle for as long
+        assert _get(connection, "/status/borger-dk/feed.atom") == FEED.body
+        time.sleep(KEEP_ALIVE_SECONDS / 3)
+    # An answer of the app's that takes longer than the timeout is not cut short.
+    assert _get(connection, "/slow") == b"the app: /slow"
+    assert _get(connection, "/status/borger-dk") == PAGE.body
+
+
+def _connection(url: str) -> http.client.HTTPConnection:
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=5)
+    connection.connect()
+    return connection
+
+
+def _get(connection: http.client.HTTPConnection, path: str) -> bytes:
+    connection.request("GET", path)
+    response = connection.getresponse()
+    assert response.status == 200
+    return response.read()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from email.utils import formatdate
 from pathlib import Path
@@ -224,3 +225,18 @@ class _Metrics:
 
 async def _nothing(*args: Any) -> None:
     pass
+
+
+def test_a_store_emptied_and_filled_again_is_read_afresh(tmp_path: Path) -> None:
+    Store(tmp_path).write({"borger-dk": [PAGE]}, at=T0)
+    files = PublishedFiles(tmp_path)
+    found = files.find("/status/borger-dk")
+    assert found is not None
+    assert found.body == PAGE.body
+    shutil.rmtree(tmp_path)
+    tmp_path.mkdir()
+    assert files.find("/status/borger-dk") is None
+    Store(tmp_path).write({"borger-dk": [PublicFile(PAGE.path, b"<p>new</p>", HTML)]}, at=T0)
+    again = files.find("/status/borger-dk/")
+    assert again is not None
+    assert again.body == b"<p>new</p>"

@@ -71,7 +71,12 @@ def calendar_file(session: Session, status: ServiceStatus) -> PublicFile:
     return PublicFile(f"status/{status.key}/windows.ics", body, ICS)
 
 
-DEFAULT: Renderer = SiteRenderer()
+# The renderer every publication uses; tests put one of their own in its place.
+RENDERER: Renderer = SiteRenderer()
+
+
+def site_renderer() -> Renderer:
+    return RENDERER
 
 
 def base_url() -> str:
@@ -82,7 +87,7 @@ def render_service(
     session: Session, service_key: str, now: dt.datetime, renderer: Renderer | None = None
 ) -> list[PublicFile]:
     """Every file of one service's publication at `now`."""
-    renderer = renderer or DEFAULT
+    renderer = renderer or site_renderer()
     status = renderer.gather(session, service_key, now)
     return renderer.service_files(session, status, base_url())
 
@@ -91,7 +96,7 @@ def render_index(
     session: Session, now: dt.datetime, renderer: Renderer | None = None
 ) -> list[PublicFile]:
     """The files of the whole site at `now`: the index of every service, the not-found page."""
-    renderer = renderer or DEFAULT
+    renderer = renderer or site_renderer()
     statuses = [renderer.gather(session, item.key, now) for item in list_services(session)]
     return site_files(renderer, statuses)
 

@@ -70,7 +70,7 @@ def render(
     The index shows every service, so each is gathered; only the services named are
     rendered. A key that names no service is passed over: its jobs may outlive it.
     """
-    renderer = renderer or publication.DEFAULT
+    renderer = renderer or publication.site_renderer()
     base_url = base_url or publication.base_url()
     known = [service.key for service in list_services(session)]
     wanted = (

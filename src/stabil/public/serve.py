@@ -125,22 +125,27 @@ class PublishedFiles:
         self._manifest_name = str(self._manifest)  # stat()ed on every request: no Path
         self._seen: tuple[int, int, int] | None = None  # the manifest's inode, mtime, size
         self._entries: dict[str, Entry] = {}
-        self._answers: dict[str, Answer] = {}
+        self._answers: dict[str, Answer] = {}  # by file name
+        self._by_path: dict[str, Answer] = {}  # by the request paths found so far
         self._cached_bytes = 0
 
     def find(self, path: str) -> Answer | None:
         """The answer for a request's path, or None when no file has it."""
+        self._refresh()
+        answer = self._by_path.get(path)
+        if answer is not None:
+            return answer
         names = file_names(path)
         if names is None:
             return None
-        self._refresh()
         for name in names:
             answer = self._answers.get(name)
+            if answer is None and name in self._entries:
+                answer = self._load(name, self._entries[name])
             if answer is not None:
+                if name in self._answers:  # kept: so is the way to it
+                    self._by_path[path] = answer
                 return answer
-            entry = self._entries.get(name)
-            if entry is not None:
-                return self._load(name, entry)
         return None
 
     def not_found(self) -> bytes:
@@ -151,7 +156,8 @@ class PublishedFiles:
         try:
             stat = os.stat(self._manifest_name)
         except FileNotFoundError:
-            self._entries, self._answers, self._seen = {}, {}, None
+            self._entries, self._answers, self._by_path, self._seen = {}, {}, {}, None
+            self._cached_bytes = 0
             return
         seen = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
         if seen == self._seen and not force:
@@ -165,7 +171,7 @@ class PublishedFiles:
             log.error("%s is not a manifest; answering the files known before", self._manifest)
             self._seen = seen
             return
-        self._seen, self._entries = seen, entries
+        self._seen, self._entries, self._by_path = seen, entries, {}
         # Answers of files that did not change stay; the others are read again when asked.
         self._answers = {
             name: answer

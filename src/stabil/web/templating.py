@@ -12,9 +12,9 @@ from stabil.declaration.summary import number_text
 from stabil.rendering import (
     DEFAULT_ZONE,
     LANGUAGES,
+    environment,
     gettext_in,
     ngettext_in,
-    environment,
     translations,
 )
 from stabil.web.i18n import choose_language
