@@ -41,6 +41,15 @@ def shoot(page: Page, path: str, name: str) -> None:
         print(f"docs/screenshots/{name}-{lang}.png")
 
 
+def shoot_public(page: Page, path: str, name: str) -> None:
+    """A public page: its English version lives at `/en` + its path, not behind `?lang=`."""
+    for lang, prefix in (("da", ""), ("en", "/en")):
+        page.goto(prefix + path)
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=TARGET / f"{name}-{lang}.png", full_page=False)
+        print(f"docs/screenshots/{name}-{lang}.png")
+
+
 def main() -> int:
     TARGET.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
@@ -84,6 +93,7 @@ def main() -> int:
                     shoot(page, major, "cockpit")
                     shoot(page, major.replace("/desk/majors/", "/desk/incidents/"), "incident")
                 shoot(page, "/desk/report", "report")
+                shoot_public(page, "/status/borger-dk", "status")
                 browser.close()
         finally:
             server.terminate()

@@ -47,7 +47,7 @@ def export(
     """Write the whole public site (every service's pages, feeds, JSON and calendar, the
     index, and the files they link) into DIRECTORY as static files, each atomically.
 
-    Serve it with any web server: see docs/status-serving.md for nginx.
+    Serve it with any web server: see docs/status.md for nginx.
     """
     settings = get_settings()
     roots = {"/static/": STATIC_DIR, "/assets/": settings.var_dir / "assets"}
