@@ -158,11 +158,11 @@ def refused(client: TestClient, session: Session, status: int, **form: object) -
         ({"email": "a" * 250 + "@b.dk"}, "er ikke en e-mailadresse"),
         (
             {"email": ADDRESS, "parts": ["login", "payments"]},
-            "payments er ikke en del af servicen (dens dele: front_page, login, self_service",
+            "payments er ikke en del af tjenesten (dens dele: front_page, login, self_service",
         ),
         (
             {"email": ADDRESS, "types": ["gossip"]},
-            "gossip er ikke en meddelelsestype for servicen",
+            "gossip er ikke en slags meddelelse fra tjenesten",
         ),
         ({"email": ADDRESS, "lang": "de"}, "Vælg dansk (da) eller engelsk (en)."),
     ],
