@@ -160,6 +160,7 @@ ALLOWED: dict[str, set[str]] = {
         "settings",
         "stabil",  # the code's version says when the published files are stale
         "status",  # the messages, with their timeline (R9.5)
+        "subscriptions",  # the form offers the kinds of message that reach subscribers
         "watch",  # the states, this month's uptime and the days (R3)
         "windows",  # the announced windows (R12.2) and their calendar
         "worker",  # publishing is the worker's job

@@ -48,6 +48,7 @@ from stabil.public.snapshot import (
 )
 from stabil.status.models import Message
 from stabil.status.parts import parts_named
+from stabil.subscriptions.choices import subscriber_types
 from stabil.watch.availability import month_range, uptime
 from stabil.watch.daily import DayFigures, daily
 from stabil.watch.models import Monitor
@@ -116,7 +117,10 @@ def gather(session: Session, service_key: str, now: dt.datetime) -> ServiceStatu
             key=lambda item: (item.start, item.id),
             reverse=True,
         ),
-        message_types=[Named(key, name) for key, name in _type_names(declaration).items()],
+        # The kinds a subscriber may choose: those that reach subscribers at all (R10.2).
+        message_types=[
+            Named(rule.type.value, texts(rule.name)) for rule in subscriber_types(declaration)
+        ],
     )
 
 
