@@ -27,8 +27,8 @@ from stabil.web.app import create_app
 from tests.conftest import postgresql_database, rolled_back_session, serve_from
 from tests.web.seeded_api import LABELS, MONTH, World, change_body, message_body, seeded
 
-EXAMPLES_PER_OPERATION = 4
-EXAMPLES_PER_ROLE = 3
+EXAMPLES_PER_OPERATION = 3
+EXAMPLES_PER_ROLE = 2
 # The admin may reach every route, so its run also sends schemathesis's boundary cases (the
 # coverage phase), which are many. The other roles mostly meet refusals, for which a few
 # examples do: the supplier and the authority see only some things, the viewer may change
