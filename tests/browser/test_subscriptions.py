@@ -19,6 +19,8 @@ from playwright.sync_api import Page, expect
 from tests.browser.harness import Live, assert_accessible
 
 SUBSCRIBER = "drift@horsens.example"
+
+
 def mail_to(live: Live, subject: str) -> EmailMessage:
     return live.wait_for_mail(
         lambda mail: str(mail["To"]) == SUBSCRIBER and str(mail["Subject"]).startswith(subject)
