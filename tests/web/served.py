@@ -27,7 +27,7 @@ from tests.conftest import BORGER_DK
 from tests.outbox.servers import free_port
 from tests.worker.processes import StabilProcess, fresh_postgresql, fresh_sqlite, wait_until
 
-START_SECONDS = 30
+START_SECONDS = 60  # it publishes the public site before it answers; two busy cores are slow
 CLIENT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress
@@ -13,10 +13,11 @@ from stabil.catalog.service import list_services
 from stabil.cli.common import err, fail, out
 from stabil.db.engine import unit_of_work
 from stabil.db.types import now_utc
-from stabil.public.export import Exported, export_site
 from stabil.public.store import ASSETS, SITE, BadPath
 from stabil.settings import get_settings
-from stabil.web.app import STATIC_DIR
+
+if TYPE_CHECKING:
+    from stabil.public.export import Exported
 
 status_app = typer.Typer(
     help="The public status site: its pages, feeds and JSON as files.", no_args_is_help=True
@@ -49,6 +50,10 @@ def export(
 
     Serve it with any web server: see docs/status.md for nginx.
     """
+    # Imported when run: rendering and the app cost every other command a second to start.
+    from stabil.public.export import export_site
+    from stabil.web.app import STATIC_DIR
+
     settings = get_settings()
     roots = {"/static/": STATIC_DIR, "/assets/": settings.var_dir / "assets"}
     try:
