@@ -89,7 +89,7 @@ class PublicHttpProtocol(HttpToolsProtocol):
         path = self._path()
         if path is None:
             return False
-        answer = door.files.find(path)
+        answer = door.files.find(path, self.loop.time())
         if answer is None:
             return False
         if_none_match = if_modified_since = forwarded_proto = None
