@@ -23,6 +23,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,7 +53,12 @@ URLS = {
     "JSON": f"/status/{SERVICE}.json",
 }
 THREADS, CONNECTIONS = 1, 16
-WARM_UP_SECONDS, SECONDS = 2, 10
+# nginx as fast as it goes here: sendfile, and not tcp_nopush, with which a page just under
+# 64 KiB (Borger.dk's is) waits for a delayed acknowledgement on loopback, 40 ms a time.
+WARM_UP_SECONDS, SECONDS = 2, 5
+# Each measurement is made this many times, nginx and Stabil in turn, and the median kept:
+# other work on a shared machine moves a single run's figures by a fifth or more.
+ROUNDS = 3
 TARGET_SHARE, TARGET_P99_MS = 0.5, 20.0
 NGINX_CONFIG = """\
 worker_processes 1;
@@ -64,7 +70,6 @@ http {{
     types {{ application/atom+xml atom; text/calendar ics; }}
     access_log off;
     sendfile on;
-    tcp_nopush on;
     keepalive_requests 1000000;
     client_body_temp_path {work}/nginx-body;
     proxy_temp_path {work}/nginx-proxy;
@@ -257,16 +262,28 @@ def _all_zero(line: str) -> bool:
     return all(number == "0" for number in re.findall(r"\d+", line))
 
 
-def measure(url: str, pids: list[int]) -> Load:
-    wrk(url, WARM_UP_SECONDS, pids)
-    return wrk(url, SECONDS, pids)
+def measure(pairs: list[tuple[str, list[int]]]) -> list[Load]:
+    """Each (url, server's processes) loaded ROUNDS times in turn; the median of each."""
+    for url, pids in pairs:
+        wrk(url, WARM_UP_SECONDS, pids)
+    rounds = [[wrk(url, SECONDS, pids) for url, pids in pairs] for _ in range(ROUNDS)]
+    return [median([round_[n] for round_ in rounds]) for n in range(len(pairs))]
+
+
+def median(loads: list[Load]) -> Load:
+    return Load(
+        statistics.median(load.rate for load in loads),
+        statistics.median(load.p99_ms for load in loads),
+        "; ".join(load.errors for load in loads if load.errors),
+        statistics.median(load.cpu_us for load in loads),
+    )
 
 
 def report(sizes: dict[str, int], results: dict[str, tuple[Load, Load]]) -> None:
     print(
         f"wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s --latency, after {WARM_UP_SECONDS} s of "
-        f"warm-up; one server at a time; nginx {_version()} with 1 worker process; cpu: the "
-        "server's processor time (user and system) per request"
+        f"warm-up, one server at a time, the median of {ROUNDS} rounds; nginx {_version()} "
+        "with 1 worker process; cpu: the server's processor time (user and system) per request"
     )
     print(
         f"{'':14} {'bytes':>7} | {'nginx req/s':>11} {'p99':>8} {'cpu':>7} | "
@@ -317,11 +334,12 @@ def run(work: Path) -> None:
     nginx, nginx_url = start_nginx(work, site)
     try:
         sizes = same_bytes(server.url, nginx_url)
-        theirs, ours = with_children(nginx.pid), [server.pid]
-        results = {
-            name: (measure(nginx_url + path, theirs), measure(server.url + path, ours))
-            for name, path in URLS.items()
-        }
+        nginx_pids, stabil_pids = with_children(nginx.pid), [server.pid]
+        results = {}
+        for name, path in URLS.items():
+            pairs = [(nginx_url + path, nginx_pids), (server.url + path, stabil_pids)]
+            theirs, ours = measure(pairs)
+            results[name] = (theirs, ours)
     finally:
         server.stop()
         nginx.terminate()

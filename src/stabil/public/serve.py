@@ -128,10 +128,17 @@ class PublishedFiles:
         self._answers: dict[str, Answer] = {}  # by file name
         self._by_path: dict[str, Answer] = {}  # by the request paths found so far
         self._cached_bytes = 0
+        self._looked_at: float | None = None
 
-    def find(self, path: str) -> Answer | None:
-        """The answer for a request's path, or None when no file has it."""
-        self._refresh()
+    def find(self, path: str, now: float | None = None) -> Answer | None:
+        """The answer for a request's path, or None when no file has it.
+
+        The manifest is looked at for every call, or, given `now` (an event loop's clock,
+        which uvloop moves on once per turn, in milliseconds), once per instant: the many
+        requests a turn answers need not each ask the file system."""
+        if now is None or now != self._looked_at:
+            self._looked_at = now
+            self._refresh()
         answer = self._by_path.get(path)
         if answer is not None:
             return answer

@@ -138,42 +138,36 @@ class Store:
         for files in publications.values():
             for item in files:
                 check_path(item.path)
-        instant = at.astimezone(dt.UTC).isoformat()
         self.root.mkdir(parents=True, exist_ok=True)
         with self._locked():
             before = self.manifest()
-            entries = dict(before.files)
-            published = dict(before.published)
-            written = Written()
-            outdated = [
-                owner
-                for owner in publications
-                if owner in published and dt.datetime.fromisoformat(published[owner]) > at
-            ]
-            publications = {
-                owner: files for owner, files in publications.items() if owner not in outdated
+            written = Written(outdated=_outdated(before, publications, at))
+            current = {
+                owner: files
+                for owner, files in publications.items()
+                if owner not in written.outdated
             }
-            written.outdated = outdated
-            published.update(dict.fromkeys(publications, instant))
-            for owner, files in publications.items():
+            entries = dict(before.files)
+            for owner, files in current.items():
                 for item in files:
                     entries[item.path] = self._put(item, owner, entries.get(item.path), written)
-            kept = {item.path for files in publications.values() for item in files}
-            gone = [
+            kept = {item.path for files in current.values() for item in files}
+            gone = sorted(
                 path
                 for path, entry in entries.items()
-                if entry.owner in publications and path not in kept
-            ]
+                if entry.owner in current and path not in kept
+            )
             for path in gone:
                 del entries[path]
             if written.changed:
                 _sync_directories(self.root, written.changed)
+            published = before.published | dict.fromkeys(current, at.astimezone(dt.UTC).isoformat())
             # The manifest after the files it names, the removals after the manifest: a
             # reader that has the manifest finds every file in it.
             self._replace_manifest(Manifest(entries, code or before.code, published))
             for path in gone:
                 self._remove(path)
-            written.removed = sorted(gone)
+            written.removed = gone
         return written
 
     def _put(self, item: PublicFile, owner: str, known: Entry | None, written: Written) -> Entry:
@@ -237,6 +231,17 @@ def write_atomically(target: Path, body: bytes, modified: int) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _outdated(
+    before: Manifest, publications: Mapping[str, Sequence[PublicFile]], at: dt.datetime
+) -> list[str]:
+    """The owners whose files in the store show a later instant than `at`."""
+    return [
+        owner
+        for owner in publications
+        if owner in before.published and dt.datetime.fromisoformat(before.published[owner]) > at
+    ]
 
 
 def _same_file(target: Path, known: Entry) -> bool:

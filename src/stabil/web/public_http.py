@@ -51,7 +51,8 @@ class PublicHttpProtocol(HttpToolsProtocol):
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
         self.door = front_door(self.app)
-        # Whom to believe that the visitor used https (for HSTS): as uvicorn's middleware.
+        # Whom to believe that the visitor used https (for HSTS): uvicorn's own judge of it
+        # (private to uvicorn, whose version is locked), as its middleware uses it.
         self.proxies = _TrustedHosts(config.forwarded_allow_ips) if config.proxy_headers else None
         self.answered = False  # the request being read was answered here
         self._defaults: tuple[object, bytes] = (None, b"")
@@ -89,7 +90,7 @@ class PublicHttpProtocol(HttpToolsProtocol):
         path = self._path()
         if path is None:
             return False
-        answer = door.files.find(path)
+        answer = door.files.find(path, self.loop.time())
         if answer is None:
             return False
         if_none_match = if_modified_since = forwarded_proto = None
@@ -168,6 +169,12 @@ class PublicHttpProtocol(HttpToolsProtocol):
     def _unset_keepalive_if_required(self) -> None:
         self.active_at = self.loop.time()
 
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.timeout_keep_alive_task is not None:
+            self.timeout_keep_alive_task.cancel()
+            self.timeout_keep_alive_task = None
+        super().connection_lost(exc)
+
     def on_response_complete(self) -> None:
         # As uvicorn's, with the keep-alive timer above.
         self.server_state.total_requests += 1
@@ -192,9 +199,11 @@ class PublicHttpProtocol(HttpToolsProtocol):
         self.timeout_keep_alive_task = None
         if self.transport.is_closing():
             return
-        answering = self.cycle is not None and not self.cycle.response_complete
+        answering = bool(self.pipeline) or (
+            self.cycle is not None and not self.cycle.response_complete
+        )
         idle = self.loop.time() - self.active_at
-        if answering or self.pipeline or idle < self.timeout_keep_alive:
+        if answering or idle < self.timeout_keep_alive:
             left = self.timeout_keep_alive if answering else self.timeout_keep_alive - idle
             self.timeout_keep_alive_task = self.loop.call_later(left, self._keep_alive_expired)
             return
