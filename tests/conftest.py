@@ -94,8 +94,9 @@ def _nothing_published(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     published = Path(request.config.stash[_PUBLIC_DIR])
     if any(published.iterdir()):
-        shutil.rmtree(published)
-        published.mkdir()
+        # A module's live server may still be publishing into it as it is emptied.
+        shutil.rmtree(published, ignore_errors=True)
+        published.mkdir(exist_ok=True)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.progress import Progress
@@ -13,11 +13,10 @@ from stabil.catalog.service import list_services
 from stabil.cli.common import err, fail, out
 from stabil.db.engine import unit_of_work
 from stabil.db.types import now_utc
+from stabil.public.export import Exported, export_site
 from stabil.public.store import ASSETS, SITE, BadPath
 from stabil.settings import get_settings
-
-if TYPE_CHECKING:
-    from stabil.public.export import Exported
+from stabil.web.app import STATIC_DIR
 
 status_app = typer.Typer(
     help="The public status site: its pages, feeds and JSON as files.", no_args_is_help=True
@@ -50,10 +49,6 @@ def export(
 
     Serve it with any web server: see docs/status.md for nginx.
     """
-    # Imported when run: rendering and the app cost every other command a second to start.
-    from stabil.public.export import export_site
-    from stabil.web.app import STATIC_DIR
-
     settings = get_settings()
     roots = {"/static/": STATIC_DIR, "/assets/": settings.var_dir / "assets"}
     try:

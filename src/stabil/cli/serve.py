@@ -8,7 +8,7 @@ import signal
 import threading
 import time
 from types import FrameType
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 import uvicorn
@@ -17,14 +17,16 @@ from stabil.cli.common import err
 from stabil.cli.worker import configure_logging
 from stabil.db.engine import unit_of_work
 from stabil.db.types import now_utc
+from stabil.public.publish import publish_if_stale
 from stabil.settings import get_settings
+from stabil.watch.prober import ProberThread
+from stabil.web.app import create_app
+from stabil.web.public_http import PublicHttpProtocol
+from stabil.worker.runner import Worker, load_handlers
 
 WORKER_STOP_SECONDS = 30
 # Requests still running at SIGTERM get this long to finish; then they are cancelled, their
 # transactions rolled back, and the process ends whatever a client does.
-if TYPE_CHECKING:
-    from stabil.worker.runner import Worker
-
 REQUEST_STOP_SECONDS = 10
 
 log = logging.getLogger("stabil.public")
@@ -34,8 +36,6 @@ def publish_at_start() -> None:
     """Publish the public site before the first request when the store is empty or older
     than the code, so that /status answers at once. A database that cannot be read (not
     migrated yet, restarting) does not stop the server: it serves what the store has."""
-    from stabil.public.publish import publish_if_stale
-
     began = time.perf_counter()
     try:
         with unit_of_work() as session:
@@ -79,13 +79,6 @@ def serve(
     ] = True,
 ) -> None:
     """Serve the app: the REST API under /api/v1, its docs at /docs, and the pages."""
-    # Imported when run: the app, the prober and the renderer cost every other command a
-    # second or more to start.
-    from stabil.watch.prober import ProberThread
-    from stabil.web.app import create_app
-    from stabil.web.public_http import PublicHttpProtocol
-    from stabil.worker.runner import Worker, load_handlers
-
     settings = get_settings()
     publish_at_start()
     runner = thread = prober = None
