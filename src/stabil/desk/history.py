@@ -94,6 +94,7 @@ def refresh_timers(
         row.stopped_at = state.stopped_at
         row.met = state.met
         row.excluded = state.excluded
+        row.decided_at = state.decided_at
     running = [state.due_at for state in states if state.running]
     incident.next_due_at = min(running) if running else None
     declaration = declaration_for(incident)

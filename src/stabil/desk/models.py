@@ -107,6 +107,7 @@ class IncidentTimer(Base):
     __table_args__ = (
         UniqueConstraint("incident_id", "kind"),
         Index("ix_incident_timers_running_due", "running", "due_at"),
+        Index("ix_incident_timers_decided_at", "decided_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -126,6 +127,10 @@ class IncidentTimer(Base):
     stopped_at: Mapped[dt.datetime | None]
     met: Mapped[bool | None] = mapped_column(Boolean)
     excluded: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(
+        comment="When reports count it: its stop when met, when it passed its target when "
+        "missed; null while it runs within its target (R7.5, R7.6)."
+    )
 
     incident: Mapped[Incident] = relationship(back_populates="timers")
 

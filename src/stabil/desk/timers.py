@@ -49,6 +49,9 @@ class TimerState:
     met: bool | None
     breached: bool
     excluded: bool
+    # When a report counts the timer: its stop when met, the instant it passed its target
+    # when missed; None while it runs and has not passed its target in an earlier run.
+    decided_at: dt.datetime | None = None
 
 
 def stop_rank(timer: Timer) -> int:
@@ -104,6 +107,7 @@ def compute_timer(
     closed = [(run.begin, run.end) for run in runs if run.end is not None]
     spent = [clock.elapsed(calendar, begin, end) for begin, end in closed]
     current = runs[-1] if runs and runs[-1].end is None else None
+    passed = _passed_target(clock, calendar, target_seconds, closed, spent)
     if current is not None:
         before = sum(spent)
         elapsed = before + clock.elapsed(calendar, current.begin, max(now, current.begin))
@@ -124,6 +128,7 @@ def compute_timer(
             met=None,
             breached=now > due,
             excluded=False,
+            decided_at=passed,
         )
     last_start = closed[-1][0] if closed else start
     before_last = sum(spent[:-1])
@@ -131,6 +136,7 @@ def compute_timer(
     elapsed = sum(spent)
     stopped_at = closed[-1][1] if closed else start
     cancelled = any(step.state is State.cancelled for step in steps)
+    met = elapsed <= target_seconds + TOLERANCE_SECONDS
     return TimerState(
         kind=kind,
         calendar=calendar,
@@ -144,7 +150,25 @@ def compute_timer(
         counted_before=before_last,
         stopped_at=stopped_at,
         elapsed_seconds=elapsed,
-        met=elapsed <= target_seconds + TOLERANCE_SECONDS,
+        met=met,
         breached=False,
         excluded=cancelled,
+        decided_at=stopped_at if met else passed or due,
     )
+
+
+def _passed_target(
+    clock: Clock,
+    calendar: str,
+    target_seconds: float,
+    closed: Sequence[tuple[dt.datetime, dt.datetime]],
+    spent: Sequence[float],
+) -> dt.datetime | None:
+    """The instant the ended runs used up the target, if they did: a timer missed in its
+    first run and stopped after a reopening was missed then, not at its last run's deadline."""
+    before = 0.0
+    for (begin, _), used in zip(closed, spent, strict=True):
+        if before + used > target_seconds + TOLERANCE_SECONDS:
+            return clock.deadline(calendar, begin, target_seconds - before)
+        before += used
+    return None
