@@ -50,7 +50,7 @@ _TIMER_COLUMNS = (
     Column("incident", N_("Incident")),
     Column("title", N_("Title")),
     Column("priority", N_("Priority")),
-    Column("timer", N_("Timer")),
+    Column("timer", N_("Kind of timer")),
     Column("started_at", N_("Started")),
     Column("due_at", N_("Due")),
     Column("stopped_at", N_("Stopped")),
@@ -211,7 +211,7 @@ class _Writer:
 
 def _summary(sheet: Worksheet, report: Report, writer: _Writer) -> None:
     text = writer.text
-    sheet.title = text(N_("Summary"))
+    sheet.title = text(N_("Overview"))
     headings = [text(N_("Section")), text(N_("Figure")), text(N_("Value")), text(N_("Goal")),
                 text(N_("Goal met"))]  # fmt: skip
     rows = [
