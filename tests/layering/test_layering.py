@@ -92,6 +92,12 @@ ALLOWED: dict[str, set[str]] = {
     },
     "db": {"settings"},
     "declaration": set(),
+    "reports": {
+        "errors",
+        "rendering",  # the HTML and PDF are rendered with the app's templates and catalogues
+        "texts",
+        "watch",  # availability is the uptime figure of watch, as its API gives it (R3)
+    },
     "demo": {
         "accounts",
         "catalog",
