@@ -8,6 +8,7 @@ import re
 import pytest
 
 from stabil.rendering import render_page
+from stabil.reports.model import Report
 from stabil.reports.render.html import body_context, report_html
 from tests.reports.sample import empty_report, report
 
@@ -155,3 +156,17 @@ def _section(html: str, name: str) -> str:
     found = re.search(rf'<section class="report-section" id="{name}".*?</section>', html, re.S)
     assert found is not None, name
     return found[0]
+
+
+def test_a_report_read_back_from_its_json_renders_the_same(danish: str) -> None:
+    # Evidence read from JSON holds its times as ISO text; they are shown as times still.
+    again = Report.model_validate(report().contract())
+    assert isinstance(again.evidence["reaction"][0]["due_at"], str)
+    assert report_html(again, "da", link_base="https://stabil.example.dk/") == danish
+
+
+def test_a_weekly_report_is_named_by_its_week() -> None:
+    weekly = report_html(report(kind="week", period="2026-W46"), "da")
+    assert "<h1>Borger.dk: uge 46 2026</h1>" in weekly
+    assert "KPI-rapport for ugen" in weekly
+    assert "week 46 of 2026" in report_html(report(kind="week", period="2026-W46"), "en")

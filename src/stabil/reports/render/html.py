@@ -19,7 +19,7 @@ from markupsafe import Markup
 from stabil.rendering import render_page
 from stabil.reports.model import GoalFigure, Report, Share, TrendPoint
 from stabil.reports.render.charts import Bar, Series, trend_chart, uptime_chart
-from stabil.reports.render.local import Local
+from stabil.reports.render.local import Local, evidence_of
 from stabil.reports.render.names import (
     MEASUREMENT_PERIODS,
     ORIENTATION_KINDS,
@@ -55,6 +55,7 @@ def body_context(report: Report, language: str, *, link_base: str = "") -> dict[
     local = Local.of(report, language)
     return {
         "report": report,
+        "evidence": evidence_of(report),
         "zone": report.zone,
         "f": local,
         "name": namer(language),
@@ -99,8 +100,9 @@ def misses(report: Report) -> list[dict[str, Any]]:
     in the order they were decided."""
     seen: set[tuple[str, str]] = set()
     found = []
+    evidence = evidence_of(report)
     for kind in ("reaction", "resolution", "start_time"):
-        for row in report.evidence.get(kind, []):
+        for row in evidence.get(kind, []):
             key = (str(row.get("incident")), str(row.get("timer")))
             if row.get("met") is False and key not in seen:
                 seen.add(key)

@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from stabil.reports.model import Report
 from stabil.reports.render.figures import figures
+from stabil.reports.render.local import evidence_of
 from stabil.reports.render.names import gettext
 from stabil.texts import N_
 
@@ -147,8 +148,9 @@ def report_xlsx(report: Report, language: str) -> bytes:
     assert summary is not None  # a new workbook has its one sheet
     writer = _Writer(report, language)
     _summary(summary, report, writer)
+    evidence = evidence_of(report)
     for sheet in SHEETS:
-        rows = report.evidence.get(sheet.evidence, [])
+        rows = evidence.get(sheet.evidence, [])
         worksheet = book.create_sheet(text(sheet.title))
         writer.table(
             worksheet,
