@@ -121,12 +121,13 @@ def trend_chart(
         upper, lower = figure.subplots(2, 1, sharex=True, height_ratios=(3, 2))
         _lines(upper, periods, shares)
         upper.set_ylim(0, 105)
-        upper.set_ylabel(text(N_("Met")))
-        upper.set_title(text(N_("Reaction and resolution in time")), loc="left", fontsize=9)
+        upper.set_yticks([0, 25, 50, 75, 100])
+        _heading(upper, text(N_("Reaction and resolution in time")))
         _lines(lower, periods, uptime)
-        lower.set_ylim(_floor([v for series in uptime for v in series.values]), 100.05)
-        lower.set_ylabel(text(N_("Uptime")))
-        lower.set_title(text(N_("Uptime")), loc="left", fontsize=9)
+        low = _floor([v for series in uptime for v in series.values])
+        lower.set_ylim(low, 100.05)
+        lower.set_yticks([low, (low + 100) / 2, 100])
+        _heading(lower, text(N_("Uptime")))
         for axes in (upper, lower):
             axes.yaxis.set_major_formatter(_percent_axis(language, decimals=1))
             axes.grid(axis="y", color="#e0e0e0", lw=0.6)
@@ -144,6 +145,12 @@ def _lines(axes: Axes, periods: Sequence[str], series: Sequence[Series]) -> None
         )  # fmt: skip
     if series:
         axes.legend(loc="lower left", fontsize=8, ncols=min(len(series), 3))
+
+
+def _heading(axes: Axes, text: str) -> None:
+    # Text at the axes' corner rather than a title: placing a title measures every tick
+    # label again, half the drawing time.
+    axes.text(0, 1.03, text, transform=axes.transAxes, fontsize=9, va="bottom")
 
 
 @contextmanager
