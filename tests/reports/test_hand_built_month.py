@@ -21,7 +21,8 @@ from stabil.catalog.service import service_named
 from stabil.declaration.communication import MessageType
 from stabil.desk.models import Incident
 from stabil.desk.review import save_review, submit_review
-from stabil.reports.compute import monthly
+from stabil.reports.period import Kind
+from stabil.reports.service import report_asked
 from stabil.status.service import NewMessage, post_message
 from stabil.watch.recording import Entry, log_interval
 from stabil.watch.states import Source, State
@@ -167,7 +168,7 @@ def share(met: int, total: int, goal: float, percent: float | None, ok: bool | N
 def test_every_figure_of_the_month_is_the_one_worked_out_by_hand(
     session: Session, march: dict[str, str]
 ) -> None:
-    report = monthly(session, "borger-dk", "2026-03", NOW).contract()
+    report = report_asked(session, "borger-dk", Kind.month, "2026-03", NOW).contract()
     assert (report["service"], report["from"], report["to"], report["declaration_version"]) == (
         "borger-dk",
         "2026-03-01T00:00:00+01:00",
@@ -221,7 +222,7 @@ def test_every_figure_of_the_month_is_the_one_worked_out_by_hand(
 def test_majors_windows_availability_and_backlog_of_the_month(
     session: Session, march: dict[str, str], client: TestClient, cast: Cast
 ) -> None:
-    report = monthly(session, "borger-dk", "2026-03", NOW).contract()
+    report = report_asked(session, "borger-dk", Kind.month, "2026-03", NOW).contract()
     majors = {item["incident"]: item["review"] for item in report["majors"]}
     assert set(majors) == {march["A"], march["B"]}
     assert (majors[march["A"]]["state"], majors[march["A"]]["on_time"]) == ("submitted", True)
@@ -251,13 +252,25 @@ def test_majors_windows_availability_and_backlog_of_the_month(
     assert report["backlog"]["1"]["count"] == report["backlog"]["3"]["count"] == 0
     assert {row["incident"] for row in report["evidence"]["backlog"]} == {march["C"], march["F"]}
     # April decides nothing of March's again: C's miss is March's alone.
-    april = monthly(session, "borger-dk", "2026-04", NOW).contract()
+    april = report_asked(session, "borger-dk", Kind.month, "2026-04", NOW).contract()
     assert april["resolution"]["2"] == share(0, 0, 95, None, None)
     assert april["backlog"]["2"]["count"] == 0
 
 
 def test_an_empty_month_proves_nothing(session: Session) -> None:
-    report = monthly(session, "borger-dk", "2025-06", NOW).contract()
+    report = report_asked(session, "borger-dk", Kind.month, "2025-06", NOW).contract()
     assert report["reaction"] == share(0, 0, 90, None, None)
     assert report["start_time"]["goal_met"] is None
     assert report["penalties"] is None
+
+
+def test_the_weekly_report_holds_the_week_only(session: Session, march: dict[str, str]) -> None:
+    report = report_asked(session, "borger-dk", Kind.week, "2026-W10", NOW).contract()  # 2-8 March
+    assert (report["from"], report["to"], report["kind"]) == (
+        "2026-03-02T00:00:00+01:00",
+        "2026-03-09T00:00:00+01:00",
+        "week",
+    )
+    assert report["reaction"] == share(1, 2, 90, 50.0, False)  # A met, B a second late
+    assert report["trends"] == []
+    assert {item["incident"] for item in report["majors"]} == {march["A"], march["B"]}

@@ -26,7 +26,7 @@ from stabil.reports.model import GoalFigure, Report, StartTimeFigure, TrendPoint
 from stabil.reports.operations import backlog, escalations, majors, releases, windows
 from stabil.reports.orientation import orientation
 from stabil.reports.penalties import penalties
-from stabil.reports.period import Kind, Period, parse_month, parse_week
+from stabil.reports.period import Kind, Period
 from stabil.reports.response import response_times
 from stabil.reports.shares import goal_figure, goal_timers, headline, share
 from stabil.watch.availability import uptime
@@ -245,18 +245,3 @@ def _local(value: Any, zone: ZoneInfo) -> Any:
     if isinstance(value, list):
         return [_local(item, zone) for item in value]
     return value
-
-
-def monthly(session: Session, service_key: str, month: str, now: dt.datetime) -> Report:
-    """The report of the local month `YYYY-MM` (see `report`)."""
-    return report(session, service_key, _period(session, service_key, month, Kind.month, now), now)
-
-
-def weekly(session: Session, service_key: str, week: str, now: dt.datetime) -> Report:
-    """The report of the ISO week `YYYY-Www` (see `report`)."""
-    return report(session, service_key, _period(session, service_key, week, Kind.week, now), now)
-
-
-def _period(session: Session, service_key: str, text: str, kind: Kind, now: dt.datetime) -> Period:
-    zone = declaration_of(version_named(session, service_key, now.date())).time.zone
-    return parse_month(text, zone) if kind is Kind.month else parse_week(text, zone)
