@@ -109,6 +109,13 @@ def test_windows_show_each_broken_window_with_its_problems(danish: str) -> None:
     assert "Opdatering af database" not in section  # it kept the rules
 
 
+def test_escalations_and_the_backlog_are_named_in_words(danish: str) -> None:
+    assert "funktionel, overskridelse" in _section(danish, "escalations")
+    backlog = _section(danish, "backlog")
+    assert "1-7 dage gamle" in backlog
+    assert "Æble på øen" in backlog
+
+
 def test_majors_show_their_review_state(danish: str) -> None:
     section = _section(danish, "majors")
     assert "BDK-2026-0104" in section

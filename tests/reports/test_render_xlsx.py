@@ -34,6 +34,7 @@ def test_there_is_a_summary_and_a_sheet_per_kpi(book: Workbook) -> None:
         "Reaktion",
         "Løsning",
         "Påbegyndelsestid",
+        "Andre frister",
         "Tilgængelighed",
         "Undtaget",
         "Orientering",
@@ -90,3 +91,13 @@ def test_the_summary_holds_every_figure_of_the_json(book: Workbook) -> None:
 def test_columns_are_as_wide_as_their_contents(book: Workbook) -> None:
     sheet = book["Reaktion"]
     assert (sheet.column_dimensions["B"].width or 0) >= len("Æble på øen")
+
+
+def test_a_sheet_has_the_fields_its_rows_have(book: Workbook) -> None:
+    start = records(book["Påbegyndelsestid"])
+    assert start == [
+        {"Hændelse": "BDK-2026-0101", "Påbegyndelsestid (minutter)": 12.0},
+        {"Hændelse": "BDK-2026-0104", "Påbegyndelsestid (minutter)": 20.0},
+    ]
+    escalation = records(book["Eskaleringer"])[0]
+    assert escalation["Sendt"] == dt.datetime(2026, 11, 20, 14, 15)

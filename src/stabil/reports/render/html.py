@@ -21,6 +21,9 @@ from stabil.reports.model import GoalFigure, Report, Share, TrendPoint
 from stabil.reports.render.charts import Bar, Series, trend_chart, uptime_chart
 from stabil.reports.render.local import Local, evidence_of
 from stabil.reports.render.names import (
+    BACKLOG_BUCKETS,
+    ESCALATION_KINDS,
+    ESCALATION_STAGES,
     MEASUREMENT_PERIODS,
     ORIENTATION_KINDS,
     PERIODS,
@@ -68,6 +71,7 @@ def body_context(report: Report, language: str, *, link_base: str = "") -> dict[
         "plain": lambda value: plain(value, local),
         "escalation_name": lambda key: escalation_name(key, language),
         "backlog_columns": backlog_columns,
+        "backlog_buckets": BACKLOG_BUCKETS,
         "trend_keys": {
             "resolution": _keys(report.trends, "resolution_percent"),
             "availability": _keys(report.trends, "availability_percent"),
@@ -101,7 +105,7 @@ def misses(report: Report) -> list[dict[str, Any]]:
     seen: set[tuple[str, str]] = set()
     found = []
     evidence = evidence_of(report)
-    for kind in ("reaction", "resolution", "start_time"):
+    for kind in ("reaction", "resolution", "timers", "start_time"):
         for row in evidence.get(kind, []):
             key = (str(row.get("incident")), str(row.get("timer")))
             if row.get("met") is False and key not in seen:
@@ -138,12 +142,16 @@ def plain(value: object, local: Local) -> str:
 
 
 def escalation_name(key: str, language: str) -> str:
-    """`functional:1` as `functional, level 1`: escalations are counted by kind and stage."""
-    kind, _, stage = key.partition(":")
-    words = namer(language)({}, kind)
+    """`functional.breach` as `functional, breach`: escalations are counted by kind and stage
+    (a level's number or a word)."""
+    kind, _, stage = key.replace(":", ".").partition(".")
+    name = namer(language)
+    words = name(ESCALATION_KINDS, kind)
     if not stage:
         return words
-    return gettext(language)(N_("%(kind)s, level %(stage)s")) % {"kind": words, "stage": stage}
+    if stage.isdigit():
+        return gettext(language)(N_("%(kind)s, level %(stage)s")) % {"kind": words, "stage": stage}
+    return f"{words}, {name(ESCALATION_STAGES, stage)}"
 
 
 def backlog_columns(backlog: dict[str, dict[str, int]]) -> list[str]:

@@ -65,7 +65,12 @@ _TIMER_COLUMNS = (
 SHEETS = (
     Sheet(N_("Reaction"), "reaction", _TIMER_COLUMNS),
     Sheet(N_("Resolution"), "resolution", _TIMER_COLUMNS),
-    Sheet(N_("Start time"), "start_time", _TIMER_COLUMNS),
+    Sheet(
+        N_("Start time"),
+        "start_time",
+        (Column("incident", N_("Incident")), Column("minutes", N_("Start time (minutes)"))),
+    ),
+    Sheet(N_("Other timers"), "timers", _TIMER_COLUMNS),
     Sheet(
         N_("Availability"),
         "availability",
@@ -123,7 +128,9 @@ SHEETS = (
             Column("rule", N_("Rule")),
             Column("kind", N_("Kind")),
             Column("stage", N_("Level")),
+            Column("timer", N_("Kind of timer")),
             Column("reached_at", N_("Reached")),
+            Column("sent_at", N_("Sent")),
         ),
     ),
     Sheet(
@@ -151,17 +158,28 @@ def report_xlsx(report: Report, language: str) -> bytes:
     evidence = evidence_of(report)
     for sheet in SHEETS:
         rows = evidence.get(sheet.evidence, [])
-        worksheet = book.create_sheet(text(sheet.title))
+        columns = columns_of(sheet, rows)
         writer.table(
-            worksheet,
-            [text(column.heading) for column in sheet.columns],
-            [[row.get(column.key) for column in sheet.columns] for row in rows],
+            book.create_sheet(text(sheet.title)),
+            [text(column.heading) for column in columns],
+            [[row.get(column.key) for column in columns] for row in rows],
         )
     _majors(book.create_sheet(text(N_("Major incidents"))), report, writer)
     _releases(book.create_sheet(text(N_("Releases"))), report, writer)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def columns_of(sheet: Sheet, rows: Sequence[dict[str, Any]]) -> list[Column]:
+    """The sheet's columns that its rows have (all of them for no rows), then any field the
+    rows have beyond them, named by its key: no evidence is left out of the workbook."""
+    present: dict[str, None] = {}
+    for row in rows:
+        present.update(dict.fromkeys(row))
+    known = [column for column in sheet.columns if not rows or column.key in present]
+    named = {column.key for column in sheet.columns}
+    return known + [Column(key, key) for key in present if key not in named]
 
 
 class _Writer:
