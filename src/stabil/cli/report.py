@@ -27,9 +27,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-FormatOption = Annotated[
-    Format, typer.Option("--format", help="json, html, pdf, xlsx or csv.")
-]
+FormatOption = Annotated[Format, typer.Option("--format", help="json, html, pdf, xlsx or csv.")]
 OutputOption = Annotated[
     Path | None,
     typer.Option("--output", help="Write to this file; default: standard output."),

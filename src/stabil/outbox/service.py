@@ -9,7 +9,6 @@ repeated work notifies once.
 from __future__ import annotations
 
 import base64
-
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field

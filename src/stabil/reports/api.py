@@ -35,9 +35,13 @@ OTHER_FORMATS: dict[int | str, dict[str, Any]] = {
         "description": "The report, in the format asked for.",
         "content": {
             media: {}
-            for media in (Format.html.media_type, Format.pdf.media_type, Format.xlsx.media_type,
-                          Format.csv.media_type)
-        },  # fmt: skip
+            for media in (
+                Format.html.media_type,
+                Format.pdf.media_type,
+                Format.xlsx.media_type,
+                Format.csv.media_type,
+            )
+        },
     }
 }
 
@@ -100,7 +104,9 @@ def _answer(
     chosen = form or format_of_media_type(accept or "") or Format.json
     if chosen is Format.json:
         return JSONResponse(report.contract())
-    body = render(report, chosen, choose_language(request), link_base=str(request.base_url).rstrip("/"))
+    body = render(
+        report, chosen, choose_language(request), link_base=str(request.base_url).rstrip("/")
+    )
     disposition = "inline" if chosen is Format.html else "attachment"
     return Response(
         body,

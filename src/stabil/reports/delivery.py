@@ -61,7 +61,9 @@ def next_sending(
         period = week_of(following, zone) if kind is Kind.week else month_of(following, zone)
 
 
-def _sending_day(declaration: Declaration, kind: Kind, delivery: Delivery, period: Period) -> dt.date:
+def _sending_day(
+    declaration: Declaration, kind: Kind, delivery: Delivery, period: Period
+) -> dt.date:
     """The day of `period` on which the report of the period before it is sent."""
     if kind is Kind.week:
         assert isinstance(delivery, WeeklyDelivery)
@@ -75,12 +77,13 @@ def _sending_day(declaration: Declaration, kind: Kind, delivery: Delivery, perio
     return day if day < period.following else period.first
 
 
-def plan_deliveries(session: Session, now: dt.datetime, services: list[Service] | None = None) -> int:
+def plan_deliveries(session: Session, now: dt.datetime, services: list[str] | None = None) -> int:
     """Schedule the next delivery of every report the declarations in force ask for; how
     many. Scheduling again moves nothing that is due already and repeats nothing done."""
     plan = Plan()
-    for service in services if services is not None else list_services(session):
-        stored = version_in_force(session, service.key, now.date())
+    keys = services if services is not None else [item.key for item in list_services(session)]
+    for key in keys:
+        stored = version_in_force(session, key, now.date())
         if stored is None:
             continue
         declaration = declaration_of(stored)
@@ -88,10 +91,10 @@ def plan_deliveries(session: Session, now: dt.datetime, services: list[Service] 
             period, at = next_sending(declaration, kind, delivery, now)
             plan.schedule(
                 kind=DELIVER,
-                subject_key=f"service:{service.key}",
-                dedupe_key=f"{DELIVER}:{service.key}:{kind.value}:{period.label}",
+                subject_key=f"service:{key}",
+                dedupe_key=f"{DELIVER}:{key}:{kind.value}:{period.label}",
                 run_at=at,
-                payload={"service": service.key, "kind": kind.value, "period": period.label},
+                payload={"service": key, "kind": kind.value, "period": period.label},
             )
     count = len(plan.jobs)
     plan.write(session)
@@ -138,7 +141,7 @@ def deliver(session: Session, job: Job, now: dt.datetime) -> None:
                 for address in addresses
             ],
         )
-    plan_deliveries(session, now, [stored.service])
+    plan_deliveries(session, now, [key])
 
 
 def _addresses(
@@ -197,15 +200,16 @@ def _share_text(figure: Share | dict[str, Share] | None, language: str) -> str:
         return "ikke målt" if language == "da" else "not measured"
     if isinstance(figure, Share):
         return _one_share(figure, language)
-    label = "P" if language == "en" else "P"
-    return "; ".join(f"{label}{level} {_one_share(item, language)}" for level, item in figure.items())
+    return "; ".join(f"P{level} {_one_share(item, language)}" for level, item in figure.items())
 
 
 def _one_share(figure: Share, language: str) -> str:
     if figure.percent is None:
         return "ingen sager" if language == "da" else "no incidents"
-    met_word = ("mål nået" if figure.goal_met else "mål ikke nået") if language == "da" else (
-        "goal met" if figure.goal_met else "goal missed"
+    met_word = (
+        ("mål nået" if figure.goal_met else "mål ikke nået")
+        if language == "da"
+        else ("goal met" if figure.goal_met else "goal missed")
     )
     of = "af" if language == "da" else "of"
     return f"{_percent(figure.percent, language)} ({figure.met} {of} {figure.total}, {met_word})"
