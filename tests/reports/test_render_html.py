@@ -9,7 +9,7 @@ import pytest
 
 from stabil.rendering import render_page
 from stabil.reports.model import Report
-from stabil.reports.render.html import body_context, report_html
+from stabil.reports.render.html import body_context, report_html, style_sheet
 from tests.reports.sample import empty_report, report
 
 SECTIONS = (
@@ -177,3 +177,14 @@ def test_a_weekly_report_is_named_by_its_week() -> None:
     assert "<h1>Borger.dk: uge 46 2026</h1>" in weekly
     assert "KPI-rapport for ugen" in weekly
     assert "week 46 of 2026" in report_html(report(kind="week", period="2026-W46"), "en")
+
+
+def test_the_style_sheet_styles_only_the_reports_own_elements() -> None:
+    # A desk page links it beside the app's styles, which it must leave as they are.
+    rules = re.sub(r"/\*.*?\*/", "", style_sheet(), flags=re.S)
+    selectors = re.findall(r"([^{}]+)\{", rules)
+    for selector in selectors:
+        if selector.strip().startswith("@media"):
+            continue
+        for part in selector.split(","):
+            assert part.strip().startswith((".report-", ".chart-svg")), part

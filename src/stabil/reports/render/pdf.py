@@ -55,5 +55,4 @@ def page_css(language: str) -> str:
     }}
     html {{ font-family: {FONT}; font-size: 9.5pt; }}
     a {{ color: inherit; text-decoration: none; }}
-    .table {{ font-size: 8pt; }}
     """
