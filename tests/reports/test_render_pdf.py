@@ -52,14 +52,19 @@ def test_its_text_has_the_danish_letters_and_page_numbers(pdf: Path) -> None:
     assert "BDK-2026-0102" in text
 
 
-def test_any_document_prints_with_page_numbers_in_its_language() -> None:
-    document = '<!doctype html><html lang="en"><body><h1>Meeting pack</h1></body></html>'
+def test_any_document_prints_with_page_numbers_in_its_language(tmp_path: Path) -> None:
+    # A file it names is not read: a document prints what it carries, and nothing else.
+    image = tmp_path / "dot.svg"
+    image.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>')
+    document = (
+        '<!doctype html><html lang="en"><body><h1>Meeting pack</h1>'
+        f'<img src="{image.as_uri()}" alt="a dot"></body></html>'
+    )
     assert document_language(document) == "en"
     assert document_language("<p>no language</p>") == "da"
-    pdf = pdf_of(document)
-    assert pdf.startswith(b"%PDF-")
-    text = subprocess.run(
-        ["pdftotext", "-", "-"], input=pdf, check=True, capture_output=True
-    ).stdout.decode()
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(pdf_of(document))
+    text = run("pdftotext", path, "-")
     assert "Meeting pack" in text
     assert "Page 1 of 1" in text
+    assert "a dot" in text  # the image's alternative text stands in for it
