@@ -74,7 +74,8 @@ def forums_of(declaration: Declaration) -> list[Forum]:
                 host=None,
                 agenda=(
                     _text(
-                        da="Major incidents siden sidste møde", en="Major incidents since the last meeting"
+                        da="Major incidents siden sidste møde",
+                        en="Major incidents since the last meeting",
                     ),
                     _text(da="Post-review-rapporter og deres actions", en="Post-review reports"),
                     _text(da="Actions fra sidste møde", en="Actions of the last meeting"),
