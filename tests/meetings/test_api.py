@@ -4,6 +4,8 @@ feed with stable UIDs (R17.1, R9.8)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import Any
 
 import pytest
@@ -161,7 +163,9 @@ def test_the_schedule_and_the_pack(client: TestClient, cast: Cast) -> None:
     )
     assert pack.status_code == 200
     assert pack.headers["content-type"].startswith("text/html")
-    assert "style-src 'sha256-" in pack.headers["content-security-policy"]
+    style = pack.text.split("<style>")[1].split("</style>")[0]
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"style-src 'sha256-{digest}'" in pack.headers["content-security-policy"]
     assert "Approval of the last minutes" in pack.text
 
 

@@ -20,7 +20,6 @@ from stabil.accounts.roles import WORK
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, list_services, version_named
 from stabil.db.types import now_utc
-from stabil.errors import Invalid
 from stabil.meetings.access import READ, can_work, transitions_for
 from stabil.meetings.forums import forums_of
 from stabil.meetings.models import Meeting
@@ -53,6 +52,7 @@ from stabil.web.pages import (
     page,
     require_form_roles,
     require_page_roles,
+    see_other,
 )
 from stabil.web.params import RowId
 from stabil.windows.local_time import local_instant
@@ -102,7 +102,7 @@ def plan(
         session,
         work,
         refused=lambda why: _index(request, who, session, service, "", why, values),
-        in_place=lambda: _redirect(created),
+        in_place=lambda: see_other(request, f"{router.prefix}/{created[0].id}?done=planned"),
         done_url=lambda: f"{router.prefix}/{created[0].id}?done=planned",
     )
 
@@ -273,9 +273,3 @@ def _service(services: list[Service], key: str) -> Service | None:
         if item.key == key:
             return item
     return services[0] if services else None
-
-
-def _redirect(created: list[Meeting]) -> Response:
-    if not created:
-        raise Invalid("forum", "nothing was planned")
-    return Response(status_code=204, headers={"HX-Location": f"{router.prefix}/{created[0].id}"})
