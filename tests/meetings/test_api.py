@@ -48,7 +48,7 @@ def test_a_meeting_is_planned_with_its_declared_length_and_read_by_the_authoriti
     assert shown.json()["allowed_transitions"] == []
     refused = client.get(API, headers=headers(cast.supplier))
     assert refused.status_code == 403
-    assert "may not read meetings" in refused.json()["detail"]
+    assert "your role is supplier" in refused.json()["detail"]
 
 
 def test_bad_plans_are_clear_422s(client: TestClient, cast: Cast) -> None:

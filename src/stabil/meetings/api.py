@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse
 
-from stabil.accounts.auth import CurrentUser
+from stabil.accounts.auth import CurrentUser, require_roles
+from stabil.accounts.models import User
+from stabil.meetings.access import READ
 from stabil.meetings.pack import CONTENT_SECURITY_POLICY, pack, pack_html
 from stabil.meetings.present import action_out, meeting_out, schedule_out
 from stabil.meetings.schemas import (
@@ -42,13 +44,15 @@ from stabil.web.openapi import CONFLICT, TRANSITION_CONFLICT
 from stabil.web.params import RowId
 
 router = APIRouter(prefix="/services/{service}/meetings", tags=["meetings"])
+# Reading is for the desk, its readers and the authorities (meetings/access.py).
+Reader = Annotated[User, Depends(require_roles(*sorted(READ)))]
 Year = Annotated[int | None, Query(ge=1970, le=9998)]
 
 
 @router.get("", summary="The service's meetings, in the order they take place")
 def index(
     service: Key,
-    user: CurrentUser,
+    user: Reader,
     session: SessionDep,
     forum: Annotated[Key | None, Query(max_length=64)] = None,
     year: Year = None,
@@ -69,7 +73,7 @@ def create(service: Key, body: MeetingIn, user: CurrentUser, session: SessionDep
 @router.get("/schedule", summary="Each period of a year: held, planned, due or missing")
 def year_schedule(
     service: Key,
-    user: CurrentUser,
+    user: Reader,
     session: SessionDep,
     year: Annotated[int, Query(ge=1970, le=9998)],
 ) -> list[ScheduleOut]:
@@ -78,14 +82,12 @@ def year_schedule(
 
 
 @router.get("/{meeting_id}", summary="One meeting, with its minutes and actions")
-def show(service: Key, meeting_id: RowId, user: CurrentUser, session: SessionDep) -> MeetingOut:
+def show(service: Key, meeting_id: RowId, user: Reader, session: SessionDep) -> MeetingOut:
     return meeting_out(get_meeting(session, user, service, meeting_id), user)
 
 
 @router.get("/{meeting_id}/events", summary="The meeting's history, oldest first")
-def events(
-    service: Key, meeting_id: RowId, user: CurrentUser, session: SessionDep
-) -> list[EventOut]:
+def events(service: Key, meeting_id: RowId, user: Reader, session: SessionDep) -> list[EventOut]:
     meeting = get_meeting(session, user, service, meeting_id)
     return [event_out(row, user) for row in events_of(session, meeting)]
 
@@ -146,7 +148,7 @@ def cancel(
 def meeting_pack(
     service: Key,
     meeting_id: RowId,
-    user: CurrentUser,
+    user: Reader,
     session: SessionDep,
     lang: Literal["da", "en"] = "da",
 ) -> HTMLResponse:

@@ -55,6 +55,7 @@ def plan_meeting(
     stored = version_named(session, new.service, new.starts_at.date())
     declaration = declaration_of(stored)
     forum = forum_named(declaration, new.forum)
+    _check_year(declaration, new.starts_at)
     ends_at = new.ends_at or new.starts_at + dt.timedelta(minutes=forum.duration_minutes)
     _check_times(new.starts_at, ends_at)
     meeting = Meeting(
@@ -334,6 +335,14 @@ def action_snapshot(action: MeetingAction) -> dict[str, Any]:
 
 def _in_force(session: Session, service: str) -> DeclarationVersion:
     return version_named(session, service, now_utc().date())
+
+
+def _check_year(declaration: Declaration, starts_at: dt.datetime) -> None:
+    year = starts_at.astimezone(declaration.time.zone).year
+    if not 1970 <= year <= 9998:
+        raise Invalid(
+            "starts_at", "lies in {year}, outside 1970-9998 (give the real time)", year=year
+        )
 
 
 def _check_times(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
