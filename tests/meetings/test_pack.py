@@ -163,6 +163,8 @@ def test_the_pack_reads_in_danish_and_english_in_local_time(session: Session, ca
     assert "Dagsorden" in said
     assert "Godkendelse af referat fra sidste møde" in said
     assert "20. maj 2026 10.00–12.00" in said  # Copenhagen's summer time, not UTC's 08:00
+    assert "Sidste referat" in said
+    assert "10. feb. 2026 10.00 Beslutninger Godkendt Referat." in said  # the last minutes
     english = text_of(pack_html(found, "en"))
     assert "Agenda" in english
     assert "Approval of the last minutes" in english
