@@ -189,3 +189,4 @@ def test_the_services_calendar_holds_its_meetings_with_stable_uids(
     assert "Dagsorden:" in str(first["description"])
     second = entries[f"moede-{cancelled['id']}@borger-dk.stabil"]
     assert (str(second["status"]), str(second["summary"])[:7]) == ("CANCELLED", "Aflyst:")
+    assert (first["sequence"], second["sequence"]) == (0, 1)  # calendars apply the change

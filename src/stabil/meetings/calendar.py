@@ -38,7 +38,7 @@ def event(declaration: Declaration, meeting: Meeting) -> Event:
     zone = declaration.time.zone
     entry = Event()
     entry.add("uid", uid(declaration, meeting))
-    entry.add("sequence", sum(1 for item in meeting.events if item.kind == "rescheduled"))
+    entry.add("sequence", sequence(meeting))
     entry.add("dtstamp", meeting.updated_at.astimezone(dt.UTC))
     entry.add("created", meeting.created_at.astimezone(dt.UTC))
     entry.add("last-modified", meeting.updated_at.astimezone(dt.UTC))
@@ -53,6 +53,12 @@ def event(declaration: Declaration, meeting: Meeting) -> Event:
     entry.add("transp", "OPAQUE")
     entry.add("categories", ["Møde"])
     return entry
+
+
+def sequence(meeting: Meeting) -> int:
+    """Raised by each change a calendar program must apply over the entry it has: the
+    cancellation (RFC 5545)."""
+    return sum(1 for item in meeting.events if item.kind == "cancelled")
 
 
 def uid(declaration: Declaration, meeting: Meeting) -> str:

@@ -156,11 +156,9 @@ def pack(session: Session, meeting: Meeting, now: dt.datetime | None = None) -> 
         actions=_actions(session, meeting, since, now, declaration.time.zone),
         incidents=_incidents(session, meeting.service_id, declaration, since, until),
         majors=_majors(session, meeting, since, until, now),
-        windows=_windows(session, declaration, meeting.service_id, since, until, coming=False),
+        windows=_windows(session, meeting.service_id, since, until, coming=False),
         releases=_releases(session, declaration, meeting.service_id, since, until, coming=False),
-        coming_windows=_windows(
-            session, declaration, meeting.service_id, until, until + HORIZON, coming=True
-        ),
+        coming_windows=_windows(session, meeting.service_id, until, until + HORIZON, coming=True),
         coming_releases=_releases(
             session, declaration, meeting.service_id, until, until + HORIZON, coming=True
         ),
@@ -291,7 +289,6 @@ def _majors(
 
 def _windows(
     session: Session,
-    declaration: Declaration,
     service_id: int,
     since: dt.datetime,
     until: dt.datetime,
