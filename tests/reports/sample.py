@@ -334,7 +334,7 @@ def report(**changes: Any) -> Report:
                 shorter_notice_reason="Sikkerhedsrettelse",
             ),
         ],
-        "escalations": {"functional.breach": 1},
+        "escalations": {"functional:breach": 1},
         "backlog": {
             "3": {
                 "count": 1,

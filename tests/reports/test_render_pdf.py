@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from stabil.reports.render.formats import Format, render
-from stabil.reports.render.pdf import document_language, pdf_of
+from stabil.printing import document_language, pdf_of
 from tests.reports.sample import report
 
 POPPLER = "poppler-utils is missing: apt-get install -y poppler-utils"

@@ -142,7 +142,7 @@ def plain(value: object, local: Local) -> str:
 
 
 def escalation_name(key: str, language: str) -> str:
-    """`functional.breach` as `functional, breach`: escalations are counted by kind and stage
+    """`functional:breach` as `functional, breach`: escalations are counted by kind and stage
     (a level's number or a word)."""
     kind, _, stage = key.replace(":", ".").partition(".")
     name = namer(language)

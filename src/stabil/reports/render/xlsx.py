@@ -13,13 +13,8 @@ import datetime as dt
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from stabil.reports.model import Report
 from stabil.reports.render.figures import figures
@@ -27,10 +22,12 @@ from stabil.reports.render.local import evidence_of
 from stabil.reports.render.names import gettext
 from stabil.texts import N_
 
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
 DATE_TIME = {"da": "dd-mm-yyyy hh:mm", "en": "yyyy-mm-dd hh:mm"}
 DATE = {"da": "dd-mm-yyyy", "en": "yyyy-mm-dd"}
-HEADING = Font(bold=True, color="FFFFFF")
-HEADING_FILL = PatternFill("solid", fgColor="0059B3")
+HEADING_COLOUR, HEADING_FILL = "FFFFFF", "0059B3"
 MAX_WIDTH = 60
 
 
@@ -149,6 +146,10 @@ SHEETS = (
 
 
 def report_xlsx(report: Report, language: str) -> bytes:
+    # openpyxl takes up to a second to import: only a workbook pays it, not every command and
+    # app start (tests/layering lists the libraries imported late).
+    from openpyxl import Workbook
+
     text = gettext(language)
     book = Workbook()
     summary = book.active
@@ -197,12 +198,18 @@ class _Writer:
     def table(
         self, sheet: Worksheet, headings: Sequence[str], rows: Sequence[Sequence[Any]]
     ) -> None:
+        from openpyxl.styles import Alignment, Font, PatternFill
+
         sheet.append([self.title])
         sheet.append([self.note])
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append(list(headings))
+        heading, fill = (
+            Font(bold=True, color=HEADING_COLOUR),
+            PatternFill("solid", fgColor=HEADING_FILL),
+        )
         for cell in sheet[3]:
-            cell.font, cell.fill = HEADING, HEADING_FILL
+            cell.font, cell.fill = heading, fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in rows:
             sheet.append([self.value(value) for value in row])
@@ -288,6 +295,8 @@ def _releases(sheet: Worksheet, report: Report, writer: _Writer) -> None:
 
 
 def _widths(sheet: Worksheet, headings: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    from openpyxl.utils import get_column_letter
+
     for index, heading in enumerate(headings, start=1):
         longest = max([len(heading), *(_width(row[index - 1]) for row in rows)])
         sheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, longest + 2)
