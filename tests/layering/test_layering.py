@@ -110,6 +110,7 @@ ALLOWED: dict[str, set[str]] = {
         "printing",
         "releases",  # their notice (R11)
         "rendering",  # the HTML and PDF are rendered with the app's templates and catalogues
+        "status",  # the operational messages of the period (R10.3)
         "subscriptions",  # a contact that stands for the subscribers
         "texts",
         "watch",  # availability is the uptime figure of watch, as its API gives it (R3)
