@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from stabil.reports.render.formats import Format, render
 from stabil.printing import document_language, pdf_of
+from stabil.reports.render.formats import Format, render
 from tests.reports.sample import report
 
 POPPLER = "poppler-utils is missing: apt-get install -y poppler-utils"
