@@ -151,7 +151,10 @@ def kind_of(path: str) -> str:
 
 def links(page: Page) -> Iterator[str]:
     """The paths of the signed-in pages the page links to, without query or fragment."""
-    hrefs: list[str] = page.eval_on_selector_all("a[href]", "all => all.map(a => a.href)")
+    # A link with `download` is a file (a report, a pack as PDF), not a page to check.
+    hrefs: list[str] = page.eval_on_selector_all(
+        "a[href]:not([download])", "all => all.map(a => a.href)"
+    )
     here = urlsplit(page.url).netloc
     for href in hrefs:
         parts = urlsplit(href)

@@ -21,6 +21,8 @@ from stabil.db.base import Base
 from stabil.declaration.communication import MessageType
 from stabil.desk.models import Incident, IncidentEvent
 from stabil.desk.service import NewIncident, open_incident
+from stabil.meetings.models import Meeting, MeetingEvent
+from stabil.meetings.service import NewMeeting, plan_meeting
 from stabil.problems.models import Problem, ProblemEvent
 from stabil.problems.service import NewProblem, open_problem
 from stabil.records.history import Change, append_event, append_events, events_of, history_of
@@ -42,13 +44,16 @@ from tests.cast import Cast
 CPH = ZoneInfo("Europe/Copenhagen")
 NOW = dt.datetime(2026, 4, 14, 10, tzinfo=CPH)
 LATER = NOW + dt.timedelta(minutes=5)
-KINDS = (Incident, Problem, ServiceRequest, Message, ServiceWindow, ChangeRecord, Release, Monitor)
+KINDS = (
+    Incident, Problem, ServiceRequest, Message, ServiceWindow, ChangeRecord, Release, Meeting,
+    Monitor,
+)  # fmt: skip
 pytestmark = pytest.mark.usefixtures("services")
 
 
 def one_of_each(session: Session, cast: Cast) -> list[Recorded]:
     """An incident, a problem, a service request, a service window, a change, a release, a
-    monitor and a message (last), each with its first event."""
+    meeting, a monitor and a message (last), each with its first event."""
     operator = cast.operator.user
     made: list[Recorded] = [
         open_incident(session, operator, NewIncident("borger-dk", "Fejl", ""), now=NOW),
@@ -58,6 +63,9 @@ def one_of_each(session: Session, cast: Cast) -> list[Recorded]:
         request_change(session, operator, change(NOW + dt.timedelta(days=4)), now=NOW),
         register_release(
             session, operator, NewRelease("borger-dk", "2.0", dt.date(2026, 5, 7)), now=NOW
+        ),
+        plan_meeting(
+            session, operator, NewMeeting("borger-dk", "operations_meeting", LATER), now=NOW
         ),
         add_monitor(
             session, operator, NewMonitor("m", "borger-dk", MonitorKind.tcp, target="h:1"), NOW
@@ -95,6 +103,7 @@ def test_each_kind_has_its_event_table_found_from_its_events_relationship() -> N
         ServiceWindow: (ServiceWindowEvent, "window_id"),
         ChangeRecord: (ChangeEvent, "change_id"),
         Release: (ReleaseEvent, "release_id"),
+        Meeting: (MeetingEvent, "meeting_id"),
         Monitor: (MonitorEvent, "monitor_id"),
     }
 
@@ -182,6 +191,7 @@ def test_history_rows_can_never_be_changed_or_deleted(session: Session, cast: Ca
     assert guarded == [
         "ChangeEvent",
         "IncidentEvent",
+        "MeetingEvent",
         "MessageEntry",
         "MessageEvent",
         "MonitorEvent",
@@ -198,6 +208,7 @@ def test_history_rows_can_never_be_changed_or_deleted(session: Session, cast: Ca
         ServiceWindowEvent,
         ChangeEvent,
         ReleaseEvent,
+        MeetingEvent,
         MonitorEvent,
         MessageEvent,
     )

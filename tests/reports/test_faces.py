@@ -7,12 +7,13 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.cast import Cast, headers
+from tests.cast import Cast, Member, headers
 from tests.conftest import Stabil
 from tests.reports.conftest import REPORTED_AT
 from tests.web.pages import sign_in
@@ -118,3 +119,26 @@ def test_the_command_writes_each_format(stabil: Stabil, tmp_path: Path) -> None:
     refused = stabil("report", "monthly", "--service", "borger-dk", "--month", "03-2026")
     assert refused.exit_code == 2
     assert "YYYY-MM" in refused.stderr
+
+
+def test_a_supplier_reads_the_figures_but_not_other_incidents_titles(
+    client: TestClient, cast: Cast, march: dict[str, str]
+) -> None:
+    def read(member: Member) -> dict[str, Any]:
+        answer = client.get(URL, params={"month": "2026-03"}, headers=headers(member))
+        assert answer.status_code == 200, answer.text
+        body: dict[str, Any] = answer.json()
+        return body
+
+    viewer, supplier, outsider = read(cast.viewer), read(cast.supplier), read(cast.other_supplier)
+    assert supplier["reaction"] == outsider["reaction"] == viewer["reaction"]
+
+    def titles(body: dict[str, Any]) -> dict[str, str]:
+        return {row["incident"]: row["title"] for row in body["evidence"]["reaction"]}
+
+    assert all(titles(viewer).values())
+    # supplier-a works A-D; F was never handed over, so its title is not supplier-a's to read.
+    assert titles(supplier)[march["A"]] == titles(viewer)[march["A"]]
+    assert titles(supplier)[march["F"]] == ""
+    assert set(titles(outsider).values()) == {""}
+    assert {item["title"] for item in outsider["majors"]} == {""}

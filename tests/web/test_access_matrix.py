@@ -45,6 +45,7 @@ class Row:
 
 
 INCIDENT = {"service": "borger-dk", "title": "Selvbetjening svarer ikke"}
+MEETING = {"forum": "operations_meeting", "starts_at": "2026-06-10T10:00:00+02:00"}
 MESSAGE = {
     "service": "borger-dk",
     "type": "slow",
@@ -225,6 +226,36 @@ ROWS = (
     # Uptime is the declaration's promise: every signed-in role reads it.
     Row("GET", "/services/{key}/uptime", "200 200 200 200 200 200 200 401 401",
         "/services/borger-dk/uptime?month=2026-03"),
+    # The reports: the desk and its readers, and the suppliers they measure (docs/reports.md).
+    Row("GET", "/services/{key}/reports/monthly", "200 200 200 200 200 403 403 401 401",
+        "/services/borger-dk/reports/monthly?month=2026-03"),
+    Row("GET", "/services/{key}/reports/weekly", "200 200 200 200 200 403 403 401 401",
+        "/services/borger-dk/reports/weekly?week=2026-W15"),
+    # Meetings: the desk and the authorities read them, the desk plans and records them.
+    Row("GET", "/services/{service}/meetings", "200 200 200 403 403 200 200 401 401",
+        "/services/borger-dk/meetings"),
+    Row("POST", "/services/{service}/meetings", "201 201 403 403 403 403 403 401 401",
+        "/services/borger-dk/meetings", MEETING),
+    Row("GET", "/services/{service}/meetings/schedule", "200 200 200 403 403 200 200 401 401",
+        "/services/borger-dk/meetings/schedule?year=2026"),
+    Row("GET", "/services/{service}/meetings/{meeting_id}", "200 200 200 403 403 200 200 401 401",
+        "/services/borger-dk/meetings/{meeting}"),
+    Row("GET", "/services/{service}/meetings/{meeting_id}/events",
+        "200 200 200 403 403 200 200 401 401", "/services/borger-dk/meetings/{meeting}/events"),
+    Row("POST", "/services/{service}/meetings/{meeting_id}/minutes",
+        "200 200 403 403 403 403 403 401 401", "/services/borger-dk/meetings/{meeting}/minutes",
+        {"minutes": "Referat", "decisions": ["Godkendt"]}),
+    Row("POST", "/services/{service}/meetings/{meeting_id}/actions",
+        "201 201 403 403 403 403 403 401 401", "/services/borger-dk/meetings/{meeting}/actions",
+        {"text": "Ny vejledning", "owner": "supplier-a", "due_on": "2026-05-01"}),
+    Row("POST", "/services/{service}/meetings/{meeting_id}/actions/{action_id}/complete",
+        "200 200 403 403 403 403 403 401 401",
+        "/services/borger-dk/meetings/{meeting}/actions/{action}/complete"),
+    Row("POST", "/services/{service}/meetings/{meeting_id}/cancel",
+        "200 200 403 403 403 403 403 401 401", "/services/borger-dk/meetings/{meeting}/cancel",
+        {"reason": "Flyttet"}),
+    Row("GET", "/services/{service}/meetings/{meeting_id}/pack",
+        "200 200 200 403 403 200 200 401 401", "/services/borger-dk/meetings/{meeting}/pack"),
 )  # fmt: skip
 
 

@@ -273,6 +273,8 @@ SUCCEEDING = [
     ),
     Call("GET /api/v1/outages", query={"service": "borger-dk"}),
     Call("GET /api/v1/services/{key}/uptime", {"key": "service"}, {"month": MONTH}),
+    Call("GET /api/v1/services/{key}/reports/monthly", {"key": "service"}, {"month": MONTH}),
+    Call("GET /api/v1/services/{key}/reports/weekly", {"key": "service"}, {"week": "2026-W15"}),
     Call("GET /api/v1/services/{service}/meetings", {"service": "service"}),
     Call(
         "POST /api/v1/services/{service}/meetings",

@@ -33,6 +33,7 @@ from stabil.desk import transitions
 from stabil.desk.review import save_review
 from stabil.desk.service import NewIncident, open_incident
 from stabil.desk.suggestion import Impact
+from stabil.meetings.service import NewMeeting, add_action, plan_meeting
 from stabil.outbox.models import DeliveryState, OutboxItem
 from stabil.outbox.service import enqueue_email
 from stabil.problems.service import NewProblem, open_problem
@@ -70,6 +71,8 @@ class World:
     release: int  # a Borger.dk interface change, planned with shorter notice: help is owed
     minor_release: int  # a planned release that changes no interface
     change: str  # a requested Borger.dk change with its plans, `running_window` linked
+    meeting: int  # a Borger.dk operations meeting begun an hour ago (R17.1)
+    action: int  # an open action of it, owned by supplier-a
     revoked_token: str  # the admin's, revoked
     monitor: str  # an external monitor of Borger.dk's log-in
     heartbeat_token: str  # the token of a heartbeat monitor of Borger.dk's article import
@@ -150,6 +153,12 @@ def build_world(session: Session, cast: Cast, now: dt.datetime = NOW) -> World:
     link_window(session, operator, change, running.id, now)
     external = NewMonitor("bdk-login", "borger-dk", MonitorKind.external, part="login")
     add_monitor(session, operator, external, now)
+    begun = NewMeeting("borger-dk", "operations_meeting", now - dt.timedelta(hours=1))
+    meeting = plan_meeting(session, operator, begun, now)
+    action = add_action(
+        session, operator, meeting, "Opdater driftsvejledningen", "supplier-a",
+        now.date() + dt.timedelta(days=14), now,
+    )  # fmt: skip
     heartbeat = NewMonitor("bdk-import", "borger-dk", MonitorKind.heartbeat, part="article_import")
     token = add_monitor(session, operator, heartbeat, now).token
     assert token is not None
@@ -172,6 +181,8 @@ def build_world(session: Session, cast: Cast, now: dt.datetime = NOW) -> World:
         release=release.id,
         minor_release=minor.id,
         change=change.key,
+        meeting=meeting.id,
+        action=action.id,
     )
 
 

@@ -65,7 +65,7 @@ def monthly_report(
 ) -> Response:
     """Every KPI of the declaration in force in the month, each with the records behind it
     (docs/reports.md), as known now."""
-    return _answer(request, session, key, Kind.month, month, form, accept)
+    return _answer(request, user, session, key, Kind.month, month, form, accept)
 
 
 @router.get(
@@ -86,11 +86,12 @@ def weekly_report(
     accept: AcceptHeader = None,
 ) -> Response:
     """The week's incidents, breaches and messages against the declaration's goals."""
-    return _answer(request, session, key, Kind.week, week, form, accept)
+    return _answer(request, user, session, key, Kind.week, week, form, accept)
 
 
 def _answer(
     request: Request,
+    reader: User,
     session: SessionDep,
     key: str,
     kind: Kind,
@@ -100,7 +101,7 @@ def _answer(
 ) -> Response:
     now = now_utc()
     version_asked(session, key, None, now.date())  # 404 for a service that is not there
-    report = report_asked(session, key, kind, text, now)
+    report = report_asked(session, key, kind, text, now, reader)
     chosen = form or format_of_media_type(accept or "") or Format.json
     if chosen is Format.json:
         return JSONResponse(report.contract())

@@ -51,7 +51,7 @@ def reports_page(
     except Invalid as refusal:
         problem = problem_of(request, refusal)
         found = period_asked(session, key, chosen, None, now)
-    report = report_asked(session, key, chosen, found.label, now)
+    report = report_asked(session, key, chosen, found.label, now, who.user)
     language = choose_language(request)
     context = {
         **body_context(report, language),
@@ -82,7 +82,7 @@ def download(
     try:
         form = parse_format(format[:16])
         report = report_asked(
-            session, typed(service, 64), chosen, typed(period, 16) or None, now_utc()
+            session, typed(service, 64), chosen, typed(period, 16) or None, now_utc(), who.user
         )
     except Refusal as refusal:
         context = {"problem": problem_of(request, refusal), "zone": DEFAULT_ZONE}

@@ -7,11 +7,16 @@ period is parsed, defaulted and refused the same way everywhere.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from stabil.accounts.models import User
 from stabil.accounts.roles import SEE_ALL, Role
 from stabil.catalog.service import declaration_of, version_named
+from stabil.desk.access import visible
+from stabil.desk.models import Incident
 from stabil.reports.compute import report
 from stabil.reports.model import Report
 from stabil.reports.period import Kind, Period, month_of, parse_month, parse_week, week_of
@@ -35,7 +40,54 @@ def period_asked(
 
 
 def report_asked(
-    session: Session, service: str, kind: Kind, text: str | None, now: dt.datetime
+    session: Session,
+    service: str,
+    kind: Kind,
+    text: str | None,
+    now: dt.datetime,
+    reader: User | None = None,
 ) -> Report:
-    """The report of the period asked for (see `period_asked`), as known at `now`."""
-    return report(session, service, period_asked(session, service, kind, text, now), now)
+    """The report of the period asked for (see `period_asked`), as known at `now`; for
+    `reader`, see `as_read_by`."""
+    made = report(session, service, period_asked(session, service, kind, text, now), now)
+    return made if reader is None else as_read_by(session, made, reader)
+
+
+def as_read_by(session: Session, made: Report, reader: User) -> Report:
+    """The report with the titles of the incidents `reader` may not see left out.
+
+    The figures are the service's, whoever reads them: a supplier checks every number. But
+    a title says what another supplier's incident was about, which the desk shows only to
+    those who may see the incident; its key and figures stay, so the sums still add up.
+    """
+    if reader.role in SEE_ALL:
+        return made
+    keys = _incident_keys(made.contract())
+    if not keys:
+        return made
+    seen = set(session.scalars(select(Incident.key).where(Incident.key.in_(keys), visible(reader))))
+    hidden = keys - seen
+    if not hidden:
+        return made
+    return Report.model_validate(_without_titles(made.model_dump(by_alias=True), hidden))
+
+
+def _incident_keys(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        own = {str(value["incident"])} if "incident" in value and "title" in value else set()
+        return own.union(*(_incident_keys(item) for item in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_incident_keys(item) for item in value))
+    return set()
+
+
+def _without_titles(value: Any, hidden: set[str]) -> Any:
+    if isinstance(value, dict):
+        mine = "title" in value and value.get("incident") in hidden
+        return {
+            key: "" if mine and key == "title" else _without_titles(item, hidden)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_without_titles(item, hidden) for item in value]
+    return value
