@@ -239,7 +239,7 @@ class LinkWindow:
 
 @dataclass(frozen=True, slots=True)
 class RegisterRelease:
-    """A release, announced at the action's instant."""
+    """A release, announced at the action's instant (`announced_at`: earlier)."""
 
     ref: str
     actor: str
@@ -249,6 +249,7 @@ class RegisterRelease:
     notes_en: str
     interface_change: bool = False
     shorter_notice_reason: str | None = None
+    announced_at: dt.datetime | None = None  # announced before the history, entered now
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from stabil.demo.disruptions import Late, tell_disruption, tell_major
 from stabil.demo.incidents import Arrival, arrivals, rank_of, report, work
 from stabil.demo.present import plan_present
 from stabil.demo.records import plan_announcements, plan_problems, plan_requests
+from stabil.demo.reported import plan_reported
 from stabil.demo.script import Context
 from stabil.demo.windows import plan_windows
 
@@ -54,6 +55,7 @@ def make_plan(
         elif rank_of(ctx, story.level) == 1:
             tell_disruption(ctx, story)
         stories.append(story)
+    plan_reported(ctx)
     plan_present(ctx)
     plan_problems(ctx, stories)
     plan_requests(ctx)

@@ -101,14 +101,15 @@ class Writer:
 
     def jobs_until(self, instant: dt.datetime) -> None:
         """Run the due jobs at the instant each came due, up to `instant`."""
-        # The public site is not published along the history: each publication would show a
-        # moment long past, and `stabil serve` publishes the present as it starts.
-        self.session.execute(
-            update(Job)
-            .where(Job.kind == PUBLISH, Job.state == JobState.pending.value)
-            .values(state=JobState.cancelled.value)
-        )
         while True:
+            # The public site is not published along the history: each publication would show
+            # a moment long past, and `stabil serve` publishes the present as it starts. Asked
+            # for again by the jobs just run, too: publishing takes most of a batch's time.
+            self.session.execute(
+                update(Job)
+                .where(Job.kind == PUBLISH, Job.state == JobState.pending.value)
+                .values(state=JobState.cancelled.value)
+            )
             due = self.session.scalar(
                 select(func.min(Job.run_at)).where(Job.state == JobState.pending.value)
             )
@@ -315,6 +316,7 @@ class Writer:
                     notes_en=op.notes_en,
                     interface_change=op.interface_change,
                     announce=True,
+                    announced_at=op.announced_at,
                     shorter_notice_reason=op.shorter_notice_reason,
                 )
                 self.releases[op.ref] = releases.register_release(session, actor, new, now=now)
