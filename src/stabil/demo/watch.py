@@ -274,9 +274,9 @@ def _in_month(
         **said("answered in {latency} ms, slower than {limit} ms", latency=3100, limit=2000),
     }
     told = [
-        _spell(zone, working[0], 11.0, rng.randint(15, 40), State.down, down),
+        _spell(zone, working[0], 11.0, rng.randint(3, 6), State.down, down),
         _spell(zone, working[1], 20.5, rng.randint(20, 50), State.down, down),
-        _spell(zone, working[2], 13.25, rng.randint(30, 60), State.degraded, slow),
+        _spell(zone, working[2], 13.25, rng.randint(4, 8), State.degraded, slow),
         _spell(zone, working[3], 21.0, rng.randint(30, 60), State.degraded, slow),
     ]
     for window in windows:

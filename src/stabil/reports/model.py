@@ -123,7 +123,9 @@ class ResponseTimeFigure(Contract):
     key: str
     name: str
     calls: int
-    measured: float | None = Field(description="The share under the threshold, or the percentile in ms.")
+    measured: float | None = Field(
+        description="The share under the threshold, or the percentile in ms."
+    )
     goal: float
     goal_met: bool | None
 
