@@ -15,6 +15,7 @@ from stabil.cli import (
     majors,
     prober,
     public,
+    report,
     serve,
     service,
     status,
@@ -46,6 +47,7 @@ app.add_typer(status.webhook_app, name="webhook")
 app.add_typer(watch.monitor_app, name="monitor")
 app.add_typer(public.status_app, name="status")
 app.add_typer(watch.outage_app, name="outage")
+app.add_typer(report.app, name="report")
 app.command(name="uptime")(watch.uptime)
 app.command(name="serve")(serve.serve)
 app.command(name="worker")(worker.worker)

@@ -14,7 +14,7 @@ import typer
 import uvicorn
 
 from stabil.cli.common import err
-from stabil.cli.worker import configure_logging
+from stabil.cli.worker import configure_logging, plan_at_start
 from stabil.db.engine import unit_of_work
 from stabil.db.types import now_utc
 from stabil.public.publish import publish_if_stale
@@ -81,6 +81,7 @@ def serve(
     """Serve the app: the REST API under /api/v1, its docs at /docs, and the pages."""
     settings = get_settings()
     publish_at_start()
+    plan_at_start()
     runner = thread = prober = None
     if worker:
         configure_logging()

@@ -19,6 +19,7 @@ from stabil.cli.common import USAGE_ERROR, err, fail, out
 from stabil.db.engine import unit_of_work
 from stabil.db.types import now_utc
 from stabil.declaration import DeclarationInvalid
+from stabil.reports.delivery import plan_deliveries
 
 app = typer.Typer(help="Services and the declarations that govern them.", no_args_is_help=True)
 
@@ -41,8 +42,10 @@ def load(
             with unit_of_work() as session:
                 result = load_declaration_text(session, text, str(file))
                 if result.outcome is not LoadOutcome.unchanged:
-                    # The status page shows the declaration's parts and targets.
+                    # The status page shows the declaration's parts and targets; its reports
+                    # are mailed when it says.
                     request_publish(session, result.service, now_utc())
+                    plan_deliveries(session, now_utc(), [result.service])
         except DeclarationInvalid as invalid:
             for problem in invalid.problems:
                 err.print(str(problem), markup=False)

@@ -11,6 +11,9 @@ from typing import Annotated
 import typer
 
 from stabil.cli.common import fail, out
+from stabil.db.engine import unit_of_work
+from stabil.db.types import now_utc
+from stabil.reports.delivery import plan_deliveries
 from stabil.settings import get_settings
 from stabil.watch.prober import ProberThread
 from stabil.worker.runner import Worker, load_handlers
@@ -49,6 +52,7 @@ def worker(
         load_handlers(imports or ())
     except ImportError as error:
         fail(f"cannot import {error.name or error}: {error}")
+    plan_at_start()
     runner = Worker()
     if once:
         progress = runner.run_once()
@@ -69,3 +73,14 @@ def worker(
     finally:
         if prober is not None:
             prober.stop()
+
+
+def plan_at_start() -> None:
+    """Plan the reports' next deliveries, which a declaration loaded before this version, or
+    a delivery that failed for good, may have left unplanned. A database that cannot be read
+    yet (not migrated) does not stop the worker."""
+    try:
+        with unit_of_work() as session:
+            plan_deliveries(session, now_utc())
+    except Exception:
+        logging.getLogger("stabil.worker").exception("the reports' deliveries were not planned")

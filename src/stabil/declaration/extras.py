@@ -56,3 +56,6 @@ class Penalties(Sourced):
     rules: Annotated[list[PenaltyRule], Field(min_length=1)]
     point_value: Text | None = Field(default=None, description="What a point is worth.")
     cap: Text | None = None
+    max_points: Annotated[int, Field(gt=0)] | None = Field(
+        default=None, description="The most points a measurement period can cost, all rules."
+    )

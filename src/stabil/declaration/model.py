@@ -31,6 +31,7 @@ from stabil.declaration.operations import (
     ServiceWindows,
 )
 from stabil.declaration.priorities import Goals, Priority, SuggestionRules, Target, Timer
+from stabil.declaration.reporting import ReportDeliveries
 from stabil.declaration.time import TimeRules
 
 SCHEMA_VERSION = 1
@@ -60,6 +61,7 @@ class Declaration(Model):
     meetings: list[Meeting] = Field(default_factory=list)
     response_times: list[ResponseTimeTarget] = Field(default_factory=list)
     penalties: Penalties | None = None
+    reports: ReportDeliveries | None = None
 
     @property
     def key(self) -> str:

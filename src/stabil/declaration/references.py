@@ -248,6 +248,11 @@ def _contacts(c: _Checker) -> None:
 
 
 def _extras(c: _Checker) -> None:
+    reports = c.d.reports
+    for kind in ("weekly", "monthly"):
+        delivery = getattr(reports, kind) if reports else None
+        if delivery is not None:
+            c.contact_list(("reports", kind, "to"), delivery.to)
     c.unique(("response_times",), [item.key for item in c.d.response_times], "response time")
     for index, item in enumerate(c.d.response_times):
         c.calendar(("response_times", index, "calendar"), item.calendar)

@@ -12,6 +12,7 @@ from stabil.accounts.models import User
 from stabil.accounts.roles import SEE_ALL
 from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, version_named
+from stabil.declaration.priorities import AverageGoal
 from stabil.desk.access import visible
 from stabil.desk.models import Incident, IncidentTimer
 from stabil.errors import Invalid
@@ -19,7 +20,8 @@ from stabil.errors import Invalid
 
 @dataclass(frozen=True, slots=True)
 class StartTime:
-    """The average start time of one month (R4.1): from detection until work started."""
+    """The average start time of one month (R4.1): from detection until work started, over
+    the incidents whose work started in the month."""
 
     service: str
     month: str
@@ -35,16 +37,74 @@ class StartTime:
     complete: bool  # every incident counted; else only those the reader may see
 
 
+@dataclass(frozen=True, slots=True)
+class Averaged:
+    """The incidents an average goal counts over a range: (key, service seconds) of each
+    started one, and how many detected in the range still wait."""
+
+    started: list[tuple[str, float]]
+    waiting: int
+
+    @property
+    def average_minutes(self) -> float | None:
+        if not self.started:
+            return None
+        return round(sum(seconds for _, seconds in self.started) / len(self.started) / 60, 2)
+
+
+def averaged(
+    session: Session,
+    service: str,
+    goal: AverageGoal,
+    start: dt.datetime,
+    end: dt.datetime,
+    reader: User | None = None,
+) -> Averaged:
+    """The incidents of `goal` whose timer stopped (work started, R4.1) in `[start, end)`, and
+    those detected in it that still wait; only those `reader` may see, when given.
+
+    Cancelled incidents do not count; a timer that stopped and was then restarted by a
+    reopening counts when it stops again.
+    """
+    counted = [
+        Service.key == service,
+        Incident.priority.in_(goal.priorities),
+        Incident.state != "cancelled",
+        IncidentTimer.kind == goal.timer,
+    ]
+    if reader is not None:
+        counted.append(visible(reader))
+    joined = (
+        select(Incident.key, IncidentTimer.completed_seconds)
+        .join(IncidentTimer, IncidentTimer.incident_id == Incident.id)
+        .join(Service, Service.id == Incident.service_id)
+        .where(*counted)
+    )
+    started = session.execute(
+        joined.where(
+            ~IncidentTimer.running,
+            IncidentTimer.stopped_at >= start,
+            IncidentTimer.stopped_at < end,
+        ).order_by(IncidentTimer.stopped_at)
+    ).all()
+    waiting = session.execute(
+        joined.where(
+            IncidentTimer.running, Incident.detected_at >= start, Incident.detected_at < end
+        )
+    ).all()
+    return Averaged([(key, seconds) for key, seconds in started], len(waiting))
+
+
 def start_time(session: Session, service: str, month: str, reader: User) -> StartTime:
-    """The average of the timer's service time over the month's incidents (R4.1).
+    """The average of the timer's service time over the incidents whose work started in the
+    month (R4.1), in the declaration's time zone.
 
     Only the incidents `reader` may see are counted and listed, by the same rule as every
     list: the desk's readers get the service's figure, an authority its own incidents'.
 
     Each goal of `goals.averages` names its timer (Borger.dk: the reaction timer, which stops
     when work starts, counted in primary service time) and its priorities; cancelled
-    incidents and service requests are not counted. An incident belongs to the month in
-    which it was detected, in the declaration's time zone.
+    incidents and service requests are not counted.
     """
     first_day = _month(month)
     stored = version_named(session, service, first_day)
@@ -57,35 +117,20 @@ def start_time(session: Session, service: str, month: str, reader: User) -> Star
     zone = declaration.time.zone
     start = dt.datetime.combine(first_day, dt.time(), tzinfo=zone)
     end = dt.datetime.combine(_next_month(first_day), dt.time(), tzinfo=zone)
-    rows = session.execute(
-        select(Incident.key, IncidentTimer.running, IncidentTimer.completed_seconds)
-        .join(IncidentTimer, IncidentTimer.incident_id == Incident.id)
-        .join(Service, Service.id == Incident.service_id)
-        .where(
-            Service.key == service,
-            Incident.priority.in_(goal.priorities),
-            Incident.state != "cancelled",
-            Incident.detected_at >= start,
-            Incident.detected_at < end,
-            IncidentTimer.kind == goal.timer,
-            visible(reader),
-        )
-        .order_by(Incident.detected_at)
-    ).all()
-    done = [(key, seconds) for key, running, seconds in rows if not running]
-    average = sum(s for _, s in done) / len(done) / 60 if done else None
+    found = averaged(session, service, goal, start, end, reader)
+    average = found.average_minutes
     return StartTime(
         service=service,
         month=month,
         goal=goal.name.get("en"),
         priorities=goal.priorities,
         timer=goal.timer,
-        started=len(done),
-        waiting=len(rows) - len(done),
-        average_minutes=None if average is None else round(average, 2),
+        started=len(found.started),
+        waiting=found.waiting,
+        average_minutes=average,
         goal_minutes=goal.average_minutes,
         met=None if average is None else average <= goal.average_minutes,
-        incidents=[key for key, _ in done],
+        incidents=[key for key, _ in found.started],
         complete=reader.role in SEE_ALL,
     )
 

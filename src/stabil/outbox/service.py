@@ -8,6 +8,7 @@ repeated work notifies once.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
@@ -72,6 +73,16 @@ class Email:
     deliver_after: dt.datetime | None = None
     dedupe_key: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def attachment(filename: str, media_type: str, content: bytes) -> dict[str, str]:
+    """A file to send with an e-mail, for its `extra["attachments"]` list: kept in the outbox
+    row, so that a retry sends the very bytes written with the change."""
+    return {
+        "filename": filename,
+        "media_type": media_type,
+        "base64": base64.b64encode(content).decode("ascii"),
+    }
 
 
 def enqueue_emails(session: Session, emails: list[Email]) -> None:

@@ -91,15 +91,18 @@ class MajorFigure(Contract):
 
 
 class ReleaseFigure(Contract):
-    """A release in the period, with the notice it gave (R11)."""
+    """A release planned or made in the period, with the notice it gave (R11)."""
 
-    key: str
-    title: str
-    interface_change: bool
+    version: str
+    state: str
+    planned_date: dt.date
     released_at: dt.datetime | None
-    notice_days: float | None
-    required_days: int | None
-    compliant: bool | None
+    interface_change: bool
+    announced_at: dt.datetime | None
+    notice_months: int = Field(description="The notice the declaration asks for, in months.")
+    earliest_date: dt.date | None = Field(description="The earliest date that notice allows.")
+    notice_met: bool
+    shorter_notice_reason: str | None
 
 
 class PenaltyLine(Contract):

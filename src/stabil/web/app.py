@@ -31,6 +31,8 @@ from stabil.public import serve as public_serve
 from stabil.public.store import default_root
 from stabil.releases import api as releases_api
 from stabil.releases import pages as releases_pages
+from stabil.reports import api as reports_api
+from stabil.reports import pages as reports_pages
 from stabil.requests import api as requests_api
 from stabil.requests import pages as requests_pages
 from stabil.settings import get_settings
@@ -108,6 +110,7 @@ def create_app() -> StabilApp:
     api.include_router(releases_api.router)
     api.include_router(changes_api.router)
     api.include_router(watch_api.router)
+    api.include_router(reports_api.router)
     app.include_router(api)
     app.include_router(catalog_pages.router)
     app.include_router(accounts_pages.router)
@@ -128,6 +131,7 @@ def create_app() -> StabilApp:
     app.include_router(windows_feed.router)
     app.include_router(windows_pages.router)
     app.include_router(watch_pages.router)
+    app.include_router(reports_pages.router)
     app.include_router(metrics_api.router)
     app.include_router(public_serve.router)  # last: what no other route of /status answers
     install_api_docs(app)

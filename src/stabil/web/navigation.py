@@ -37,6 +37,8 @@ MENU = (
     MenuItem("/desk/monitors", "Monitors", SEE_ALL),
     MenuItem("/desk/outages", "Outages", SEE_ALL),
     MenuItem("/desk/uptime", "Uptime", EVERYONE),
+    # The compliance reports: the desk and its readers, and the suppliers they measure.
+    MenuItem("/desk/reports", "Reports", SEE_ALL | {Role.supplier}),
     MenuItem("/admin", "Administration", ADMIN),
 )
 

@@ -40,6 +40,7 @@ HANDLER_MODULES = (
     "stabil.windows.jobs",
     "stabil.watch.downtime",
     "stabil.public.publish",
+    "stabil.reports.delivery",
 )
 
 __all__ = ["Progress", "Units", "Worker", "load_handlers", "new_worker_id", "units_of"]

@@ -1,0 +1,128 @@
+"""`stabil report monthly|weekly|year`: the compliance reports, in any of their formats.
+
+The JSON is the API's, byte for byte in content; HTML, PDF, XLSX and CSV are what the desk's
+pages offer for download. Binary formats go to `--output` (or to a pipe), never to a terminal.
+A refusal is one line on standard error, exit status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from stabil.cli.common import fail, out
+from stabil.cli.status import ServiceOption, status_unit
+from stabil.db.types import now_utc
+from stabil.reports.compute import report
+from stabil.reports.period import Kind
+from stabil.reports.render.formats import Format, file_name, render
+from stabil.reports.service import period_asked, report_asked
+
+app = typer.Typer(
+    help="Compliance reports: every KPI of the declaration for a month or an ISO week.",
+    no_args_is_help=True,
+)
+
+FormatOption = Annotated[Format, typer.Option("--format", help="json, html, pdf, xlsx or csv.")]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", help="Write to this file; default: standard output."),
+]
+LanguageOption = Annotated[
+    str, typer.Option("--lang", help="da or en, for the formats people read.")
+]
+LinkOption = Annotated[
+    str,
+    typer.Option("--link-base", help="The app's address, to make incident links absolute."),
+]
+LANGUAGES = ("da", "en")
+BINARY = (Format.pdf, Format.xlsx)
+
+
+@app.command("monthly")
+def monthly(
+    service: ServiceOption,
+    month: Annotated[
+        str | None, typer.Option("--month", help="YYYY-MM; default: last month.")
+    ] = None,
+    form: FormatOption = Format.json,
+    output: OutputOption = None,
+    language: LanguageOption = "da",
+    link_base: LinkOption = "",
+) -> None:
+    """The report of a local calendar month, with 12-month trends."""
+    _write(service, Kind.month, month, form, output, language, link_base)
+
+
+@app.command("weekly")
+def weekly(
+    service: ServiceOption,
+    week: Annotated[
+        str | None, typer.Option("--week", help="YYYY-Www (ISO); default: last week.")
+    ] = None,
+    form: FormatOption = Format.json,
+    output: OutputOption = None,
+    language: LanguageOption = "da",
+    link_base: LinkOption = "",
+) -> None:
+    """The report of an ISO week: its incidents, breaches and messages."""
+    _write(service, Kind.week, week, form, output, language, link_base)
+
+
+@app.command("year")
+def year(
+    service: ServiceOption,
+    number: Annotated[int, typer.Option("--year", help="The year, e.g. 2026.", min=1970, max=9998)],
+    directory: Annotated[
+        Path, typer.Option("--output-dir", help="Where the files go (made if missing).")
+    ],
+    form: FormatOption = Format.pdf,
+    language: LanguageOption = "da",
+    link_base: LinkOption = "",
+) -> None:
+    """Every monthly report of a year into a directory, one file per month."""
+    _check_language(language)
+    directory.mkdir(parents=True, exist_ok=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with status_unit() as session, Progress(*columns, transient=True) as bar:
+        now = now_utc()
+        task = bar.add_task(f"{service} {number}", total=12)
+        for month in range(1, 13):
+            period = period_asked(session, service, Kind.month, f"{number}-{month:02d}", now)
+            made = report(session, service, period, now)
+            target = directory / file_name(made, form)
+            target.write_bytes(render(made, form, language, link_base=link_base))
+            bar.advance(task)
+    out.print(f"wrote 12 monthly reports of {service} {number} to {directory}", markup=False)
+
+
+def _write(
+    service: str,
+    kind: Kind,
+    text: str | None,
+    form: Format,
+    output: Path | None,
+    language: str,
+    link_base: str,
+) -> None:
+    _check_language(language)
+    if output is None and form in BINARY and sys.stdout.isatty():
+        fail(f"a {form.value} report is not for a terminal: give --output FILE, or pipe it")
+    with status_unit() as session:
+        made = report_asked(session, service, kind, text, now_utc())
+    body = render(made, form, language, link_base=link_base)
+    if output is None:
+        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.flush()
+        return
+    output.write_bytes(body)
+    out.print(f"wrote {file_name(made, form)} ({len(body):,} bytes) to {output}", markup=False)
+
+
+def _check_language(language: str) -> None:
+    if language not in LANGUAGES:
+        fail(f"--lang {language!r} is not a language of the reports (give da or en)")
