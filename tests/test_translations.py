@@ -18,6 +18,7 @@ from stabil.declaration.operations import ShorterNoticeReason
 from stabil.desk.states import MACHINE as INCIDENTS
 from stabil.desk.states import Action, State
 from stabil.errors import Forbidden, Invalid, Refusal, TransitionNotAllowed
+from stabil.meetings.states import ActionState, MeetingState, MeetingStep
 from stabil.outbox.models import DeliveryState
 from stabil.problems.states import ProblemState
 from stabil.releases.states import ReleaseAction, ReleaseState
@@ -97,6 +98,9 @@ NAMED = (
     ReleaseState,
     ReleaseAction,
     ChangeState,
+    MeetingState,
+    MeetingStep,
+    ActionState,
 )
 
 

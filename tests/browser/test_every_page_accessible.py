@@ -113,6 +113,18 @@ def content(live: Live) -> None:
         }
         answer = admin.post("/api/v1/releases", json=release)
         assert answer.status_code == 201, answer.text
+        # An operations meeting of this year, whose page and pack the crawl reaches (R17.1).
+        meeting = {"forum": "operations_meeting", "starts_at": _hour_this_year()}
+        answer = admin.post("/api/v1/services/borger-dk/meetings", json=meeting)
+        assert answer.status_code == 201, answer.text
+
+
+def _hour_this_year() -> str:
+    """An hour ago, or the year's first hour just after New Year: in this year's list."""
+    zone = ZoneInfo("Europe/Copenhagen")
+    now = dt.datetime.now(zone).replace(microsecond=0)
+    new_year = now.replace(month=1, day=1, hour=0, minute=0, second=0)
+    return max(now - dt.timedelta(hours=1), new_year).isoformat()
 
 
 def _window_this_year() -> dict[str, object]:
@@ -200,6 +212,7 @@ EXPECTED_DETAILS = {
         "/desk/releases/{}",
         "/desk/changes/{}",
         "/desk/windows/{}",
+        "/desk/meetings/{}",
     },
     "operator": {
         "/desk/incidents/{}",
@@ -210,6 +223,7 @@ EXPECTED_DETAILS = {
         "/desk/releases/{}",
         "/desk/changes/{}",
         "/desk/windows/{}",
+        "/desk/meetings/{}",
     },
     "supplier": {
         "/desk/incidents/{}",
@@ -223,5 +237,6 @@ EXPECTED_DETAILS = {
         "/desk/requests/{}",
         "/desk/releases/{}",
         "/desk/windows/{}",
+        "/desk/meetings/{}",
     },
 }

@@ -130,6 +130,24 @@ ALLOWED: dict[str, set[str]] = {
     },
     "errors": set(),
     "idempotency": {"accounts", "db", "errors"},
+    # A meeting's pack reads the operations since the last one: incidents and majors (desk),
+    # windows and releases; it is rendered like the public pages, without a request.
+    "meetings": {
+        "accounts",
+        "catalog",
+        "db",
+        "declaration",
+        "desk",
+        "errors",
+        "outbox",  # the reminders
+        "records",
+        "releases",
+        "rendering",
+        "schemas",
+        "subscriptions",  # the review meeting's participants are the authorities' network (R9.8)
+        "windows",
+        "worker",  # the reminders are the worker's jobs
+    },
     "metrics": {"outbox", "worker"},
     "migrations": {
         "accounts",
@@ -138,6 +156,7 @@ ALLOWED: dict[str, set[str]] = {
         "db",
         "desk",
         "idempotency",
+        "meetings",
         "outbox",
         "problems",
         "releases",
@@ -155,6 +174,7 @@ ALLOWED: dict[str, set[str]] = {
     "public": {
         "catalog",
         "declaration",
+        "meetings",  # the service's calendar holds its meetings beside its windows
         "outbox",  # the form posts to the app's address, wherever the files are served
         "rendering",  # the pages are the app's templates, rendered without a request
         "settings",
@@ -224,6 +244,7 @@ ALLOWED: dict[str, set[str]] = {
         "desk",
         "errors",
         "idempotency",
+        "meetings",
         "metrics",
         "outbox",
         "problems",

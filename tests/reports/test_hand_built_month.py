@@ -90,6 +90,11 @@ def test_majors_windows_availability_and_backlog_of_the_month(
     assert (majors[march["A"]]["state"], majors[march["A"]]["on_time"]) == ("submitted", True)
     assert (majors[march["B"]]["state"], majors[march["B"]]["on_time"]) == ("missing", False)
     assert majors[march["B"]]["due_at"] == "2026-03-18T13:00:00+01:00"  # 14 days (R9.7)
+    # The meetings due (R9.8 every second month, R17.1 once a quarter): none was held.
+    assert [(m["forum"], m["from"], m["standing"]) for m in report["review_meetings"]] == [
+        ("review_meeting", "2026-03-01T00:00:00+01:00", "due"),
+        ("operations_meeting", "2026-01-01T00:00:00+01:00", "missing"),
+    ]
     windows = report["windows"]
     assert {key: (w["in_period"], w["used_in_year"], w["left"], w["non_compliant"])
             for key, w in windows.items()} == {

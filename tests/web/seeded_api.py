@@ -55,6 +55,8 @@ class World:
             "release_id": [named["release"], named["minor release"], named["short release"]],
             "changes": [named["change"]],
             "monitors": [named["monitor"]],
+            "meeting_id": [named["meeting"], named["planned meeting"]],
+            "action_id": [named["action"]],
         }
 
 
@@ -147,7 +149,26 @@ def _seed(client: TestClient, cast: Cast) -> dict[str, Any]:
         cast.operator, f"changes/{named['change']}/windows", {"window": named["running window"]}
     )
     named.update(_monitors(created, cast))
+    named.update(_meetings(created, cast))
     return named
+
+
+def _meetings(created: Any, cast: Cast) -> dict[str, Any]:
+    """An operations meeting that has begun, with an action, and one planned ahead (R17.1)."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    path = "services/borger-dk/meetings"
+
+    def meeting(start: dt.datetime) -> Any:
+        body = {"forum": "operations_meeting", "starts_at": start.isoformat()}
+        return created(cast.operator, path, body)["id"]
+
+    begun = meeting(now - dt.timedelta(hours=1))
+    action = {"text": "Test af failover", "owner": "aarhus", "due_on": "2030-01-15"}
+    return {
+        "meeting": begun,
+        "planned meeting": meeting(now + dt.timedelta(days=30)),
+        "action": created(cast.operator, f"{path}/{begun}/actions", action)["id"],
+    }
 
 
 def _monitors(created: Any, cast: Cast) -> dict[str, Any]:

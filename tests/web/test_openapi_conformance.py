@@ -273,6 +273,46 @@ SUCCEEDING = [
     ),
     Call("GET /api/v1/outages", query={"service": "borger-dk"}),
     Call("GET /api/v1/services/{key}/uptime", {"key": "service"}, {"month": MONTH}),
+    Call("GET /api/v1/services/{service}/meetings", {"service": "service"}),
+    Call(
+        "POST /api/v1/services/{service}/meetings",
+        {"service": "service"},
+        body={"forum": "operations_meeting", "starts_at": "2030-05-20T10:00:00+02:00"},
+    ),
+    Call(
+        "GET /api/v1/services/{service}/meetings/schedule", {"service": "service"}, {"year": 2026}
+    ),
+    Call(
+        "GET /api/v1/services/{service}/meetings/{meeting_id}",
+        {"service": "service", "meeting_id": "meeting"},
+    ),
+    Call(
+        "GET /api/v1/services/{service}/meetings/{meeting_id}/events",
+        {"service": "service", "meeting_id": "meeting"},
+    ),
+    Call(
+        "POST /api/v1/services/{service}/meetings/{meeting_id}/minutes",
+        {"service": "service", "meeting_id": "meeting"},
+        body={"minutes": "Godkendt.", "decisions": ["Næste møde i august"]},
+    ),
+    Call(
+        "POST /api/v1/services/{service}/meetings/{meeting_id}/actions",
+        {"service": "service", "meeting_id": "meeting"},
+        body={"text": "Ny runbook", "owner": "aarhus", "due_on": "2030-01-15"},
+    ),
+    Call(
+        "POST /api/v1/services/{service}/meetings/{meeting_id}/actions/{action_id}/complete",
+        {"service": "service", "meeting_id": "meeting", "action_id": "action"},
+    ),
+    Call(
+        "POST /api/v1/services/{service}/meetings/{meeting_id}/cancel",
+        {"service": "service", "meeting_id": "planned meeting"},
+        body={"reason": "Udskudt"},
+    ),
+    Call(
+        "GET /api/v1/services/{service}/meetings/{meeting_id}/pack",
+        {"service": "service", "meeting_id": "meeting"},
+    ),
 ]
 GOOD_BODIES = {call.label: call.body for call in SUCCEEDING if call.body}
 # Inputs past what the database or the calendar can hold, which generation seldom reaches:

@@ -13,6 +13,7 @@ from stabil.cli import (
     declaration,
     demo,
     majors,
+    meeting,
     prober,
     public,
     report,
@@ -42,6 +43,7 @@ app.add_typer(accounts.organisation_app, name="organisation")
 app.add_typer(accounts.user_app, name="user")
 app.add_typer(accounts.token_app, name="token")
 app.add_typer(majors.app, name="majors")
+app.add_typer(meeting.app, name="meeting")
 app.add_typer(status.subscriber_app, name="subscriber")
 app.add_typer(status.webhook_app, name="webhook")
 app.add_typer(watch.monitor_app, name="monitor")

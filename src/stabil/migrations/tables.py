@@ -10,6 +10,7 @@ from stabil.catalog import models as catalog_models
 from stabil.changes import models as changes_models
 from stabil.desk import models as desk_models
 from stabil.idempotency import models as idempotency_models
+from stabil.meetings import models as meetings_models
 from stabil.outbox import models as outbox_models
 from stabil.problems import models as problems_models
 from stabil.releases import models as releases_models
@@ -27,6 +28,7 @@ __all__ = [
     "changes_models",
     "desk_models",
     "idempotency_models",
+    "meetings_models",
     "outbox_models",
     "problems_models",
     "releases_models",

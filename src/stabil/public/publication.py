@@ -15,7 +15,8 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from stabil.catalog.service import list_services, version_named
+from stabil.catalog.service import declaration_of, list_services, version_named
+from stabil.meetings.calendar import meeting_events
 from stabil.public.feeds import feed_files
 from stabil.public.gather import gather
 from stabil.public.machine import json_files
@@ -24,7 +25,7 @@ from stabil.public.pages import index_files, page_files
 from stabil.public.site import ICS, PublicFile
 from stabil.public.snapshot import ServiceStatus
 from stabil.settings import get_settings
-from stabil.windows.calendar import calendar_of
+from stabil.windows.calendar import HISTORY, calendar_of
 
 
 class Renderer(Protocol):
@@ -67,7 +68,9 @@ class SiteRenderer:
 def calendar_file(session: Session, status: ServiceStatus) -> PublicFile:
     """`/status/{service}/windows.ics`, as the route in stabil.windows.feed answers it."""
     stored = version_named(session, status.key, status.generated_at.date())
-    body = calendar_of(session, stored, status.generated_at)
+    since = status.generated_at - HISTORY
+    meetings = meeting_events(session, declaration_of(stored), stored.service_id, since)
+    body = calendar_of(session, stored, status.generated_at, meetings)
     return PublicFile(f"status/{status.key}/windows.ics", body, ICS)
 
 

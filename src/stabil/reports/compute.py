@@ -22,6 +22,7 @@ from stabil.declaration import Declaration
 from stabil.declaration.priorities import MeasurementPeriod, TimerGoal
 from stabil.desk.kpi import averaged
 from stabil.reports.decided import DecidedTimer, decided_timers
+from stabil.reports.meetings import meetings_due
 from stabil.reports.model import GoalFigure, Report, StartTimeFigure, TrendPoint
 from stabil.reports.operations import backlog, escalations, majors, releases, windows
 from stabil.reports.orientation import orientation
@@ -93,6 +94,7 @@ def report(session: Session, service_key: str, period: Period, now: dt.datetime)
         orientation=told,
         windows=kinds,
         majors=majors(session, declaration, service.id, start, end, now),
+        review_meetings=meetings_due(session, declaration, service.id, start, end, now),
         releases=releases(session, declaration, service.id, start, end),
         escalations=sent,
         backlog=open_at_end,

@@ -215,7 +215,7 @@ def escalations(
         )
         .order_by(Escalation.reached_at)
     ).all()
-    counts = Counter(f"{row.kind}.{row.stage}" for row, _ in rows)
+    counts = Counter(f"{row.kind}:{row.stage}" for row, _ in rows)
     evidence = [
         {
             "incident": key,

@@ -20,6 +20,8 @@ from stabil.changes import api as changes_api
 from stabil.changes import pages as changes_pages
 from stabil.desk import api as desk_api
 from stabil.desk import incident_pages, major_api, major_pages, queue_pages, report_pages
+from stabil.meetings import api as meetings_api
+from stabil.meetings import pages as meetings_pages
 from stabil.metrics import api as metrics_api
 from stabil.metrics.http import HttpMetrics, RequestMetrics, RouteTemplates
 from stabil.outbox import api as outbox_api
@@ -111,6 +113,7 @@ def create_app() -> StabilApp:
     api.include_router(changes_api.router)
     api.include_router(watch_api.router)
     api.include_router(reports_api.router)
+    api.include_router(meetings_api.router)
     app.include_router(api)
     app.include_router(catalog_pages.router)
     app.include_router(accounts_pages.router)
@@ -125,6 +128,7 @@ def create_app() -> StabilApp:
     app.include_router(releases_pages.router)
     app.include_router(requests_pages.router)
     app.include_router(changes_pages.router)
+    app.include_router(meetings_pages.router)
     app.include_router(message_pages.router)
     app.include_router(major_pages.router)
     app.include_router(incident_pages.router)

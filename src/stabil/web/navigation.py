@@ -32,6 +32,8 @@ MENU = (
     MenuItem("/desk/windows", "Service windows", EVERYONE),
     MenuItem("/desk/releases", "Releases", EVERYONE),
     MenuItem("/desk/changes", "Changes", SEE_ALL | {Role.supplier}),
+    # The forums are the agency's and the authorities' (R17, R9.8).
+    MenuItem("/desk/meetings", "Meetings", SEE_ALL | {Role.authority}),
     # Monitors and the outage log are operations data; every signed-in user reads the uptime
     # figures, as the declaration promises them to all (R3).
     MenuItem("/desk/monitors", "Monitors", SEE_ALL),

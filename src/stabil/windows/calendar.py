@@ -5,11 +5,14 @@ easy to miss, a calendar entry is not. Each window is one event with a stable UI
 SEQUENCE rises each time it moves, so calendar programs replace it instead of adding another,
 and a cancelled window stays in the feed as CANCELLED, so it disappears from theirs too.
 Times are local, with the zone's VTIMEZONE, so that the entries keep their hour across DST.
+The same feed carries the service's meetings (R17, R9.8): their entries are given to it
+(`extra`) by the routes and the publication, which know the meetings; this package does not.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from icalendar import Calendar, Event
 from sqlalchemy.orm import Session
@@ -26,13 +29,18 @@ HISTORY = dt.timedelta(days=366)  # a year back: enough for anyone's calendar, a
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 
 
-def calendar_of(session: Session, stored: DeclarationVersion, now: dt.datetime) -> bytes:
-    """The calendar of the service's announced windows from a year before `now`."""
+def calendar_of(
+    session: Session, stored: DeclarationVersion, now: dt.datetime, extra: Sequence[Event] = ()
+) -> bytes:
+    """The calendar of the service's announced windows from a year before `now`, and the
+    `extra` entries given."""
     windows = announced_windows(session, stored.service_id, since=now - HISTORY)
-    return calendar(declaration_of(stored), windows)
+    return calendar(declaration_of(stored), windows, extra)
 
 
-def calendar(declaration: Declaration, windows: list[ServiceWindow]) -> bytes:
+def calendar(
+    declaration: Declaration, windows: list[ServiceWindow], extra: Sequence[Event] = ()
+) -> bytes:
     feed = Calendar()
     feed.add("prodid", "-//Stabil//Servicevinduer//DA")
     feed.add("version", "2.0")
@@ -42,6 +50,8 @@ def calendar(declaration: Declaration, windows: list[ServiceWindow]) -> bytes:
     feed.add("x-wr-timezone", declaration.time.zone.key)
     for window in windows:
         feed.add_component(event(declaration, window))
+    for entry in extra:
+        feed.add_component(entry)
     feed.add_missing_timezones()
     ical: bytes = feed.to_ical()
     return ical

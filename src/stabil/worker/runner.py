@@ -38,6 +38,7 @@ HANDLER_MODULES = (
     "stabil.desk.escalation",
     "stabil.desk.majors",
     "stabil.windows.jobs",
+    "stabil.meetings.jobs",
     "stabil.watch.downtime",
     "stabil.public.publish",
     "stabil.reports.delivery",
