@@ -60,6 +60,12 @@ KEYED = {"incidents", "problems", "service_requests", "changes"}  # key, year, n
 KEY = re.compile(r"^(?P<head>(?:[A-Z]+-)?)[A-Z0-9]+-(?P<year>\d{4})-(?P<number>\d+)$")
 
 
+def schema_stamp() -> str:
+    """The newest migration: a cached database of an older schema is made again."""
+    versions = sorted((ROOT / "src" / "stabil" / "migrations" / "versions").glob("0*.py"))
+    return versions[-1].stem if versions else "none"
+
+
 def service_key(number: int) -> str:
     return "borger-dk" if number == 0 else f"borger-dk-{number + 1:02d}"
 
@@ -258,7 +264,7 @@ def declarations(engine: Engine, services: int) -> None:
 
 def build(url: str, workdir: Path, *, services: int, years: int, say: Callable[[str], None]) -> int:
     """A database at `url` with `years` of history for `services` services; its row count."""
-    demo_file = workdir / f"demo-year-v{VERSION}.db"
+    demo_file = workdir / f"demo-year-v{VERSION}-{schema_stamp()}.db"
     if not demo_file.exists():
         partial = demo_file.with_suffix(".partial")
         partial.unlink(missing_ok=True)
