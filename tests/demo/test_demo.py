@@ -24,6 +24,7 @@ from stabil.demo.plan import months_before
 from stabil.demo.service import credentials
 from stabil.demo.timing import Month, reported_month
 from stabil.desk.models import Escalation, Incident, IncidentEvent, IncidentTimer, MajorReview
+from stabil.meetings.models import Meeting, MeetingAction
 from stabil.outbox.models import OutboxItem
 from stabil.problems.models import Problem
 from stabil.releases.models import Release
@@ -326,6 +327,7 @@ def _the_last_whole_month_has_something_in_every_section_of_its_report(session: 
     _orientation_escalations_and_other_records(session, month)
     _outages_and_slow_spells_in_both_service_periods(session, month, clock_for(declaration))
     _windows_in_time_and_late_and_releases_with_and_without_notice(session, month)
+    _both_forums_meet_with_minutes_and_actions(session, month)
 
 
 def _timers_of_every_priority_are_met_and_missed(session: Session, month: Month) -> None:
@@ -434,3 +436,11 @@ def _windows_in_time_and_late_and_releases_with_and_without_notice(
 
 def _morning(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(6), dt.UTC)
+
+
+def _both_forums_meet_with_minutes_and_actions(session: Session, month: Month) -> None:
+    held = session.scalars(select(Meeting).where(_in(month, Meeting.starts_at))).all()
+    assert {meeting.forum for meeting in held} == {"operations_meeting", "review_meeting"}
+    assert all(meeting.state == "held" and meeting.decisions for meeting in held)
+    actions = session.scalars(select(MeetingAction)).all()
+    assert {action.meeting_id for action in actions} >= {meeting.id for meeting in held}

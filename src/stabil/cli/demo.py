@@ -55,7 +55,8 @@ def demo(
     --months 2 or more) has something in every section of its compliance report: each
     priority met and missed, majors reviewed on time, late and never, messages on time and
     late, outages and slow spells in primary and secondary service time, a window announced
-    in time and one too late, releases with and without an interface change's notice.
+    in time and one too late, releases with and without an interface change's notice, and
+    the declared forums' meetings held, with their minutes and actions.
     The history's mail is delivered to the local mailbox, never over SMTP, and the demo
     refuses to run while STABIL_SMTP_HOST is set: the mail is addressed to the
     declaration's contacts.

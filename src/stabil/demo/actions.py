@@ -261,6 +261,39 @@ class ReleaseStep:
     step: str
 
 
+@dataclass(frozen=True, slots=True)
+class PlanMeeting:
+    ref: str
+    actor: str
+    forum: str
+    starts_at: dt.datetime
+    invitees: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordMinutes:
+    ref: str
+    actor: str
+    minutes: str
+    decisions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AddAction:
+    ref: str  # the meeting's
+    actor: str
+    action: str  # the action's own reference
+    text: str
+    owner: str  # an organisation's key
+    due_on: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteAction:
+    action: str
+    actor: str
+
+
 Op = (
     Report
     | HandOver
@@ -288,6 +321,10 @@ Op = (
     | LinkWindow
     | RegisterRelease
     | ReleaseStep
+    | PlanMeeting
+    | RecordMinutes
+    | AddAction
+    | CompleteAction
 )
 
 
