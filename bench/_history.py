@@ -221,7 +221,7 @@ class Replicator:
         if name == "monitors":
             new["key"] = f"{row['key']}-{copy.service + 1}" if copy.service else row["key"]
             if row.get("token_digest"):
-                new["token_digest"] = f"{row['token_digest']}{copy.service}"
+                new["token_digest"] = f"{row['token_digest'][:-2]}{copy.service:02d}"
         return new
 
     def _offset(self, table: str, copy: Copy) -> int:
