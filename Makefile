@@ -10,9 +10,9 @@ UV := $(BIN)/uv
 INSTALL := $(UV) pip install --quiet --python $(BIN)/python
 SOURCES := src tests bench
 
-.PHONY: run demo test lint fmt bench lock docs clean
+.PHONY: run demo test lint fmt bench lock docs clean pdf-libs test-libs
 
-run: $(VENV)/.run-deps
+run: $(VENV)/.run-deps pdf-libs
 	$(BIN)/stabil db upgrade
 	$(BIN)/stabil service load declarations/*.yaml
 	$(BIN)/stabil user init-admin
@@ -25,14 +25,14 @@ DEMO_SERVICE ?= borger-dk
 DEMO_MONTHS ?= 12
 DEMO_ENV := STABIL_DATABASE_URL=sqlite:///var/demo.db STABIL_VAR_DIR=var/demo STABIL_SMTP_HOST=
 
-demo: $(VENV)/.run-deps
+demo: $(VENV)/.run-deps pdf-libs
 	$(DEMO_ENV) $(BIN)/stabil db upgrade
 	$(DEMO_ENV) $(BIN)/stabil service load declarations/*.yaml
 	$(DEMO_ENV) $(BIN)/stabil demo --service $(DEMO_SERVICE) --months $(DEMO_MONTHS)
 	@$(DEMO_ENV) $(BIN)/stabil assets fetch || echo "note: the pages will use plain styling until 'stabil assets fetch' succeeds"
 	$(DEMO_ENV) $(BIN)/stabil serve
 
-test: lint
+test: test-libs lint
 	$(BIN)/pytest -n auto --dist worksteal
 
 lint: $(VENV)/.dev-deps
@@ -49,6 +49,26 @@ bench: $(VENV)/.dev-deps
 
 docs: $(VENV)/.dev-deps
 	$(BIN)/python -m stabil.cli.reference docs/cli.md
+
+# The reports' PDFs: WeasyPrint lays them out with Debian's Pango, in DejaVu Sans (every
+# Danish letter); the tests read them back with poppler. Missing ones stop the run with the
+# command that installs them (as root; .ci/run does it).
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+TEST_PACKAGES := $(PDF_PACKAGES) poppler-utils
+LDCONFIG := $(or $(shell command -v ldconfig),/sbin/ldconfig)
+DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+
+pdf-libs:
+	@for lib in libpango-1.0.so.0 libpangoft2-1.0.so.0; do \
+		$(LDCONFIG) -p | grep -q "$$lib" || { \
+			echo "The PDF reports need $$lib: apt-get install -y $(PDF_PACKAGES)"; exit 1; }; \
+	done
+	@test -f $(DEJAVU) || { \
+		echo "The PDF reports need the DejaVu fonts: apt-get install -y $(PDF_PACKAGES)"; exit 1; }
+
+test-libs: pdf-libs
+	@command -v pdftoppm >/dev/null || { \
+		echo "The tests read the PDFs with poppler: apt-get install -y $(TEST_PACKAGES)"; exit 1; }
 
 # Re-resolve the locked dependencies after changing pyproject.toml.
 lock: $(VENV)/.dev-deps

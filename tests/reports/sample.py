@@ -139,7 +139,10 @@ def evidence() -> dict[str, list[dict[str, Any]]]:
     return {
         "reaction": REACTION,
         "resolution": RESOLUTION,
-        "start_time": [REACTION[0], REACTION[3]],
+        "start_time": [
+            {"incident": "BDK-2026-0101", "minutes": 12.0},
+            {"incident": "BDK-2026-0104", "minutes": 20.0},
+        ],
         "availability": [
             {
                 "start": at(10, 9),
@@ -208,8 +211,10 @@ def evidence() -> dict[str, list[dict[str, Any]]]:
                 "incident": "BDK-2026-0104",
                 "rule": "critical",
                 "kind": "functional",
-                "stage": 1,
-                "reached_at": at(20, 14, 10),
+                "stage": "breach",
+                "timer": "reaction",
+                "reached_at": at(20, 14, 15),
+                "sent_at": at(20, 14, 15),
             },
         ],
         "backlog": [
@@ -329,8 +334,16 @@ def report(**changes: Any) -> Report:
                 shorter_notice_reason="Sikkerhedsrettelse",
             ),
         ],
-        "escalations": {"functional:1": 1},
-        "backlog": {"3": {"count": 1, "0-7": 1, "8-30": 0, "31+": 0}},
+        "escalations": {"functional:breach": 1},
+        "backlog": {
+            "3": {
+                "count": 1,
+                "under_1_day": 0,
+                "1_to_7_days": 1,
+                "7_to_30_days": 0,
+                "over_30_days": 0,
+            }
+        },
         "response_times": [
             ResponseTimeFigure(
                 key="calls_under_2s",

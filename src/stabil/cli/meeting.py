@@ -6,6 +6,7 @@ Times as in `stabil clock`: ISO 8601; without an offset, local time of the decla
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +20,7 @@ from stabil.cli.watch import AsOption, acting_user
 from stabil.clock import ClockError
 from stabil.clock.parsing import parse_instant
 from stabil.db.types import now_utc
-from stabil.meetings.pack import pack, pack_html
+from stabil.meetings.pack import pack, pack_html, pack_pdf
 from stabil.meetings.service import (
     NewMeeting,
     get_meeting,
@@ -108,18 +109,27 @@ def pack_command(
     meeting_id: Annotated[int, typer.Option("--id", min=1, help="The meeting's id.")],
     language: Annotated[str, typer.Option("--lang", help="da or en.")] = "da",
     output: Annotated[
-        Path | None, typer.Option("--output", help="Write the HTML here; default: stdout.")
+        Path | None, typer.Option("--output", help="Write it here; default: stdout.")
     ] = None,
+    form: Annotated[
+        str, typer.Option("--format", help="html, or pdf (then to --output or a pipe).")
+    ] = "html",
     as_user: AsOption = None,
 ) -> None:
-    """The meeting's pack as one HTML document."""
+    """The meeting's pack as one HTML document, or printed as a PDF."""
     if language not in ("da", "en"):
         fail(f"--lang {language!r} is not da or en")
+    if form not in ("html", "pdf"):
+        fail(f"--format {form!r} is not html or pdf")
+    if form == "pdf" and output is None and sys.stdout.isatty():
+        fail("a PDF is not for a terminal: give --output FILE, or pipe it")
     with status_unit() as session:
         reader = acting_user(session, as_user)
-        html = pack_html(pack(session, get_meeting(session, reader, service, meeting_id)), language)
+        found = pack(session, get_meeting(session, reader, service, meeting_id))
+        body = pack_pdf(found, language) if form == "pdf" else pack_html(found, language).encode()
     if output is None:
-        typer.echo(html)
+        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.flush()
         return
-    output.write_text(html, encoding="utf-8")
+    output.write_bytes(body)
     out.print(f"wrote {output}", markup=False)

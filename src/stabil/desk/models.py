@@ -33,6 +33,9 @@ class Incident(Recorded, Base):
         UniqueConstraint("service_id", "year", "number"),
         # The API's list, newest first: without it, each page sorts every incident.
         Index("ix_incidents_registered", "registered_at", "id"),
+        # A period's reports: the incidents detected in it, and those changed since it.
+        Index("ix_incidents_service_detected", "service_id", "detected_at"),
+        Index("ix_incidents_service_state_since", "service_id", "state_since"),
     )
 
     key: Mapped[str] = mapped_column(String(32), unique=True)
@@ -145,7 +148,11 @@ class Escalation(Base):
     """A warning or breach of one timer under one escalation rule: recorded once (R8)."""
 
     __tablename__ = "escalations"
-    __table_args__ = (UniqueConstraint("incident_id", "timer", "rule", "stage"),)
+    __table_args__ = (
+        UniqueConstraint("incident_id", "timer", "rule", "stage"),
+        # A period's report counts those reached in it.
+        Index("ix_escalations_reached_at", "reached_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)

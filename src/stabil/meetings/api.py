@@ -7,12 +7,18 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from stabil.accounts.auth import CurrentUser, require_roles
 from stabil.accounts.models import User
 from stabil.meetings.access import READ
-from stabil.meetings.pack import CONTENT_SECURITY_POLICY, pack, pack_html
+from stabil.meetings.pack import (
+    CONTENT_SECURITY_POLICY,
+    pack,
+    pack_file_name,
+    pack_html,
+    pack_pdf,
+)
 from stabil.meetings.present import action_out, meeting_out, schedule_out
 from stabil.meetings.schemas import (
     ActionIn,
@@ -142,8 +148,9 @@ def cancel(
 
 @router.get(
     "/{meeting_id}/pack",
-    summary="The meeting pack, as one HTML document",
+    summary="The meeting pack, as one HTML document or its PDF",
     response_class=HTMLResponse,
+    responses={200: {"content": {"application/pdf": {}}}},
 )
 def meeting_pack(
     service: Key,
@@ -151,9 +158,18 @@ def meeting_pack(
     user: Reader,
     session: SessionDep,
     lang: Literal["da", "en"] = "da",
-) -> HTMLResponse:
+    format: Literal["html", "pdf"] = "html",
+) -> Response:
     """The agenda, the open actions, the operations since the forum's last meeting and what
-    is coming, in the service's local time; Danish unless `lang=en`."""
+    is coming, in the service's local time; Danish unless `lang=en`; `format=pdf` prints it."""
     meeting = get_meeting(session, user, service, meeting_id)
-    html = pack_html(pack(session, meeting), lang)
+    found = pack(session, meeting)
+    if format == "pdf":
+        name = pack_file_name(meeting, "pdf")
+        return Response(
+            pack_pdf(found, lang),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    html = pack_html(found, lang)
     return HTMLResponse(html, headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})

@@ -34,6 +34,7 @@ from stabil.meetings.models import Meeting, MeetingAction
 from stabil.meetings.schedule import period_before
 from stabil.meetings.service import declaration_for, forum_of
 from stabil.meetings.states import ActionState, MeetingState
+from stabil.printing import pdf_of
 from stabil.releases.models import Release
 from stabil.releases.states import OPEN as OPEN_RELEASES
 from stabil.rendering import render_page
@@ -352,3 +353,13 @@ def _releases(
         )
         for row in rows
     ]
+
+
+def pack_pdf(meeting_pack: MeetingPack, language: str) -> bytes:
+    """The pack printed on A4, from the same document as `pack_html`."""
+    return pdf_of(pack_html(meeting_pack, language), language=language)
+
+
+def pack_file_name(meeting: Meeting, extension: str) -> str:
+    """`borger-dk-moede-12.pdf`: the service, the meeting's number, the format."""
+    return f"{meeting.service.key}-moede-{meeting.id}.{extension}"

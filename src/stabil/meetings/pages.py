@@ -23,7 +23,13 @@ from stabil.db.types import now_utc
 from stabil.meetings.access import READ, can_work, transitions_for
 from stabil.meetings.forums import forums_of
 from stabil.meetings.models import Meeting
-from stabil.meetings.pack import CONTENT_SECURITY_POLICY, pack, pack_html
+from stabil.meetings.pack import (
+    CONTENT_SECURITY_POLICY,
+    pack,
+    pack_file_name,
+    pack_html,
+    pack_pdf,
+)
 from stabil.meetings.schemas import ActionIn, CancelIn, MeetingIn, MinutesIn
 from stabil.meetings.service import (
     NewMeeting,
@@ -123,6 +129,20 @@ def meeting_pack(
     meeting = meeting_by_id(session, who.user, meeting_id)
     html = pack_html(pack(session, meeting), choose_language(request))
     return HTMLResponse(html, headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
+
+
+@router.get("/{meeting_id}/pack.pdf")
+def meeting_pack_pdf(
+    request: Request, meeting_id: RowId, who: ReadPage, session: SessionDep
+) -> Response:
+    """The pack printed, to download: the same document on A4."""
+    meeting = meeting_by_id(session, who.user, meeting_id)
+    name = pack_file_name(meeting, "pdf")
+    return Response(
+        pack_pdf(pack(session, meeting), choose_language(request)),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.post("/{meeting_id}/minutes", response_class=HTMLResponse)

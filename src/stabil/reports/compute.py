@@ -24,7 +24,15 @@ from stabil.desk.kpi import averaged
 from stabil.reports.decided import DecidedTimer, decided_timers
 from stabil.reports.meetings import meetings_due
 from stabil.reports.model import GoalFigure, Report, StartTimeFigure, TrendPoint
-from stabil.reports.operations import backlog, escalations, majors, releases, windows
+from stabil.reports.operations import (
+    backlog,
+    escalations,
+    incidents_detected,
+    majors,
+    messages_posted,
+    releases,
+    windows,
+)
 from stabil.reports.orientation import orientation
 from stabil.reports.penalties import penalties
 from stabil.reports.period import Kind, Period
@@ -103,6 +111,8 @@ def report(session: Session, service_key: str, period: Period, now: dt.datetime)
         trends=_trends(session, declaration, service, period, now)
         if period.kind is Kind.month
         else [],
+        incidents=incidents_detected(session, service.id, start, end),
+        messages=messages_posted(session, service.id, start, end),
         evidence=evidence,
     )
     return Report.model_validate(_local(built.model_dump(by_alias=True), zone))

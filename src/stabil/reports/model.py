@@ -105,6 +105,27 @@ class ReleaseFigure(Contract):
     shorter_notice_reason: str | None
 
 
+class IncidentRow(Contract):
+    """An incident detected in the period."""
+
+    incident: str
+    title: str
+    priority: int
+    state: str
+    detected_at: dt.datetime
+
+
+class MessageRow(Contract):
+    """An operational message posted in the period (R10.3)."""
+
+    id: int
+    type: str
+    title: str
+    state: str
+    posted_at: dt.datetime
+    resolved_at: dt.datetime | None
+
+
 class PenaltyLine(Contract):
     measure: str
     applies_to: str
@@ -168,6 +189,12 @@ class Report(Contract):
     response_times: list[ResponseTimeFigure]
     penalties: Penalties | None
     trends: list[TrendPoint] = Field(default_factory=list)
+    incidents: list[IncidentRow] = Field(
+        default_factory=list, description="The incidents detected in the period, cancelled too."
+    )
+    messages: list[MessageRow] = Field(
+        default_factory=list, description="The operational messages posted in the period."
+    )
     evidence: dict[str, list[dict[str, Any]]]
 
     def contract(self) -> dict[str, Any]:

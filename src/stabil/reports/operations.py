@@ -19,11 +19,14 @@ from stabil.desk.states import State
 from stabil.releases.models import Release
 from stabil.releases.states import ReleaseState
 from stabil.reports.model import (
+    IncidentRow,
     MajorFigure,
+    MessageRow,
     ReleaseFigure,
     ReviewState,
     WindowKindFigure,
 )
+from stabil.status.models import Message
 from stabil.windows.models import ServiceWindow
 from stabil.windows.states import HOLDING
 
@@ -293,3 +296,50 @@ def _states_at(session: Session, ids: Sequence[int], end: dt.datetime) -> dict[i
     for incident_id, after in rows:
         states[incident_id] = str(after.get("state"))
     return states
+
+
+def incidents_detected(
+    session: Session, service_id: int, start: dt.datetime, end: dt.datetime
+) -> list[IncidentRow]:
+    """The period's incidents in the order they were detected, with their state now."""
+    rows = session.execute(
+        select(
+            Incident.key, Incident.title, Incident.priority, Incident.state, Incident.detected_at
+        )
+        .where(
+            Incident.service_id == service_id,
+            Incident.detected_at >= start,
+            Incident.detected_at < end,
+        )
+        .order_by(Incident.detected_at, Incident.id)
+    ).all()
+    return [
+        IncidentRow(incident=key, title=title, priority=priority, state=state, detected_at=detected)
+        for key, title, priority, state, detected in rows
+    ]
+
+
+def messages_posted(
+    session: Session, service_id: int, start: dt.datetime, end: dt.datetime
+) -> list[MessageRow]:
+    """The operational messages posted in the period, oldest first (R10.3)."""
+    rows = session.scalars(
+        select(Message)
+        .where(
+            Message.service_id == service_id,
+            Message.posted_at >= start,
+            Message.posted_at < end,
+        )
+        .order_by(Message.posted_at, Message.id)
+    ).all()
+    return [
+        MessageRow(
+            id=row.id,
+            type=row.type,
+            title=row.title,
+            state=row.state,
+            posted_at=row.posted_at,
+            resolved_at=row.resolved_at,
+        )
+        for row in rows
+    ]

@@ -1,4 +1,5 @@
-"""incident_timers.decided_at: when a compliance report counts a timer (R7.5, R7.6)
+"""incident_timers.decided_at: when a compliance report counts a timer (R7.5, R7.6), and the
+indexes that keep a report's queries within its period
 
 Revision ID: 0010_reports
 Revises: 0009_subscriptions
@@ -36,6 +37,11 @@ def upgrade() -> None:
             )
         )
         table.create_index("ix_incident_timers_decided_at", ["decided_at"])
+    with op.batch_alter_table("incidents") as table:
+        table.create_index("ix_incidents_service_detected", ["service_id", "detected_at"])
+        table.create_index("ix_incidents_service_state_since", ["service_id", "state_since"])
+    with op.batch_alter_table("escalations") as table:
+        table.create_index("ix_escalations_reached_at", ["reached_at"])
     op.execute(
         "UPDATE incident_timers SET decided_at = CASE WHEN met THEN stopped_at ELSE due_at END "
         "WHERE NOT running"
@@ -43,6 +49,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("escalations") as table:
+        table.drop_index("ix_escalations_reached_at")
+    with op.batch_alter_table("incidents") as table:
+        table.drop_index("ix_incidents_service_state_since")
+        table.drop_index("ix_incidents_service_detected")
     with op.batch_alter_table("incident_timers") as table:
         table.drop_index("ix_incident_timers_decided_at")
         table.drop_column("decided_at")

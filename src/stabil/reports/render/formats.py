@@ -7,10 +7,10 @@ import json
 from enum import StrEnum
 
 from stabil.errors import Invalid
+from stabil.printing import pdf_of
 from stabil.reports.model import Report
 from stabil.reports.render.csv import report_csv
 from stabil.reports.render.html import report_html
-from stabil.reports.render.pdf import pdf_of
 from stabil.reports.render.xlsx import report_xlsx
 
 

@@ -19,8 +19,11 @@ from markupsafe import Markup
 from stabil.rendering import render_page
 from stabil.reports.model import GoalFigure, Report, Share, TrendPoint
 from stabil.reports.render.charts import Bar, Series, trend_chart, uptime_chart
-from stabil.reports.render.local import Local
+from stabil.reports.render.local import Local, evidence_of
 from stabil.reports.render.names import (
+    BACKLOG_BUCKETS,
+    ESCALATION_KINDS,
+    ESCALATION_STAGES,
     MEASUREMENT_PERIODS,
     ORIENTATION_KINDS,
     PERIODS,
@@ -55,6 +58,7 @@ def body_context(report: Report, language: str, *, link_base: str = "") -> dict[
     local = Local.of(report, language)
     return {
         "report": report,
+        "evidence": evidence_of(report),
         "zone": report.zone,
         "f": local,
         "name": namer(language),
@@ -67,6 +71,7 @@ def body_context(report: Report, language: str, *, link_base: str = "") -> dict[
         "plain": lambda value: plain(value, local),
         "escalation_name": lambda key: escalation_name(key, language),
         "backlog_columns": backlog_columns,
+        "backlog_buckets": BACKLOG_BUCKETS,
         "trend_keys": {
             "resolution": _keys(report.trends, "resolution_percent"),
             "availability": _keys(report.trends, "availability_percent"),
@@ -99,8 +104,9 @@ def misses(report: Report) -> list[dict[str, Any]]:
     in the order they were decided."""
     seen: set[tuple[str, str]] = set()
     found = []
-    for kind in ("reaction", "resolution", "start_time"):
-        for row in report.evidence.get(kind, []):
+    evidence = evidence_of(report)
+    for kind in ("reaction", "resolution", "timers", "start_time"):
+        for row in evidence.get(kind, []):
             key = (str(row.get("incident")), str(row.get("timer")))
             if row.get("met") is False and key not in seen:
                 seen.add(key)
@@ -136,12 +142,16 @@ def plain(value: object, local: Local) -> str:
 
 
 def escalation_name(key: str, language: str) -> str:
-    """`functional:1` as `functional, level 1`: escalations are counted by kind and stage."""
-    kind, _, stage = key.partition(":")
-    words = namer(language)({}, kind)
+    """`functional:breach` as `functional, breach`: escalations are counted by kind and stage
+    (a level's number or a word)."""
+    kind, _, stage = key.replace(":", ".").partition(".")
+    name = namer(language)
+    words = name(ESCALATION_KINDS, kind)
     if not stage:
         return words
-    return gettext(language)(N_("%(kind)s, level %(stage)s")) % {"kind": words, "stage": stage}
+    if stage.isdigit():
+        return gettext(language)(N_("%(kind)s, level %(stage)s")) % {"kind": words, "stage": stage}
+    return f"{words}, {name(ESCALATION_STAGES, stage)}"
 
 
 def backlog_columns(backlog: dict[str, dict[str, int]]) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
@@ -76,3 +77,25 @@ class Local:
     def last_day(self, end: dt.datetime) -> dt.date:
         """The last local day of a period that ends at `end`, the midnight after it."""
         return (self.local(end) - dt.timedelta(days=1)).date()
+
+
+TIME_FIELDS = frozenset({"start", "end"})
+
+
+def evidence_of(report: Report) -> dict[str, list[dict[str, Any]]]:
+    """The report's evidence with its times as instants: a report read back from its JSON
+    holds them as ISO text, which every format would otherwise show as it stands."""
+    return {
+        kind: [{key: _instant(key, value) for key, value in row.items()} for row in rows]
+        for kind, rows in report.evidence.items()
+    }
+
+
+def _instant(key: str, value: Any) -> Any:
+    if isinstance(value, str) and (key.endswith("_at") or key in TIME_FIELDS):
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return parsed if parsed.tzinfo is not None else value
+    return value

@@ -31,6 +31,15 @@ REVIEW_STATES = {
     "missing": N_("missing"),
 }
 ORIENTATION_KINDS = {"first": N_("first message"), "update": N_("update")}
+ESCALATION_KINDS = {"functional": N_("functional"), "hierarchical": N_("hierarchical")}
+ESCALATION_STAGES = {"warning": N_("warning"), "breach": N_("breach")}
+BACKLOG_BUCKETS = {
+    "count": N_("Open"),
+    "under_1_day": N_("under 1 day old"),
+    "1_to_7_days": N_("1–7 days old"),
+    "7_to_30_days": N_("7–30 days old"),
+    "over_30_days": N_("over 30 days old"),
+}
 
 
 def gettext(language: str) -> Callable[[str], str]:

@@ -13,23 +13,21 @@ import datetime as dt
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from stabil.reports.model import Report
 from stabil.reports.render.figures import figures
+from stabil.reports.render.local import evidence_of
 from stabil.reports.render.names import gettext
 from stabil.texts import N_
 
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
 DATE_TIME = {"da": "dd-mm-yyyy hh:mm", "en": "yyyy-mm-dd hh:mm"}
 DATE = {"da": "dd-mm-yyyy", "en": "yyyy-mm-dd"}
-HEADING = Font(bold=True, color="FFFFFF")
-HEADING_FILL = PatternFill("solid", fgColor="0059B3")
+HEADING_COLOUR, HEADING_FILL = "FFFFFF", "0059B3"
 MAX_WIDTH = 60
 
 
@@ -50,7 +48,7 @@ _TIMER_COLUMNS = (
     Column("incident", N_("Incident")),
     Column("title", N_("Title")),
     Column("priority", N_("Priority")),
-    Column("timer", N_("Timer")),
+    Column("timer", N_("Kind of timer")),
     Column("started_at", N_("Started")),
     Column("due_at", N_("Due")),
     Column("stopped_at", N_("Stopped")),
@@ -64,7 +62,12 @@ _TIMER_COLUMNS = (
 SHEETS = (
     Sheet(N_("Reaction"), "reaction", _TIMER_COLUMNS),
     Sheet(N_("Resolution"), "resolution", _TIMER_COLUMNS),
-    Sheet(N_("Start time"), "start_time", _TIMER_COLUMNS),
+    Sheet(
+        N_("Start time"),
+        "start_time",
+        (Column("incident", N_("Incident")), Column("minutes", N_("Start time (minutes)"))),
+    ),
+    Sheet(N_("Other timers"), "timers", _TIMER_COLUMNS),
     Sheet(
         N_("Availability"),
         "availability",
@@ -122,7 +125,9 @@ SHEETS = (
             Column("rule", N_("Rule")),
             Column("kind", N_("Kind")),
             Column("stage", N_("Level")),
+            Column("timer", N_("Kind of timer")),
             Column("reached_at", N_("Reached")),
+            Column("sent_at", N_("Sent")),
         ),
     ),
     Sheet(
@@ -141,25 +146,41 @@ SHEETS = (
 
 
 def report_xlsx(report: Report, language: str) -> bytes:
+    # openpyxl takes up to a second to import: only a workbook pays it, not every command and
+    # app start (tests/layering lists the libraries imported late).
+    from openpyxl import Workbook
+
     text = gettext(language)
     book = Workbook()
     summary = book.active
     assert summary is not None  # a new workbook has its one sheet
     writer = _Writer(report, language)
     _summary(summary, report, writer)
+    evidence = evidence_of(report)
     for sheet in SHEETS:
-        rows = report.evidence.get(sheet.evidence, [])
-        worksheet = book.create_sheet(text(sheet.title))
+        rows = evidence.get(sheet.evidence, [])
+        columns = columns_of(sheet, rows)
         writer.table(
-            worksheet,
-            [text(column.heading) for column in sheet.columns],
-            [[row.get(column.key) for column in sheet.columns] for row in rows],
+            book.create_sheet(text(sheet.title)),
+            [text(column.heading) for column in columns],
+            [[row.get(column.key) for column in columns] for row in rows],
         )
     _majors(book.create_sheet(text(N_("Major incidents"))), report, writer)
     _releases(book.create_sheet(text(N_("Releases"))), report, writer)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def columns_of(sheet: Sheet, rows: Sequence[dict[str, Any]]) -> list[Column]:
+    """The sheet's columns that its rows have (all of them for no rows), then any field the
+    rows have beyond them, named by its key: no evidence is left out of the workbook."""
+    present: dict[str, None] = {}
+    for row in rows:
+        present.update(dict.fromkeys(row))
+    known = [column for column in sheet.columns if not rows or column.key in present]
+    named = {column.key for column in sheet.columns}
+    return known + [Column(key, key) for key in present if key not in named]
 
 
 class _Writer:
@@ -177,12 +198,18 @@ class _Writer:
     def table(
         self, sheet: Worksheet, headings: Sequence[str], rows: Sequence[Sequence[Any]]
     ) -> None:
+        from openpyxl.styles import Alignment, Font, PatternFill
+
         sheet.append([self.title])
         sheet.append([self.note])
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append(list(headings))
+        heading, fill = (
+            Font(bold=True, color=HEADING_COLOUR),
+            PatternFill("solid", fgColor=HEADING_FILL),
+        )
         for cell in sheet[3]:
-            cell.font, cell.fill = HEADING, HEADING_FILL
+            cell.font, cell.fill = heading, fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in rows:
             sheet.append([self.value(value) for value in row])
@@ -211,7 +238,7 @@ class _Writer:
 
 def _summary(sheet: Worksheet, report: Report, writer: _Writer) -> None:
     text = writer.text
-    sheet.title = text(N_("Summary"))
+    sheet.title = text(N_("Overview"))
     headings = [text(N_("Section")), text(N_("Figure")), text(N_("Value")), text(N_("Goal")),
                 text(N_("Goal met"))]  # fmt: skip
     rows = [
@@ -268,6 +295,8 @@ def _releases(sheet: Worksheet, report: Report, writer: _Writer) -> None:
 
 
 def _widths(sheet: Worksheet, headings: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    from openpyxl.utils import get_column_letter
+
     for index, heading in enumerate(headings, start=1):
         longest = max([len(heading), *(_width(row[index - 1]) for row in rows)])
         sheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, longest + 2)

@@ -13,10 +13,6 @@ from __future__ import annotations
 
 import re
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
-
 PAGE_OF = {"da": ("Side", "af"), "en": ("Page", "of")}
 FONT = '"DejaVu Sans", sans-serif'
 _LANG = re.compile(r'<html[^>]*\blang="([a-zA-Z-]+)"')
@@ -25,6 +21,12 @@ _LANG = re.compile(r'<html[^>]*\blang="([a-zA-Z-]+)"')
 def pdf_of(html: str, *, language: str | None = None) -> bytes:
     """The PDF of a whole HTML document; `language` (da, en) names its pages, by default the
     document's own `lang`, Danish when it has none."""
+    # WeasyPrint takes one to three seconds to import: only printing pays it, not every
+    # command and app start (tests/layering lists the libraries imported late).
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
     fonts = FontConfiguration()
     document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"}))
     page = CSS(string=page_css(language or document_language(html)), font_config=fonts)
@@ -55,5 +57,4 @@ def page_css(language: str) -> str:
     }}
     html {{ font-family: {FONT}; font-size: 9.5pt; }}
     a {{ color: inherit; text-decoration: none; }}
-    .table {{ font-size: 8pt; }}
     """
