@@ -22,7 +22,9 @@ from stabil.clock import clock_for
 from stabil.demo.people import AUTHORITIES, DEMO_PASSWORD, SUPPLIERS
 from stabil.demo.plan import months_before
 from stabil.demo.service import credentials
+from stabil.demo.timing import Month, reported_month
 from stabil.desk.models import Escalation, Incident, IncidentEvent, IncidentTimer, MajorReview
+from stabil.meetings.models import Meeting, MeetingAction
 from stabil.outbox.models import OutboxItem
 from stabil.problems.models import Problem
 from stabil.releases.models import Release
@@ -61,6 +63,7 @@ def test_two_months_of_history(kind: str, tmp_path: Path, worker_id: str, testru
             _windows_keep_the_rules_but_one_announced_late(session)
             _changes_and_releases_are_there(session)
             _its_parts_are_watched_with_a_history_of_outages(session)
+            _the_last_whole_month_has_something_in_every_section_of_its_report(session)
         _a_second_run_on_its_own_database_changes_nothing(database)
 
 
@@ -126,8 +129,10 @@ def _windows_keep_the_rules_but_one_announced_late(session: Session) -> None:
     windows = session.scalars(select(ServiceWindow).order_by(ServiceWindow.planned_start)).all()
     assert {"completed", "announced"} <= {window.state for window in windows}
     flagged = [window for window in windows if not window.compliant]
-    assert [[item["rule"] for item in window.violations] for window in flagged] == [["notice"]]
-    assert flagged[0].override_reason
+    assert flagged
+    for window in flagged:
+        assert [item["rule"] for item in window.violations] == ["notice"]
+        assert window.override_reason
     for window in windows:  # each announced on the status channel, and told of its end
         assert window.message is not None
         assert window.message.type == "service_window"
@@ -161,7 +166,8 @@ def _its_parts_are_watched_with_a_history_of_outages(session: Session) -> None:
     figures = found.periods.values()
     assert sum(item.unknown_micros for item in figures) > 0  # the gap nothing watched
     assert sum(item.downtime_micros for item in figures) > 0
-    assert all(item.uptime_percent is not None and item.uptime_percent > 99 for item in figures)
+    # Mostly up: the last month's outages in both periods cost a little, never much.
+    assert all(item.uptime_percent is not None and item.uptime_percent > 98.5 for item in figures)
 
 
 def _transitions(session: Session) -> list[IncidentEvent]:
@@ -171,8 +177,7 @@ def _transitions(session: Session) -> list[IncidentEvent]:
 def _post_reviews_are_sent_on_time_and_one_late(session: Session) -> None:
     sent = [r for r in session.scalars(select(MajorReview)) if r.submitted_at is not None]
     late = [review for review in sent if review.submitted_at > review.due_at]
-    assert len(late) == 1
-    assert len(sent) > len(late)
+    assert 1 <= len(late) < len(sent)
 
 
 def _most_timers_are_met_and_some_are_not(session: Session) -> None:
@@ -310,3 +315,132 @@ def test_an_end_in_the_future_is_refused(tmp_path: Path) -> None:
         refused = database.stabil(*DEMO, "--now", later)
         assert refused.exit_code == 2
         assert "future" in refused.output
+
+
+def _the_last_whole_month_has_something_in_every_section_of_its_report(session: Session) -> None:
+    declaration = declaration_of(version_named(session, "borger-dk", NOW.date()))
+    month = reported_month(declaration.time.zone, months_before(NOW, MONTHS), NOW)
+    assert month is not None
+    assert month.start.astimezone(declaration.time.zone).month == 2  # February 2026
+    _timers_of_every_priority_are_met_and_missed(session, month)
+    _majors_are_reviewed_on_time_late_and_never(session, month)
+    _orientation_escalations_and_other_records(session, month)
+    _outages_and_slow_spells_in_both_service_periods(session, month, clock_for(declaration))
+    _windows_in_time_and_late_and_releases_with_and_without_notice(session, month)
+    _both_forums_meet_with_minutes_and_actions(session, month)
+
+
+def _timers_of_every_priority_are_met_and_missed(session: Session, month: Month) -> None:
+    rows = session.execute(
+        select(Incident.priority, Incident.state, IncidentTimer).join(IncidentTimer.incident)
+    ).all()
+    decided = {
+        (priority, timer.kind, timer.met)
+        for priority, state, timer in rows
+        if state != "cancelled" and timer.decided_at is not None and month.holds(timer.decided_at)
+    }
+    for priority in (1, 2, 3, 4):
+        for kind in ("reaction", "resolution"):
+            assert {(priority, kind, True), (priority, kind, False)} <= decided, (priority, kind)
+    timers = [timer for _, _, timer in rows if timer.kind == "resolution"]
+    # Missed before the month and stopped in it; missed in it and stopped after it (or not yet).
+    assert any(
+        t.decided_at is not None
+        and t.decided_at < month.start
+        and t.stopped_at is not None
+        and month.holds(t.stopped_at)
+        for t in timers
+    )
+    assert any(
+        t.met is not True
+        and month.holds(t.decided_at or t.due_at)  # a running timer passed its target at due
+        and (t.running or (t.stopped_at is not None and t.stopped_at >= month.end))
+        for t in timers
+    )
+
+
+def _majors_are_reviewed_on_time_late_and_never(session: Session, month: Month) -> None:
+    reviews = session.scalars(
+        select(MajorReview).join(MajorReview.incident).where(Incident.detected_at >= month.start)
+    ).all()
+    ours = [review for review in reviews if review.due_at < month.end]
+    assert any(r.submitted_at is not None and r.submitted_at <= r.due_at for r in ours)
+    assert any(r.submitted_at is not None and r.submitted_at > r.due_at for r in ours)
+    assert any(r.submitted_at is None for r in ours)
+
+
+def _in(month: Month, column: Any) -> Any:
+    return column.between(month.start, month.end - dt.timedelta(microseconds=1))
+
+
+def _orientation_escalations_and_other_records(session: Session, month: Month) -> None:
+    kinds = set(
+        session.scalars(select(IncidentEvent.kind).where(_in(month, IncidentEvent.effective_at)))
+    )
+    assert {"status_message", "orientation_missed", "review_overdue"} <= kinds
+    actions = {
+        event.after.get("action")
+        for event in _transitions(session)
+        if month.holds(event.effective_at)
+    }
+    assert {"handed_over", "resolved", "reopened", "cancelled", "closed"} <= actions
+    stages = set(session.scalars(select(Escalation.stage).where(_in(month, Escalation.reached_at))))
+    assert stages == {"warning", "breach"}
+    requests = select(ServiceRequest.id).where(_in(month, ServiceRequest.submitted_at))
+    assert session.scalars(requests).first() is not None
+
+
+def _outages_and_slow_spells_in_both_service_periods(
+    session: Session, month: Month, clock: Any
+) -> None:
+    spells = session.scalars(
+        select(StateInterval).where(
+            _in(month, StateInterval.start), StateInterval.state.in_(("down", "degraded"))
+        )
+    ).all()
+    found = {
+        (spell.state, calendar)
+        for spell in spells
+        for calendar in ("primary", "secondary")
+        if clock.elapsed(calendar, spell.start, spell.end) > 0
+    }
+    assert found == {
+        (state, calendar) for state in ("down", "degraded") for calendar in ("primary", "secondary")
+    }
+
+
+def _windows_in_time_and_late_and_releases_with_and_without_notice(
+    session: Session, month: Month
+) -> None:
+    windows = session.scalars(
+        select(ServiceWindow).where(
+            _in(month, ServiceWindow.planned_start), ServiceWindow.state == "completed"
+        )
+    ).all()
+    assert {window.compliant for window in windows} == {True, False}
+    downs = session.scalars(
+        select(StateInterval).where(_in(month, StateInterval.start), StateInterval.state == "down")
+    ).all()
+    for window in windows:  # downtime in each: excused by the one in time only (R3.3)
+        assert any(
+            spell.start < window.planned_end and window.planned_start < spell.end for spell in downs
+        )
+    released = session.scalars(select(Release).where(Release.state == "released")).all()
+    ours = [item for item in released if month.holds(_morning(item.planned_date))]
+    assert {(item.interface_change, item.notice_met) for item in ours} >= {
+        (False, True),
+        (True, True),
+        (True, False),
+    }
+
+
+def _morning(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(6), dt.UTC)
+
+
+def _both_forums_meet_with_minutes_and_actions(session: Session, month: Month) -> None:
+    held = session.scalars(select(Meeting).where(_in(month, Meeting.starts_at))).all()
+    assert {meeting.forum for meeting in held} == {"operations_meeting", "review_meeting"}
+    assert all(meeting.state == "held" and meeting.decisions for meeting in held)
+    actions = session.scalars(select(MeetingAction)).all()
+    assert {action.meeting_id for action in actions} >= {meeting.id for meeting in held}

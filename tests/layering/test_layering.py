@@ -126,6 +126,7 @@ ALLOWED: dict[str, set[str]] = {
         "declaration",
         "desk",
         "errors",
+        "meetings",
         "outbox",
         "problems",
         "releases",

@@ -51,9 +51,15 @@ def demo(
     some late, reopenings, cancelled reports, major incidents with their messages and
     post-review reports, problems, known errors and service requests, written through the
     same service functions the API calls, with the worker's jobs run as they came due.
-    Some incidents are still open, one past its deadline. The history's mail is delivered
-    to the local mailbox, never over SMTP, and the demo refuses to run while
-    STABIL_SMTP_HOST is set: the mail is addressed to the declaration's contacts.
+    Some incidents are still open, one past its deadline. The last whole month (with
+    --months 2 or more) has something in every section of its compliance report: each
+    priority met and missed, majors reviewed on time, late and never, messages on time and
+    late, outages and slow spells in primary and secondary service time, a window announced
+    in time and one too late, releases with and without an interface change's notice, and
+    the declared forums' meetings held, with their minutes and actions.
+    The history's mail is delivered to the local mailbox, never over SMTP, and the demo
+    refuses to run while STABIL_SMTP_HOST is set: the mail is addressed to the
+    declaration's contacts.
 
     The demo users are one per role and a few more, all with the same password, printed at
     the end. `make demo` runs this for Borger.dk on var/demo.db, then serves the app.

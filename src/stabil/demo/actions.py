@@ -239,7 +239,7 @@ class LinkWindow:
 
 @dataclass(frozen=True, slots=True)
 class RegisterRelease:
-    """A release, announced at the action's instant."""
+    """A release, announced at the action's instant (`announced_at`: earlier)."""
 
     ref: str
     actor: str
@@ -249,6 +249,7 @@ class RegisterRelease:
     notes_en: str
     interface_change: bool = False
     shorter_notice_reason: str | None = None
+    announced_at: dt.datetime | None = None  # announced before the history, entered now
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +259,39 @@ class ReleaseStep:
     ref: str
     actor: str
     step: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanMeeting:
+    ref: str
+    actor: str
+    forum: str
+    starts_at: dt.datetime
+    invitees: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordMinutes:
+    ref: str
+    actor: str
+    minutes: str
+    decisions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AddAction:
+    ref: str  # the meeting's
+    actor: str
+    action: str  # the action's own reference
+    text: str
+    owner: str  # an organisation's key
+    due_on: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteAction:
+    action: str
+    actor: str
 
 
 Op = (
@@ -287,6 +321,10 @@ Op = (
     | LinkWindow
     | RegisterRelease
     | ReleaseStep
+    | PlanMeeting
+    | RecordMinutes
+    | AddAction
+    | CompleteAction
 )
 
 

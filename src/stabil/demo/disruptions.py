@@ -29,15 +29,18 @@ from stabil.demo.timing import Track
 MAJOR_TYPES = (MessageType.unavailable, MessageType.partially_unavailable, MessageType.major_update)
 ORIENTATION_FALLBACK = dt.timedelta(hours=1)
 UPDATE_MINUTES = (35.0, 55.0)
+LATE_UPDATE_MINUTES = (75.0, 95.0)  # past the hour the updates are due in (R14.4)
 
 
 @dataclass(frozen=True, slots=True)
 class Late:
-    """What a major incident is told too late, on purpose."""
+    """What a major incident is told too late, on purpose (or, for the review, not at all)."""
 
     first_message: bool = False
+    update: bool = False  # one update comes after the hour (R14.4)
     restored: bool = False
     review: bool = False
+    no_review: bool = False  # the post-review report is never written (R9.7)
 
 
 def _names(ctx: Context) -> tuple[str, str]:
@@ -126,16 +129,17 @@ def _first_message(ctx: Context, story: Story, kind: MessageType, late: Late) ->
             incidents=(story.ref,),
         ),
     )
-    _updates(ctx, story, ref, track)
+    _updates(ctx, story, ref, track, late)
     return ref, track
 
 
-def _updates(ctx: Context, story: Story, ref: str, track: Track) -> None:
+def _updates(ctx: Context, story: Story, ref: str, track: Track, late: Late) -> None:
     end = story.resolved_recorded or ctx.now
     party, party_en = _party(story)
     count = 0
     while True:
-        at = track.last + ctx.timing.minutes(*UPDATE_MINUTES)
+        minutes = LATE_UPDATE_MINUTES if late.update and count == 1 else UPDATE_MINUTES
+        at = track.last + ctx.timing.minutes(*minutes)
         if at >= end:
             return
         count += 1
@@ -214,6 +218,8 @@ def _review(ctx: Context, story: Story, late: Late) -> None:
     majors = ctx.declaration.major_incidents
     if majors is None or majors.post_review is None or story.resolved_at is None:
         return
+    if late.no_review:
+        return  # the worker records it overdue when its day passes
     timing = ctx.timing
     resolved = story.resolved_recorded or story.resolved_at
     if late.review:

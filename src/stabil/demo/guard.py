@@ -1,7 +1,8 @@
 """Whose database is it: the demo fills only an empty one, and knows its own again.
 
 Empty means no record of any kind but the catalogue of services (which `stabil service
-load` puts there first, with the jobs that publish their public sites). A database holding
+load` puts there first, with the jobs it plans for each service: publishing its public site,
+mailing its reports). A database holding
 the demo's admin is the demo's own: running the demo again there changes nothing.
 """
 
@@ -15,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from stabil.accounts.models import ApiToken, Organisation, User
 from stabil.accounts.service import find_user
-from stabil.catalog.publishing import PUBLISH
 from stabil.demo.people import ADMIN_EMAIL
 from stabil.desk.models import Incident
 from stabil.outbox.models import OutboxItem
@@ -25,6 +25,7 @@ from stabil.status.models import Message
 from stabil.subscriptions.models import Subscriber, WebhookRegistration
 from stabil.worker.models import Job
 
+SERVICE_JOBS = "service:"  # the subject of the jobs planned for a service as it is loaded
 RECORDS: tuple[tuple[Any, str], ...] = (
     (Organisation, "organisations"),
     (User, "users"),
@@ -42,7 +43,7 @@ RECORDS: tuple[tuple[Any, str], ...] = (
 
 def _any(model: Any) -> Any:
     found = select(model.id).limit(1)
-    return found.where(Job.kind != PUBLISH) if model is Job else found
+    return found.where(Job.subject_key.not_like(f"{SERVICE_JOBS}%")) if model is Job else found
 
 
 class Standing(Enum):

@@ -14,8 +14,10 @@ from stabil.declaration import Declaration
 from stabil.demo.actions import Action
 from stabil.demo.disruptions import Late, tell_disruption, tell_major
 from stabil.demo.incidents import Arrival, arrivals, rank_of, report, work
+from stabil.demo.meetings import plan_meetings
 from stabil.demo.present import plan_present
 from stabil.demo.records import plan_announcements, plan_problems, plan_requests
+from stabil.demo.reported import plan_reported
 from stabil.demo.script import Context
 from stabil.demo.windows import plan_windows
 
@@ -54,11 +56,13 @@ def make_plan(
         elif rank_of(ctx, story.level) == 1:
             tell_disruption(ctx, story)
         stories.append(story)
+    plan_reported(ctx)
     plan_present(ctx)
     plan_problems(ctx, stories)
     plan_requests(ctx)
     plan_announcements(ctx)
     plan_windows(ctx)
+    plan_meetings(ctx)
     kept = [action for action in ctx.script.actions if action.at <= end]
     return sorted(kept, key=Action.sort_key)
 

@@ -102,10 +102,10 @@ def plan_requests(ctx: Context) -> None:
         for _ in range(poisson(ctx.rng, REQUESTS_PER_WORKING_DAY)):
             submitted = timing.local(day, ctx.rng.triangular(8.0, 16.0, 10.0))
             if ctx.start <= submitted < ctx.now:
-                _request(ctx, submitted, ctx.rng.choice(REQUESTS))
+                tell_request(ctx, submitted, ctx.rng.choice(REQUESTS))
 
 
-def _request(ctx: Context, submitted: dt.datetime, text: RequestText) -> None:
+def tell_request(ctx: Context, submitted: dt.datetime, text: RequestText) -> None:
     rng, timing = ctx.rng, ctx.timing
     by_authority = rng.random() < 0.75
     actor = rng.choice(AUTHORITIES).key if by_authority else _operator(ctx)

@@ -118,3 +118,27 @@ class Track:
     def at(self, instant: dt.datetime) -> dt.datetime:
         self.last = max(whole(instant), self.last + MINUTE)
         return self.last
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """A local calendar month, as the instants that bound it."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    def holds(self, instant: dt.datetime) -> bool:
+        return self.start <= instant < self.end
+
+
+def reported_month(zone: dt.tzinfo, start: dt.datetime, end: dt.datetime) -> Month | None:
+    """The last whole local month of a history from `start` to `end`: the month whose
+    report people read once it is over. None when the history holds no whole month before
+    the one it ends in."""
+    local = end.astimezone(zone)
+    year, month = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
+    first = dt.datetime(year, month, 1, tzinfo=zone)
+    following = dt.datetime(local.year, local.month, 1, tzinfo=zone)
+    if first.astimezone(dt.UTC) < start:
+        return None
+    return Month(first.astimezone(dt.UTC), following.astimezone(dt.UTC))

@@ -4,9 +4,12 @@ realistic handful of outages a month (R3).
 Outages last minutes to an hour or two, in primary and in secondary service time; one falls
 in a service window that excuses downtime, one is a slow (degraded) spell, one was seen by
 no monitor and is entered by hand with its reason, and once the monitors were not watched
-for a while (unknown). The states change through the same functions the prober and the
-alert receiver use (stabil.watch.recording), so the log holds what they would have logged;
-no incident is opened from them, as the plan tells the incidents itself.
+for a while (unknown). The last whole month (`reported_month`) has the front page down and
+slow in both primary and secondary service time, and down in each of its windows: excused by
+the one announced in time, not by the one announced too late (R3.3). The states change
+through the same functions the prober and the alert receiver use (stabil.watch.recording), so
+the log holds what they would have logged; no incident is opened from them, as the plan
+tells the incidents itself.
 
 Its own random source, from the plan's seed: the plan's history stays as it was.
 """
@@ -22,7 +25,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from stabil.accounts.models import User
+from stabil.clock import clock_for
 from stabil.declaration import Declaration
+from stabil.demo.timing import Month, reported_month
 from stabil.watch.confirm import Confirmed
 from stabil.watch.models import Monitor, ProbeResult
 from stabil.watch.monitors import NewMonitor, add_monitor
@@ -133,7 +138,11 @@ def write_watch(
         if item.part is None or item.part in {part.key for part in declaration.parts()}
     }
     spells = _spells(rng, declaration, monitors, start, end)
-    _special(rng, declaration, monitors, spells, list(windows), start, end)
+    held = list(windows)
+    _special(rng, declaration, monitors, spells, held, start, end)
+    month = reported_month(declaration.time.zone, start, end)
+    if month is not None and "forside" in monitors:
+        _in_month(rng, declaration, spells, held, month)
     gap = _gap(rng, start, end)
     for key, monitor in monitors.items():
         kept = [item for item in spells.get(key, []) if item.end < gap[0] or item.start > gap[1]]
@@ -240,6 +249,55 @@ def _special(
         }
         slow = Spell(at, at + dt.timedelta(minutes=50), State.degraded, evidence)
         spells.setdefault("forside", []).append(slow)
+
+
+def _in_month(
+    rng: random.Random,
+    declaration: Declaration,
+    spells: dict[str, list[Spell]],
+    windows: list[ServiceWindow],
+    month: Month,
+) -> None:
+    """The front page in the reported month: down and slow on working days' hours (primary
+    service time) and in the evenings (secondary), and down in each window held in it. The
+    other outages of the front page that would overlap these make way for them."""
+    zone, clock = declaration.time.zone, clock_for(declaration)
+    first = month.start.astimezone(zone).date()
+    days = [first + dt.timedelta(days=n) for n in range(7, 26)]
+    working = [day for day in days if clock.is_working_day(day)]
+    if len(working) < 4:
+        return
+    down = {"status_code": 503, "latency_ms": 38, **said("HTTP {status}", status=503)}
+    slow = {
+        "status_code": 200,
+        "latency_ms": 3100,
+        **said("answered in {latency} ms, slower than {limit} ms", latency=3100, limit=2000),
+    }
+    told = [
+        _spell(zone, working[0], 11.0, rng.randint(3, 6), State.down, down),
+        _spell(zone, working[1], 20.5, rng.randint(20, 50), State.down, down),
+        _spell(zone, working[2], 13.25, rng.randint(4, 8), State.degraded, slow),
+        _spell(zone, working[3], 21.0, rng.randint(30, 60), State.degraded, slow),
+    ]
+    for window in windows:
+        if window.state == WindowState.completed.value and month.holds(window.planned_start):
+            at = window.planned_start + dt.timedelta(minutes=10)
+            stop = min(at + dt.timedelta(minutes=20), window.planned_end)
+            told.append(Spell(at, stop, State.down, down))
+    others = [
+        item
+        for item in spells.get("forside", [])
+        if not any(item.start < mine.end and mine.start < item.end for mine in told)
+    ]
+    spells["forside"] = others + told
+
+
+def _spell(
+    zone: Any, day: dt.date, hours: float, minutes: int, state: State, evidence: dict[str, Any]
+) -> Spell:
+    at = dt.datetime.combine(day, dt.time(), zone) + dt.timedelta(hours=hours)
+    start = at.astimezone(dt.UTC)
+    return Spell(start, start + dt.timedelta(minutes=minutes), state, evidence)
 
 
 def _gap(

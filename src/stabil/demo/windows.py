@@ -1,5 +1,7 @@
 """The demo's service windows and their changes: planned through the rules' own slots, so they
 keep them, except one announced too late and recorded anyway, and one cancelled (R13, R12).
+The last whole month (`reported_month`) has one of each: announced in time, so that it
+excuses the downtime in it, and announced too late, so that it does not (R3.3).
 
 Every kind the declaration plans for takes its turn; each window is announced its kind's
 notice and a few days more ahead, at the first allowed start after that. The worker's jobs
@@ -16,6 +18,7 @@ from stabil.declaration.operations import WindowKind
 from stabil.demo.actions import CancelWindow, ChangeStep, LinkWindow, PlanWindow, RequestChange
 from stabil.demo.people import OPERATORS
 from stabil.demo.script import Context
+from stabil.demo.timing import Month, reported_month
 from stabil.windows.rules import Planned
 from stabil.windows.slots import slots
 
@@ -73,6 +76,7 @@ def plan_windows(ctx: Context) -> None:
     held: list[Planned] = []
     day = ctx.start.astimezone(zone).date() + dt.timedelta(days=rng.randint(7, 20))
     number = 0
+    month = reported_month(zone, ctx.start, ctx.now)
     while day < ctx.now.astimezone(zone).date():
         kind = kinds[number % len(kinds)]
         announced = ctx.timing.local(day, rng.uniform(9.0, 15.0))
@@ -87,15 +91,47 @@ def plan_windows(ctx: Context) -> None:
             others=held,
             limit=1,
         )
-        if found:
+        if found and not (month is not None and month.holds(found[0])):
             start = found[0]
             end = start + dt.timedelta(minutes=minutes)
             ref = f"W{number + 1}"
-            _plan(ctx, ref, kind.key, start, end, announced, number)
+            late, cancelled = number == LATE, number == CANCELLED
+            _plan(ctx, ref, kind.key, (start, end), announced, number, late, cancelled)
             held.append(Planned(kind.key, start, end))
         number += 1
         day += dt.timedelta(days=rng.randint(*EVERY_DAYS))
+    if month is not None:
+        number = _in_month(ctx, kinds, held, month, number)
     _upcoming(ctx, kinds[number % len(kinds)], held, number)
+
+
+def _in_month(
+    ctx: Context, kinds: list[WindowKind], held: list[Planned], month: Month, number: int
+) -> int:
+    """In the last whole month: a window announced with its notice after its first days, and
+    one announced too late in its second half; each of the first kind with a slot there."""
+    for late, days in ((False, 4), (True, 15)):
+        after = month.start + dt.timedelta(days=days)
+        for turn in range(len(kinds)):
+            kind = kinds[(number + turn) % len(kinds)]
+            announced = after - dt.timedelta(days=kind.notice_days + 2)
+            minutes = max(kind.max_minutes // 2, 30)
+            found = slots(
+                ctx.declaration,
+                kind.key,
+                after=after,
+                now=announced,
+                minutes=minutes,
+                others=held,
+                limit=1,
+            )
+            end = found[0] + dt.timedelta(minutes=minutes) if found else month.end
+            if announced > ctx.start and end < month.end:
+                _plan(ctx, f"W{number + 1}", kind.key, (found[0], end), announced, number, late)
+                held.append(Planned(kind.key, found[0], end))
+                number += 1
+                break
+    return number
 
 
 def _upcoming(ctx: Context, kind: WindowKind, held: list[Planned], number: int) -> None:
@@ -105,22 +141,24 @@ def _upcoming(ctx: Context, kind: WindowKind, held: list[Planned], number: int) 
     found = slots(ctx.declaration, kind.key, after=after, now=announced, others=held, limit=1)
     if found:
         end = found[0] + dt.timedelta(minutes=kind.max_minutes)
-        _plan(ctx, f"W{number + 1}", kind.key, found[0], end, announced, number)
+        _plan(ctx, f"W{number + 1}", kind.key, (found[0], end), announced, number)
 
 
 def _plan(
     ctx: Context,
     ref: str,
     kind: str,
-    start: dt.datetime,
-    end: dt.datetime,
+    span: tuple[dt.datetime, dt.datetime],
     announced: dt.datetime,
     number: int,
+    late: bool = False,
+    cancelled: bool = False,
 ) -> None:
     """The window with the change it is for (R12.1): requested and approved before the
-    window is announced, scheduled with it, implemented and reviewed after it."""
+    window is announced, scheduled with it, implemented and reviewed after it. A late one
+    is announced only `LATE_NOTICE` ahead, with the reason it could not wait."""
+    start, end = span
     text = TEXTS[number % len(TEXTS)]
-    late = number == LATE
     at = start - LATE_NOTICE if late else announced
     change = f"C{number + 1}"
     _change(ctx, change, text, start, end, at, urgent=late)
@@ -139,7 +177,7 @@ def _plan(
     ctx.script.add(at, plan)
     ctx.script.add(at, LinkWindow(change, ctx.rng.choice(OPERATORS), ref))
     ctx.script.add(at, ChangeStep(change, ctx.rng.choice(OPERATORS), ChangeState.scheduled))
-    if number == CANCELLED:
+    if cancelled:
         cancel = CancelWindow(ref, ctx.rng.choice(OPERATORS), CANCEL_REASON)
         ctx.script.add(at + (start - at) / 2, cancel)
         return

@@ -21,19 +21,23 @@ from stabil.changes import service as changes
 from stabil.changes.models import Change
 from stabil.demo.actions import (
     Action,
+    AddAction,
     Cancel,
     CancelWindow,
     ChangeStep,
     Close,
     CloseMessage,
+    CompleteAction,
     EditProblem,
     HandOver,
     LinkIncidents,
     LinkWindow,
     OpenProblem,
+    PlanMeeting,
     PlanWindow,
     PostMessage,
     ProblemStep,
+    RecordMinutes,
     RegisterRelease,
     ReleaseStep,
     Reopen,
@@ -53,6 +57,8 @@ from stabil.desk.models import Incident
 from stabil.desk.review import draft_report, save_review, submit_review
 from stabil.desk.service import NewIncident, change_priority, open_incident
 from stabil.errors import Refusal
+from stabil.meetings import service as meetings
+from stabil.meetings.models import Meeting, MeetingAction
 from stabil.problems import service as problems
 from stabil.problems.models import Problem
 from stabil.releases import service as releases
@@ -85,6 +91,8 @@ class Writer:
     windows: dict[str, ServiceWindow] = field(default_factory=dict)
     changes: dict[str, Change] = field(default_factory=dict)
     releases: dict[str, Release] = field(default_factory=dict)
+    meetings: dict[str, Meeting] = field(default_factory=dict)
+    meeting_actions: dict[str, MeetingAction] = field(default_factory=dict)
     jobs: int = 0
 
     def run(self, actions: Sequence[Action], end: dt.datetime, advance: Callable[[], None]) -> None:
@@ -101,14 +109,15 @@ class Writer:
 
     def jobs_until(self, instant: dt.datetime) -> None:
         """Run the due jobs at the instant each came due, up to `instant`."""
-        # The public site is not published along the history: each publication would show a
-        # moment long past, and `stabil serve` publishes the present as it starts.
-        self.session.execute(
-            update(Job)
-            .where(Job.kind == PUBLISH, Job.state == JobState.pending.value)
-            .values(state=JobState.cancelled.value)
-        )
         while True:
+            # The public site is not published along the history: each publication would show
+            # a moment long past, and `stabil serve` publishes the present as it starts. Asked
+            # for again by the jobs just run, too: publishing takes most of a batch's time.
+            self.session.execute(
+                update(Job)
+                .where(Job.kind == PUBLISH, Job.state == JobState.pending.value)
+                .values(state=JobState.cancelled.value)
+            )
             due = self.session.scalar(
                 select(func.min(Job.run_at)).where(Job.state == JobState.pending.value)
             )
@@ -138,6 +147,8 @@ class Writer:
                 self._change(op, now)
             case RegisterRelease() | ReleaseStep():
                 self._release(op, now)
+            case PlanMeeting() | RecordMinutes() | AddAction() | CompleteAction():
+                self._meeting(op, now)
 
     def _incident(
         self, op: Report | HandOver | Resolve | Reopen | Close | Cancel, now: dt.datetime
@@ -315,6 +326,7 @@ class Writer:
                     notes_en=op.notes_en,
                     interface_change=op.interface_change,
                     announce=True,
+                    announced_at=op.announced_at,
                     shorter_notice_reason=op.shorter_notice_reason,
                 )
                 self.releases[op.ref] = releases.register_release(session, actor, new, now=now)
@@ -322,6 +334,32 @@ class Writer:
                 releases.mark_released(session, actor, self.releases[op.ref], now=now)
             case ReleaseStep():
                 releases.mark_help_given(session, actor, self.releases[op.ref], now=now)
+
+    def _meeting(
+        self, op: PlanMeeting | RecordMinutes | AddAction | CompleteAction, now: dt.datetime
+    ) -> None:
+        session, actor = self.session, self.users[op.actor]
+        match op:
+            case PlanMeeting():
+                new = meetings.NewMeeting(
+                    service=self.service,
+                    forum=op.forum,
+                    starts_at=op.starts_at,
+                    invitees=list(op.invitees),
+                )
+                self.meetings[op.ref] = meetings.plan_meeting(session, actor, new, now=now)
+            case RecordMinutes():
+                meeting = self.meetings[op.ref]
+                decisions = list(op.decisions)
+                meetings.record_minutes(session, actor, meeting, op.minutes, decisions, now=now)
+            case AddAction():
+                meeting = self.meetings[op.ref]
+                self.meeting_actions[op.action] = meetings.add_action(
+                    session, actor, meeting, op.text, op.owner, op.due_on, now=now
+                )
+            case CompleteAction():
+                action = self.meeting_actions[op.action]
+                meetings.complete_action(session, actor, action, now=now)
 
 
 REQUEST_STEPS = {
