@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,19 +39,31 @@ class StartTime:
     complete: bool  # every incident counted; else only those the reader may see
 
 
+class Started(NamedTuple):
+    """An incident whose work started: its key, the service seconds it took, and when."""
+
+    key: str
+    seconds: float
+    at: dt.datetime
+
+
 @dataclass(frozen=True, slots=True)
 class Averaged:
-    """The incidents an average goal counts over a range: (key, service seconds) of each
-    started one, and how many detected in the range still wait."""
+    """The incidents an average goal counts over a range: each started one, and how many
+    detected in the range still wait."""
 
-    started: list[tuple[str, float]]
+    started: list[Started]
     waiting: int
 
     @property
     def average_minutes(self) -> float | None:
-        if not self.started:
-            return None
-        return round(sum(seconds for _, seconds in self.started) / len(self.started) / 60, 2)
+        return average_minutes(self.started)
+
+
+def average_minutes(started: Sequence[Started]) -> float | None:
+    if not started:
+        return None
+    return round(sum(item.seconds for item in started) / len(started) / 60, 2)
 
 
 def averaged(
@@ -75,7 +89,7 @@ def averaged(
     if reader is not None:
         counted.append(visible(reader))
     joined = (
-        select(Incident.key, IncidentTimer.completed_seconds)
+        select(Incident.key, IncidentTimer.completed_seconds, IncidentTimer.stopped_at)
         .join(IncidentTimer, IncidentTimer.incident_id == Incident.id)
         .join(Service, Service.id == Incident.service_id)
         .where(*counted)
@@ -92,7 +106,9 @@ def averaged(
             IncidentTimer.running, Incident.detected_at >= start, Incident.detected_at < end
         )
     ).all()
-    return Averaged([(key, seconds) for key, seconds in started], len(waiting))
+    # Every timer read here has stopped (the query asks for a stop in the range).
+    found = [Started(key, seconds, at) for key, seconds, at in started if at is not None]
+    return Averaged(found, len(waiting))
 
 
 def start_time(session: Session, service: str, month: str, reader: User) -> StartTime:
@@ -130,7 +146,7 @@ def start_time(session: Session, service: str, month: str, reader: User) -> Star
         average_minutes=average,
         goal_minutes=goal.average_minutes,
         met=None if average is None else average <= goal.average_minutes,
-        incidents=[key for key, _ in found.started],
+        incidents=[item.key for item in found.started],
         complete=reader.role in SEE_ALL,
     )
 

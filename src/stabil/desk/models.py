@@ -111,6 +111,8 @@ class IncidentTimer(Base):
         UniqueConstraint("incident_id", "kind"),
         Index("ix_incident_timers_running_due", "running", "due_at"),
         Index("ix_incident_timers_decided_at", "decided_at"),
+        # The start time (R4.1) counts the timers of a kind stopped in a period.
+        Index("ix_incident_timers_kind_stopped_at", "kind", "stopped_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,7 +20,7 @@ from stabil.catalog.service import declaration_of, version_named
 from stabil.clock import clock_for
 from stabil.declaration import Declaration
 from stabil.declaration.priorities import MeasurementPeriod, TimerGoal
-from stabil.desk.kpi import averaged
+from stabil.desk.kpi import Started, average_minutes, averaged
 from stabil.reports.decided import DecidedTimer, decided_timers
 from stabil.reports.meetings import meetings_due
 from stabil.reports.model import GoalFigure, Report, StartTimeFigure, TrendPoint
@@ -173,7 +173,9 @@ def _start_time(
         goal_met=None if average is None else average <= goal.average_minutes,
         waiting=found.waiting,
     )
-    rows = [{"incident": key, "minutes": round(seconds / 60, 2)} for key, seconds in found.started]
+    rows = [
+        {"incident": item.key, "minutes": round(item.seconds / 60, 2)} for item in found.started
+    ]
     return figure, rows
 
 
@@ -188,9 +190,16 @@ def _trends(
     months.reverse()
     first_version = min(version.effective for version in service.versions)
     months = [month for month in months if month.following > first_version]
+    # One query per kind of figure over the 12 months, split by month here.
     timers = goal_timers(declaration)
     decided = decided_timers(session, service.id, timers, months[0].start, period.end, now)
-    return [_point(session, declaration, service, month, decided, now) for month in months]
+    goal = declaration.goals.averages[0] if declaration.goals.averages else None
+    started = (
+        averaged(session, service.key, goal, months[0].start, period.end).started
+        if goal is not None
+        else None
+    )
+    return [_point(session, declaration, service, month, decided, started, now) for month in months]
 
 
 def _point(
@@ -199,6 +208,7 @@ def _point(
     service: Service,
     month: Period,
     decided: Iterable[DecidedTimer],
+    started: list[Started] | None,
     now: dt.datetime,
 ) -> TrendPoint:
     mine = [t for t in decided if month.contains(t.decided_at)]
@@ -212,11 +222,7 @@ def _point(
     measured = (
         uptime(session, service.key, month.start, month.end, now) if month.start < now else None
     )
-    found = (
-        averaged(session, service.key, declaration.goals.averages[0], month.start, month.end)
-        if declaration.goals.averages
-        else None
-    )
+    in_month = None if started is None else [item for item in started if month.contains(item.at)]
     return TrendPoint(
         period=month.label,
         reaction_percent=reaction,
@@ -225,7 +231,7 @@ def _point(
             name: figures.uptime_percent
             for name, figures in (measured.periods.items() if measured else [])
         },
-        start_time_minutes=found.average_minutes if found else None,
+        start_time_minutes=None if in_month is None else average_minutes(in_month),
     )
 
 

@@ -37,6 +37,7 @@ def upgrade() -> None:
             )
         )
         table.create_index("ix_incident_timers_decided_at", ["decided_at"])
+        table.create_index("ix_incident_timers_kind_stopped_at", ["kind", "stopped_at"])
     with op.batch_alter_table("incidents") as table:
         table.create_index("ix_incidents_service_detected", ["service_id", "detected_at"])
         table.create_index("ix_incidents_service_state_since", ["service_id", "state_since"])
@@ -49,6 +50,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("incident_timers") as table:
+        table.drop_index("ix_incident_timers_kind_stopped_at")
     with op.batch_alter_table("escalations") as table:
         table.drop_index("ix_escalations_reached_at")
     with op.batch_alter_table("incidents") as table:
