@@ -19,6 +19,7 @@ year's intervals are theirs.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -61,9 +62,13 @@ KEY = re.compile(r"^(?P<head>(?:[A-Z]+-)?)[A-Z0-9]+-(?P<year>\d{4})-(?P<number>\
 
 
 def schema_stamp() -> str:
-    """The newest migration: a cached database of an older schema is made again."""
+    """The newest migration and a digest of them all: a cached database of another schema
+    (a migration added, or one changed before it was released) is made again."""
     versions = sorted((ROOT / "src" / "stabil" / "migrations" / "versions").glob("0*.py"))
-    return versions[-1].stem if versions else "none"
+    if not versions:
+        return "none"
+    digest = hashlib.sha256(b"".join(path.read_bytes() for path in versions)).hexdigest()
+    return f"{versions[-1].stem}-{digest[:8]}"
 
 
 def service_key(number: int) -> str:

@@ -9,8 +9,8 @@ year for window quotas), so a report costs the same however long the history beh
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -38,9 +38,11 @@ from stabil.reports.penalties import penalties
 from stabil.reports.period import Kind, Period
 from stabil.reports.response import response_times
 from stabil.reports.shares import goal_figure, goal_timers, headline, share
-from stabil.watch.availability import uptime
+from stabil.watch.availability import uptime, uptime_of_ranges
 from stabil.watch.present import uptime_out
+from stabil.watch.uptime import PeriodFigures
 
+T = TypeVar("T")
 TREND_MONTHS = 12
 
 
@@ -199,19 +201,48 @@ def _trends(
         if goal is not None
         else None
     )
-    return [_point(session, declaration, service, month, decided, started, now) for month in months]
+    begun = [month for month in months if month.start < now]
+    ranges = [(month.start, month.end) for month in begun]
+    measured = dict(
+        zip(
+            [month.label for month in begun],
+            uptime_of_ranges(session, service.key, ranges, now),
+            strict=True,
+        )
+    )
+    zone = period.zone
+    timers_of = _by_month(decided, lambda t: t.decided_at, zone)
+    started_of = None if started is None else _by_month(started, lambda item: item.at, zone)
+    return [
+        _point(
+            declaration,
+            month,
+            timers_of.get(month.label, []),
+            None if started_of is None else started_of.get(month.label, []),
+            measured.get(month.label),
+        )
+        for month in months
+    ]
+
+
+def _by_month(
+    items: Iterable[T], instant: Callable[[T], dt.datetime], zone: ZoneInfo
+) -> dict[str, list[T]]:
+    """The items by the local month (`YYYY-MM`) of their instant."""
+    found: dict[str, list[T]] = {}
+    for item in items:
+        found.setdefault(f"{instant(item).astimezone(zone):%Y-%m}", []).append(item)
+    return found
 
 
 def _point(
-    session: Session,
     declaration: Declaration,
-    service: Service,
     month: Period,
-    decided: Iterable[DecidedTimer],
-    started: list[Started] | None,
-    now: dt.datetime,
+    mine: list[DecidedTimer],
+    in_month: list[Started] | None,
+    measured: dict[str, PeriodFigures] | None,
 ) -> TrendPoint:
-    mine = [t for t in decided if month.contains(t.decided_at)]
+    """One month's headline figures from its timers, its started incidents and its uptime."""
     reaction = _pooled_percent(declaration, mine, "reaction")
     resolution = {
         str(level): share(
@@ -219,17 +250,12 @@ def _point(
         ).percent
         for level in _levels(declaration, "resolution")
     }
-    measured = (
-        uptime(session, service.key, month.start, month.end, now) if month.start < now else None
-    )
-    in_month = None if started is None else [item for item in started if month.contains(item.at)]
     return TrendPoint(
         period=month.label,
         reaction_percent=reaction,
         resolution_percent=resolution,
         availability_percent={
-            name: figures.uptime_percent
-            for name, figures in (measured.periods.items() if measured else [])
+            name: figures.uptime_percent for name, figures in (measured.items() if measured else [])
         },
         start_time_minutes=None if in_month is None else average_minutes(in_month),
     )

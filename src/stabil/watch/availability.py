@@ -124,6 +124,33 @@ def uptime(
     )
 
 
+def uptime_of_ranges(
+    session: Session,
+    service_key: str,
+    ranges: Sequence[tuple[dt.datetime, dt.datetime]],
+    now: dt.datetime | None = None,
+) -> list[dict[str, PeriodFigures]]:
+    """The figures per service period of each of consecutive ranges (a year of months for a
+    trend), from one read of the log for all of them; the same figures as `uptime` gives for
+    each, without the outages behind them. Ranges under different declaration versions are
+    measured one by one, each under its own."""
+    now = now or now_utc()
+    stored = [version_named(session, service_key, start.date()) for start, _ in ranges]
+    if not ranges or len({item.digest for item in stored}) > 1:
+        return [uptime(session, service_key, start, end, now).periods for start, end in ranges]
+    declaration = declaration_of(stored[0])
+    service = stored[0].service
+    start, end = ranges[0][0], ranges[-1][1]
+    running = _running(session, service, start, end, now)
+    spans = _logged(session, declaration, service, start, end) + _spans(declaration, running)
+    excused = [
+        (item.start, item.end) for item in _excused(session, declaration, service, start, end)
+    ]
+    targets = {item.calendar: item.percent for item in _targets(declaration)}
+    clock = clock_for(declaration)
+    return [measure(clock, first, last, now, spans, excused, targets) for first, last in ranges]
+
+
 def downtime_seconds(
     session: Session, service: Service, start: dt.datetime, now: dt.datetime
 ) -> float:

@@ -75,7 +75,8 @@ def render(report: Report, form: Format, language: str, *, link_base: str = "") 
     if form is Format.html:
         return report_html(report, language, link_base=link_base).encode()
     if form is Format.pdf:
-        return pdf_of(report_html(report, language, link_base=link_base), language=language)
+        printed = report_html(report, language, link_base=link_base, printed=True)
+        return pdf_of(printed, language=language)
     if form is Format.xlsx:
         return report_xlsx(report, language)
     return report_csv(report).encode()

@@ -45,9 +45,18 @@ def style_sheet() -> str:
     return STYLE_SHEET.read_text(encoding="utf-8")
 
 
-def report_html(report: Report, language: str, *, link_base: str = "") -> str:
-    """The whole document, its style sheet inlined."""
-    context = {**body_context(report, language, link_base=link_base), "collapsible": False}
+def report_html(
+    report: Report, language: str, *, link_base: str = "", printed: bool = False
+) -> str:
+    """The whole document, its style sheet inlined. `printed` (the PDF's source) leaves out
+    the lists of every timer decided, met ones too, and a month's list of its incidents:
+    the misses, each with its incident, stay, and every row is in the workbook. The pages
+    to print stay few, and printing them quick."""
+    context = {
+        **body_context(report, language, link_base=link_base),
+        "collapsible": False,
+        "printed": printed,
+    }
     context["style_sheet"] = Markup(style_sheet())
     return render_page("reports/report.html", context, language)
 
@@ -85,6 +94,7 @@ def body_context(report: Report, language: str, *, link_base: str = "") -> dict[
         "uptime_chart": _uptime_chart(report, language) if report.availability else None,
         "trend_chart": _trend_chart(report, language) if report.trends else None,
         "collapsible": True,
+        "printed": False,
     }
 
 
