@@ -119,6 +119,19 @@ def test_the_command_writes_each_format(stabil: Stabil, tmp_path: Path) -> None:
     refused = stabil("report", "monthly", "--service", "borger-dk", "--month", "03-2026")
     assert refused.exit_code == 2
     assert "YYYY-MM" in refused.stderr
+    table = stabil(
+        "report", "figures", "--service", "borger-dk", "--from", "2026-01", "--to", "2026-03",
+        "--csv",
+    )  # fmt: skip
+    assert table.exit_code == 0, table.output
+    lines = table.stdout.splitlines()
+    assert lines[0].startswith("month,reaction_percent,resolution_1_percent")
+    assert [line.split(",")[0] for line in lines[1:]] == ["2026-01", "2026-02", "2026-03"]
+    backwards = stabil(
+        "report", "figures", "--service", "borger-dk", "--from", "2026-03", "--to", "2026-01"
+    )
+    assert backwards.exit_code == 2
+    assert "before" in backwards.stderr
 
 
 def test_a_supplier_reads_the_figures_but_not_other_incidents_titles(

@@ -14,8 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from stabil.errors import Invalid
 from stabil.reports.period import Kind
-from stabil.reports.service import report_asked
+from stabil.reports.service import figures_asked, report_asked
 from tests.cast import Cast, headers
 from tests.reports.conftest import REPORTED_AT
 
@@ -141,3 +142,22 @@ def test_the_weekly_report_holds_the_week_only(session: Session, march: dict[str
     assert report["reaction"] == share(1, 2, 90, 50.0, False)  # A met, B a second late
     assert report["trends"] == []
     assert {item["incident"] for item in report["majors"]} == {march["A"], march["B"]}
+
+
+def test_the_monthly_figures_of_a_range_agree_with_the_month_s_report(
+    session: Session, march: dict[str, str]
+) -> None:
+    points = figures_asked(session, "borger-dk", "2026-02", "2026-04", NOW)
+    assert [point.period for point in points] == ["2026-02", "2026-03", "2026-04"]
+    report = report_asked(session, "borger-dk", Kind.month, "2026-03", NOW).contract()
+    assert points[1].reaction_percent == report["reaction"]["percent"] == 60.0
+    assert points[1].resolution_percent == {
+        level: figure["percent"] for level, figure in report["resolution"].items()
+    }
+    assert points[1].start_time_minutes == report["start_time"]["average_minutes"]
+    assert points[1].availability_percent == {
+        name: figure["uptime_percent"] for name, figure in report["availability"].items()
+    }
+    assert report["trends"][-1] == points[1].model_dump(mode="json")
+    with pytest.raises(Invalid, match="before"):
+        figures_asked(session, "borger-dk", "2026-04", "2026-02", NOW)

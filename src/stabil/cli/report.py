@@ -7,20 +7,24 @@ A refusal is one line on standard error, exit status 2.
 
 from __future__ import annotations
 
+import csv
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
 
 from stabil.cli.common import fail, out
 from stabil.cli.status import ServiceOption, status_unit
 from stabil.db.types import now_utc
 from stabil.reports.compute import report
+from stabil.reports.model import TrendPoint
 from stabil.reports.period import Kind
 from stabil.reports.render.formats import Format, file_name, render
-from stabil.reports.service import period_asked, report_asked
+from stabil.reports.service import figures_asked, period_asked, report_asked
 
 app = typer.Typer(
     help="Compliance reports: every KPI of the declaration for a month or an ISO week.",
@@ -98,6 +102,46 @@ def year(
             target.write_bytes(render(made, form, language, link_base=link_base))
             bar.advance(task)
     out.print(f"wrote 12 monthly reports of {service} {number} to {directory}", markup=False)
+
+
+@app.command("figures")
+def figures(
+    service: ServiceOption,
+    first: Annotated[str, typer.Option("--from", help="The first month, YYYY-MM.")],
+    last: Annotated[str, typer.Option("--to", help="The last month, YYYY-MM.")],
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV instead of a table.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+) -> None:
+    """The headline figures of every month in a range: shares met, start time, uptime."""
+    if as_csv and as_json:
+        fail("give --csv or --json, not both")
+    with status_unit() as session:
+        points = figures_asked(session, service, first, last, now_utc())
+    rows = [_figure_row(point) for point in points]
+    if as_json:
+        typer.echo(json.dumps([point.model_dump(mode="json") for point in points], indent=2))
+        return
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    if as_csv:
+        writer = csv.DictWriter(sys.stdout, columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("–" if row.get(key) is None else str(row[key]) for key in columns))
+    out.print(table)
+
+
+def _figure_row(point: TrendPoint) -> dict[str, object]:
+    """One month's figures flat, with keys a spreadsheet's columns can carry."""
+    row: dict[str, object] = {"month": point.period, "reaction_percent": point.reaction_percent}
+    for level, value in point.resolution_percent.items():
+        row[f"resolution_{level}_percent"] = value
+    for period, value in point.availability_percent.items():
+        row[f"uptime_{period}_percent"] = value
+    row["start_time_minutes"] = point.start_time_minutes
+    return row
 
 
 def _write(

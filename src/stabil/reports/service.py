@@ -17,8 +17,9 @@ from stabil.accounts.roles import SEE_ALL, Role
 from stabil.catalog.service import declaration_of, version_named
 from stabil.desk.access import visible
 from stabil.desk.models import Incident
-from stabil.reports.compute import report
-from stabil.reports.model import Report
+from stabil.errors import Invalid
+from stabil.reports.compute import monthly_figures, report
+from stabil.reports.model import Report, TrendPoint
 from stabil.reports.period import Kind, Period, month_of, parse_month, parse_week, week_of
 
 # Who reads the reports: the agency's desk and readers, and the suppliers whose work they
@@ -37,6 +38,33 @@ def period_asked(
     today = now.astimezone(zone).date()
     current = month_of(today, zone) if kind is Kind.month else week_of(today, zone)
     return current.previous()
+
+
+# A figures table covers at most this many months: 50 years, far more than any history.
+MOST_MONTHS = 600
+
+
+def figures_asked(
+    session: Session, service: str, first: str, last: str, now: dt.datetime
+) -> list[TrendPoint]:
+    """The headline figures of every month from `first` to `last` (YYYY-MM, both included),
+    under the goals of the declaration in force in the last."""
+    zone = declaration_of(version_named(session, service, now.date())).time.zone
+    begin, end = parse_month(first, zone), parse_month(last, zone)
+    if end.first < begin.first:
+        raise Invalid(
+            "to", "{last} is before {first} (give the later month last)", last=last, first=first
+        )
+    months = [end]
+    while months[-1].first > begin.first:
+        months.append(months[-1].previous())
+        if len(months) > MOST_MONTHS:
+            raise Invalid(
+                "from", "covers more than {most} months (ask for fewer)", most=MOST_MONTHS
+            )
+    months.reverse()
+    stored = version_named(session, service, end.first)
+    return monthly_figures(session, declaration_of(stored), stored.service, months, now)
 
 
 def report_asked(
