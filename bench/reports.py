@@ -9,7 +9,9 @@ suite's PostgreSQL server as well (not cached) and measures there too.
 Then, on each database, one process, one report at a time:
 - every monthly report of one year of one service as JSON (computed and rendered; the
   target: under 200 ms each), and one as PDF (under 3 s);
-- all 2,400 monthly figures (20 services x 120 months, computed, not rendered; under 60 s);
+- all 2,400 monthly figures (20 services x 120 months: each month's shares met, start time
+  and uptime, as `stabil report figures` gives them; under 60 s), and beside it the pace of
+  full monthly reports, one at a time;
 - how the cost grows with the history: the same month's JSON on databases of one service
   with 1, 5 and 10 years, and on the 20-service database; it must not grow with the years
   outside the month.
@@ -32,9 +34,9 @@ from sqlalchemy.orm import Session
 
 import _history as history
 from _databases import postgres_database
+from stabil.catalog.service import declaration_of, version_named
 from stabil.db.engine import make_engine
-from stabil.reports import compute
-from stabil.reports.compute import report
+from stabil.reports.compute import monthly_figures, report
 from stabil.reports.model import Report
 from stabil.reports.period import parse_month
 from stabil.reports.render.formats import Format, render
@@ -144,42 +146,38 @@ def one_year(session: Session) -> None:
 
 
 def every_figure(session: Session, services: int, years: int) -> None:
-    """The monthly figures of every service and month of the history, computed in turn,
-    newest month first, service by service; cut short after `BUDGET` seconds (the bench
-    stays bounded), the rest extrapolated from the pace so far."""
-    labels = months(LAST_MONTH, 12 * years)[::-1]
-    wanted = [(history.service_key(n), label) for label in labels for n in range(services)]
+    """The monthly figures of every service and month of the history (the KPI table that
+    `stabil report figures` prints): per service, its 120 months at once. Then, beside it,
+    the pace of full monthly reports (every section with its evidence and 12-month trends),
+    one at a time for a minute, extrapolated to the 2,400."""
+    labels = months(LAST_MONTH, 12 * years)
+    zone = ZONE
+    periods = [parse_month(label, zone) for label in labels]
+    began = time.perf_counter()
+    for number in range(services):
+        stored = version_named(session, history.service_key(number), periods[-1].first)
+        found = monthly_figures(session, declaration_of(stored), stored.service, periods, NOW)
+        assert len(found) == len(periods)
+    total = time.perf_counter() - began
+    count = services * len(labels)
+    say(
+        f"  all {count:,} monthly figures ({services} services x {len(labels)} months): "
+        f"{total:.1f} s, {total / count * 1000:.2f} ms each {verdict(total, 'all')}"
+    )
+    wanted = [(history.service_key(n), label) for label in labels[::-1] for n in range(services)]
     began, done = time.perf_counter(), 0
     for service, label in wanted:
         monthly(session, service, label)
         done += 1
         if time.perf_counter() - began > BUDGET:
             break
-    total = time.perf_counter() - began
-    count = len(wanted)
-    whole = total / done * count
-    measured = "" if done == count else f", {done:,} done in {total:.0f} s, all extrapolated"
+    spent = time.perf_counter() - began
+    whole = spent / done * count
     say(
-        f"  all {count:,} monthly figures ({services} services x {len(labels)} months): "
-        f"{whole:.1f} s{measured}, {whole / count * 1000:.1f} ms each {verdict(whole, 'all')}"
+        f"    beside it, {count:,} full monthly reports one at a time: {whole:.0f} s "
+        f"({spent / done * 1000:.0f} ms each; {done:,} done in {spent:.0f} s, the rest "
+        "extrapolated)"
     )
-    sample = wanted[:services]
-    without = timed(lambda: without_trends(session, sample)) / len(sample)
-    say(
-        f"    of which the 12-month trends: {(whole / count - without) * 1000:.1f} ms a report; "
-        f"without them {without * 1000:.1f} ms each, all {without * count:.1f} s"
-    )
-
-
-def without_trends(session: Session, wanted: list[tuple[str, str]]) -> None:
-    """The reports without their trends: what the month itself costs."""
-    kept = compute._trends
-    compute._trends = lambda *args, **kwargs: []  # type: ignore[assignment]
-    try:
-        for service, label in wanted:
-            monthly(session, service, label)
-    finally:
-        compute._trends = kept
 
 
 def growth(main_url: str) -> None:

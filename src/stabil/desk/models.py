@@ -178,6 +178,8 @@ class MajorReview(Base):
     """The post-review report of a major incident, due some days after resolution (R9.7)."""
 
     __tablename__ = "major_reviews"
+    # A period's report lists the reports that fell due in it (R9.7).
+    __table_args__ = (Index("ix_major_reviews_due_at", "due_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), unique=True)

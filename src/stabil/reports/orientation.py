@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stabil.clock import Clock
@@ -24,6 +24,7 @@ from stabil.desk.messages import posts_about_incidents
 from stabil.desk.models import Incident, IncidentEvent
 from stabil.desk.states import State
 from stabil.reports.model import Orientation
+from stabil.reports.open_incidents import open_since
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,15 +90,14 @@ def orientation(
     majors = declaration.major_incidents
     if majors is None or majors.orientation is None:
         return Orientation(first_on_time=0, first_total=0, updates_on_time=0, updates_total=0), []
-    incidents = session.execute(
-        select(Incident.id, Incident.key, Incident.detected_at).where(
-            Incident.service_id == service_id,
-            Incident.priority.in_(sorted(declaration.major_priorities())),
-            Incident.state != State.cancelled.value,
-            Incident.detected_at < end,
-            or_(Incident.state.in_(sorted(OPEN)), Incident.state_since >= start),
-        )
-    ).all()
+    incidents = open_since(
+        session,
+        service_id,
+        start,
+        end,
+        Incident.priority.in_(sorted(declaration.major_priorities())),
+        Incident.state != State.cancelled.value,
+    )
     ids = [row.id for row in incidents]
     posts = posts_about_incidents(session, ids)
     closed = _closed_at(session, ids)

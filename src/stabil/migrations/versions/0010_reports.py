@@ -43,6 +43,8 @@ def upgrade() -> None:
         table.create_index("ix_incidents_service_state_since", ["service_id", "state_since"])
     with op.batch_alter_table("escalations") as table:
         table.create_index("ix_escalations_reached_at", ["reached_at"])
+    with op.batch_alter_table("major_reviews") as table:
+        table.create_index("ix_major_reviews_due_at", ["due_at"])
     op.execute(
         "UPDATE incident_timers SET decided_at = CASE WHEN met THEN stopped_at ELSE due_at END "
         "WHERE NOT running"
@@ -52,6 +54,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("incident_timers") as table:
         table.drop_index("ix_incident_timers_kind_stopped_at")
+    with op.batch_alter_table("major_reviews") as table:
+        table.drop_index("ix_major_reviews_due_at")
     with op.batch_alter_table("escalations") as table:
         table.drop_index("ix_escalations_reached_at")
     with op.batch_alter_table("incidents") as table:
