@@ -93,6 +93,7 @@ def main() -> int:
                     shoot(page, major, "cockpit")
                     shoot(page, major.replace("/desk/majors/", "/desk/incidents/"), "incident")
                 shoot(page, "/desk/report", "report")
+                shoot(page, "/desk/reports", "compliance")
                 shoot_public(page, "/status/borger-dk", "status")
                 browser.close()
         finally:
