@@ -36,6 +36,7 @@ from stabil.meetings.service import declaration_for, forum_of
 from stabil.meetings.states import ActionState, MeetingState
 from stabil.printing import pdf_of
 from stabil.releases.models import Release
+from stabil.releases.present import notice_facts
 from stabil.releases.states import OPEN as OPEN_RELEASES
 from stabil.rendering import render_page
 from stabil.windows.calendar import kind_name
@@ -339,20 +340,7 @@ def _releases(
     if coming:
         statement = statement.where(Release.state.in_([state.value for state in OPEN_RELEASES]))
     rows = session.scalars(statement.order_by(Release.planned_date, Release.id))
-    return [
-        ReleaseItem(
-            id=row.id,
-            version=row.version,
-            planned_date=row.planned_date,
-            state=row.state,
-            interface_change=row.interface_change,
-            announced_at=row.announced_at,
-            notice_months=row.notice_months,
-            earliest_date=row.earliest_date,
-            notice_met=row.notice_met,
-        )
-        for row in rows
-    ]
+    return [ReleaseItem(id=row.id, **notice_facts(row)) for row in rows]
 
 
 def pack_pdf(meeting_pack: MeetingPack, language: str) -> bytes:

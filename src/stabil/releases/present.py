@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import overload
+from typing import Any, overload
 
 from stabil.accounts.models import User
 from stabil.accounts.privacy import person_label
@@ -60,3 +60,17 @@ def help_out(release: Release, reader: User) -> HelpOut | None:
         given_at=utc(release.help_given_at),
         given_by=person_label(release.help_given_by, reader),
     )
+
+
+def notice_facts(release: Release) -> dict[str, Any]:
+    """A release's version, day and notice as reports and meeting packs list them (R11.1)."""
+    return {
+        "version": release.version,
+        "planned_date": release.planned_date,
+        "state": release.state,
+        "interface_change": release.interface_change,
+        "announced_at": release.announced_at,
+        "notice_months": release.notice_months,
+        "earliest_date": release.earliest_date,
+        "notice_met": release.notice_met,
+    }

@@ -17,6 +17,7 @@ from stabil.desk.majors import OPEN
 from stabil.desk.models import Escalation, Incident, IncidentEvent, MajorReview
 from stabil.desk.states import State
 from stabil.releases.models import Release
+from stabil.releases.present import notice_facts
 from stabil.releases.states import ReleaseState
 from stabil.reports.model import (
     IncidentRow,
@@ -191,15 +192,8 @@ def releases(
     ).all()
     return [
         ReleaseFigure(
-            version=row.version,
-            state=row.state,
-            planned_date=row.planned_date,
+            **notice_facts(row),
             released_at=row.released_at,
-            interface_change=row.interface_change,
-            announced_at=row.announced_at,
-            notice_months=row.notice_months,
-            earliest_date=row.earliest_date,
-            notice_met=row.notice_met,
             shorter_notice_reason=row.shorter_notice_reason,
         )
         for row in rows
