@@ -27,7 +27,7 @@ from stabil.meetings.forums import Forum
 from stabil.meetings.models import Meeting, MeetingAction
 from stabil.outbox.links import app_url
 from stabil.outbox.service import Email, enqueue_emails
-from stabil.subscriptions.service import subscriber_emails
+from stabil.subscriptions.service import contact_emails
 from stabil.worker.jobs import Plan, cancel_pending
 
 REMINDER = "meeting_reminder"
@@ -137,13 +137,7 @@ def participants(
     session: Session, meeting: Meeting, forum: Forum, declaration: Declaration
 ) -> list[str]:
     """Addresses reminded of the meeting, lower-cased, each once."""
-    found: list[str] = []
-    for key in forum.contacts:
-        contact = declaration.contact(key)
-        if contact.mailbox:
-            found.append(str(contact.mailbox))
-        if contact.subscribers:
-            found += subscriber_emails(session, meeting.service_id)
+    found = contact_emails(session, declaration, forum.contacts, meeting.service_id)
     if not forum.contacts:
         found += _authority_users(session)
     found += meeting.invitees

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from babel.dates import format_date
 from sqlalchemy.orm import Session
 
-from stabil.catalog.models import Service
 from stabil.catalog.service import declaration_of, list_services, version_in_force
 from stabil.clock import clock_for
 from stabil.declaration import Declaration
@@ -25,7 +24,7 @@ from stabil.reports.compute import report
 from stabil.reports.model import Report, Share
 from stabil.reports.period import Kind, Period, month_of, parse_month, parse_week, week_of
 from stabil.reports.render.formats import Format, file_name, render
-from stabil.subscriptions.service import subscriber_emails
+from stabil.subscriptions.service import contact_emails
 from stabil.worker.jobs import Plan, handles
 from stabil.worker.models import Job
 
@@ -115,7 +114,7 @@ def deliver(session: Session, job: Job, now: dt.datetime) -> None:
     period = parse_month(label, zone) if kind is Kind.month else parse_week(label, zone)
     if delivery is not None:
         made = report(session, key, period, now)
-        addresses = _addresses(session, declaration, stored.service, delivery)
+        addresses = contact_emails(session, declaration, delivery.to, stored.service.id)
         files = [
             attachment(
                 file_name(made, Format(form.value)),
@@ -142,20 +141,6 @@ def deliver(session: Session, job: Job, now: dt.datetime) -> None:
             ],
         )
     plan_deliveries(session, now, [key])
-
-
-def _addresses(
-    session: Session, declaration: Declaration, service: Service, delivery: Delivery
-) -> list[str]:
-    """The contacts' mailboxes, and the subscribers for a contact that stands for them."""
-    found: list[str] = []
-    for key in delivery.to:
-        contact = declaration.contact(key)
-        if contact.mailbox:
-            found.append(str(contact.mailbox))
-        if contact.subscribers:
-            found += subscriber_emails(session, service.id)
-    return list(dict.fromkeys(address.lower() for address in found))
 
 
 def mail_text(made: Report) -> tuple[str, str]:

@@ -22,6 +22,7 @@ from stabil.accounts.models import User
 from stabil.accounts.validation import AccountInvalid, normalise_email
 from stabil.catalog.service import service_named
 from stabil.db.types import now_utc
+from stabil.declaration import Declaration
 from stabil.errors import Conflict, Invalid, NotFound
 from stabil.subscriptions.models import Subscriber, WebhookRegistration
 
@@ -228,6 +229,22 @@ def active_subscribers(session: Session, service_id: int) -> list[Subscriber]:
             .order_by(Subscriber.email)
         )
     )
+
+
+def contact_emails(
+    session: Session, declaration: Declaration, keys: Iterable[str], service_id: int
+) -> list[str]:
+    """The addresses of the declaration's contacts `keys`: each one's mailbox, and the
+    service's subscribers for a contact that stands for them (`subscribers: true`), in
+    order, lower-cased, each once."""
+    found: list[str] = []
+    for key in keys:
+        contact = declaration.contact(key)
+        if contact.mailbox:
+            found.append(str(contact.mailbox))
+        if contact.subscribers:
+            found += subscriber_emails(session, service_id)
+    return list(dict.fromkeys(address.lower() for address in found))
 
 
 def subscriber_emails(session: Session, service_id: int) -> list[str]:
