@@ -19,6 +19,7 @@ from stabil.errors import Invalid
 from stabil.meetings.forums import forum_named
 from stabil.meetings.models import Meeting
 from stabil.meetings.states import MeetingState
+from stabil.windows.calendar import timed_event
 
 
 def meeting_events(
@@ -35,15 +36,14 @@ def meeting_events(
 
 
 def event(declaration: Declaration, meeting: Meeting) -> Event:
-    zone = declaration.time.zone
-    entry = Event()
-    entry.add("uid", uid(declaration, meeting))
-    entry.add("sequence", sequence(meeting))
-    entry.add("dtstamp", meeting.updated_at.astimezone(dt.UTC))
-    entry.add("created", meeting.created_at.astimezone(dt.UTC))
-    entry.add("last-modified", meeting.updated_at.astimezone(dt.UTC))
-    entry.add("dtstart", meeting.starts_at.astimezone(zone))
-    entry.add("dtend", meeting.ends_at.astimezone(zone))
+    entry = timed_event(
+        uid(declaration, meeting),
+        sequence(meeting),
+        meeting.created_at,
+        meeting.updated_at,
+        (meeting.starts_at, meeting.ends_at),
+        declaration.time.zone,
+    )
     cancelled = meeting.state == MeetingState.cancelled
     entry.add("summary", f"Aflyst: {meeting.title}" if cancelled else meeting.title)
     entry.add("description", description(declaration, meeting))

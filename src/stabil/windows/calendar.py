@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 from sqlalchemy.orm import Session
@@ -57,16 +58,36 @@ def calendar(
     return ical
 
 
-def event(declaration: Declaration, window: ServiceWindow) -> Event:
-    zone = declaration.time.zone
+def timed_event(
+    uid: str,
+    sequence: int,
+    created: dt.datetime,
+    updated: dt.datetime,
+    span: tuple[dt.datetime, dt.datetime],
+    zone: ZoneInfo,
+) -> Event:
+    """An entry of a service's feed with what every entry has: its stable UID, its revision,
+    its stamps in UTC, and its start and end in the declaration's zone (RFC 5545)."""
     entry = Event()
-    entry.add("uid", uid(declaration, window))
-    entry.add("sequence", sequence(window))
-    entry.add("dtstamp", window.updated_at.astimezone(dt.UTC))
-    entry.add("created", window.created_at.astimezone(dt.UTC))
-    entry.add("last-modified", window.updated_at.astimezone(dt.UTC))
-    entry.add("dtstart", window.planned_start.astimezone(zone))
-    entry.add("dtend", window.planned_end.astimezone(zone))
+    entry.add("uid", uid)
+    entry.add("sequence", sequence)
+    entry.add("dtstamp", updated.astimezone(dt.UTC))
+    entry.add("created", created.astimezone(dt.UTC))
+    entry.add("last-modified", updated.astimezone(dt.UTC))
+    entry.add("dtstart", span[0].astimezone(zone))
+    entry.add("dtend", span[1].astimezone(zone))
+    return entry
+
+
+def event(declaration: Declaration, window: ServiceWindow) -> Event:
+    entry = timed_event(
+        uid(declaration, window),
+        sequence(window),
+        window.created_at,
+        window.updated_at,
+        (window.planned_start, window.planned_end),
+        declaration.time.zone,
+    )
     entry.add("summary", summary(declaration, window))
     entry.add("description", description(declaration, window))
     entry.add("status", "CANCELLED" if window.state == WindowState.cancelled else "CONFIRMED")
